@@ -1,0 +1,45 @@
+import { awscdk, javascript } from 'projen';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-gov-email',
+  description:
+    'AWS CDK constructs and a CLI that set up UK government email domains to the government email security standard: SPF, DKIM, DMARC, MTA-STS, TLS-RPT and SES with TLS required.',
+  keywords: ['cdk', 'awscdk', 'email', 'dmarc', 'spf', 'dkim', 'mta-sts', 'tls-rpt', 'ses', 'route53', 'gov.uk'],
+  author: 'cdk-gov-email maintainers',
+  authorAddress: 'maintainers@cdk-gov-email.invalid',
+  repositoryUrl: 'https://github.com/cdk-gov-email/cdk-gov-email.git',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '20.0.0',
+
+  // cdk-nag v3 (policy-validation packs) needs aws-cdk-lib 2.257.0 or newer.
+  cdkVersion: '2.257.0',
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+
+  // Packaging for these targets is not run on every machine; the names are the contract.
+  publishToPypi: { distName: 'cdk-gov-email', module: 'cdk_gov_email' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkgovemail',
+    mavenGroupId: 'io.github.cdk-gov-email',
+    mavenArtifactId: 'cdk-gov-email',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkGovEmail', packageId: 'CdkGovEmail' },
+  publishToGo: { moduleName: 'github.com/cdk-gov-email/cdk-gov-email-go' },
+
+  devDeps: ['fast-check@^4', '@types/node@^20'],
+  githubOptions: { mergify: false },
+
+  jestOptions: {
+    // Snapshots are compared, never silently rewritten: `npx projen test:update` refreshes them.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 30000,
+    },
+  },
+  gitignore: ['/cdk.out', '*.cdk.out', '/.tmp'],
+});
+
+project.synth();
