@@ -1,0 +1,3 @@
+export * from './posture';
+export * from './profile';
+export * from './catalogue';

@@ -1,0 +1,449 @@
+import { DomainPosture } from './posture';
+import { GOVUK_RULES as R } from './rules';
+import { Caa } from '../records/caa';
+import { Dkim } from '../records/dkim';
+import { Dmarc, DmarcAlignment, DmarcModel, DmarcPolicy } from '../records/dmarc';
+import { Finding, Severity, finding } from '../records/finding';
+import { MtaSts, MtaStsMode } from '../records/mta-sts';
+import { Mx, MxModel } from '../records/mx';
+import { Spf, SpfQualifier } from '../records/spf';
+import { TlsRpt } from '../records/tls-rpt';
+import { TxtChunks } from '../records/txt';
+
+/**
+ * Report addresses named by GOV.UK guidance.
+ *
+ * NCSC is reported to have retired Mail Check, the service behind them, on 31 March 2026: they
+ * are offered as named constants for departments that still have an agreement to use them,
+ * never as defaults. Report destinations are always the caller's choice.
+ */
+export class GovUkReportAddresses {
+  /** The central DMARC aggregate report address named by GOV.UK guidance. */
+  public static readonly DMARC_RUA = 'mailto:dmarc-rua@dmarc.service.gov.uk';
+  /** The central TLS-RPT report address named by GOV.UK guidance. */
+  public static readonly TLS_RPT_RUA = 'mailto:tls-rua@mailcheck.service.ncsc.gov.uk';
+
+  private constructor() {}
+}
+
+/** CloudFront security policies that accept TLS 1.2 or later only. */
+const TLS12_OR_LATER_POLICIES = ['TLSv1.2_2018', 'TLSv1.2_2019', 'TLSv1.2_2021', 'TLSv1.2_2025', 'TLSv1.3_2025'];
+/** The weakest CloudFront policy the standard accepts (TLSv1.2_2018/2019 allow weak ciphers). */
+const MIN_CLOUDFRONT_POLICY = 'TLSv1.2_2021';
+
+/** Mail Check's thresholds (seconds). */
+const ENFORCE_MIN_MAX_AGE = 1209600;
+const TESTING_MIN_MAX_AGE = 86400;
+const MAX_DMARC_RUA = 2;
+const MAX_DMARC_LENGTH = 450;
+
+/** The documented wildcard of Exchange Online Protection, accepted with an info finding. */
+const EXCHANGE_ONLINE_WILDCARD = '*.mail.protection.outlook.com';
+
+/**
+ * The UK government email profile: takes what one domain publishes and says where it falls
+ * short of the RFCs and of GOV.UK guidance.
+ *
+ * The constructs (at synth), the cdk-nag pack and the CLI all call this one evaluator, so a
+ * finding has the same rule id and source wherever it is reported.
+ */
+export class GovUkProfile {
+  /**
+   * Evaluate a domain: with the parked-domain profile when it sends and receives no mail,
+   * otherwise with the profile for domains in use.
+   */
+  public static evaluate(posture: DomainPosture): Finding[] {
+    return GovUkProfile.isParked(posture)
+      ? GovUkProfile.evaluateParked(posture)
+      : GovUkProfile.evaluateActive(posture);
+  }
+
+  /**
+   * Whether `evaluate` treats the domain as parked: `posture.parked` when given, otherwise a
+   * domain that neither sends nor receives mail.
+   */
+  public static isParked(posture: DomainPosture): boolean {
+    if (posture.parked !== undefined) {
+      return posture.parked;
+    }
+    return !GovUkProfile.sendsMail(posture) && !GovUkProfile.receivesMail(posture);
+  }
+
+  /**
+   * Whether the domain sends mail: `posture.sendsMail` when given, otherwise true when its SPF
+   * authorises any host or a DKIM selector holds a key.
+   */
+  public static sendsMail(posture: DomainPosture): boolean {
+    if (posture.sendsMail !== undefined) {
+      return posture.sendsMail;
+    }
+    const spf = spfModel(posture);
+    const authorisesSomething = spf !== undefined && spf.terms.some((t) => t.mechanism !== undefined && t.mechanism !== 'all')
+      || spf !== undefined && spf.terms.some((t) => t.modifier === 'redirect');
+    const hasKey = (posture.dkim ?? []).some((d) => d.values.some((v) => {
+      try {
+        return !Dkim.isRevoked(Dkim.parse(v));
+      } catch {
+        return false;
+      }
+    }));
+    return authorisesSomething || hasKey;
+  }
+
+  /**
+   * Whether the domain receives mail: `posture.receivesMail` when given, otherwise true when it
+   * publishes an MX other than a null MX.
+   */
+  public static receivesMail(posture: DomainPosture): boolean {
+    if (posture.receivesMail !== undefined) {
+      return posture.receivesMail;
+    }
+    return mxModels(posture).some((mx) => !Mx.isNullMx(mx));
+  }
+
+  /**
+   * Evaluate a domain that sends and/or receives mail.
+   */
+  public static evaluateActive(posture: DomainPosture): Finding[] {
+    const out: Finding[] = [];
+    const domain = posture.domainName;
+    const sends = GovUkProfile.sendsMail(posture);
+    const receives = GovUkProfile.receivesMail(posture);
+
+    out.push(...notEvaluated(posture));
+    out.push(...evaluateSpf(posture, sends));
+    out.push(...evaluateDmarc(posture));
+    if (posture.mx !== undefined) {
+      out.push(...Mx.checkSet(posture.mx, domain));
+    }
+    out.push(...evaluateDkim(posture, sends));
+    if (receives) {
+      out.push(...evaluateMtaSts(posture));
+      out.push(...evaluateTlsRpt(posture, true));
+    } else if (posture.tlsRpt !== undefined && posture.tlsRpt.length > 0) {
+      out.push(...evaluateTlsRpt(posture, false));
+    }
+    if (posture.sesTlsRequired === false) {
+      out.push(finding(R.sesTlsRequired, `Mail sent through SES for ${domain} is not required to use TLS: attach a configuration set with tlsPolicy REQUIRE as the identity's default.`, domain));
+    }
+    out.push(...evaluateCommon(posture));
+    return dedupe(out);
+  }
+
+  /**
+   * Evaluate a domain that sends and receives no mail with the parked-domain profile:
+   * `v=spf1 -all`, DMARC reject with strict alignment, a revoked wildcard DKIM key, a null MX,
+   * and (common practice) CAA forbidding certificate issuance.
+   */
+  public static evaluateParked(posture: DomainPosture): Finding[] {
+    const out: Finding[] = [];
+    const domain = posture.domainName;
+    out.push(...notEvaluated(posture));
+
+    if (posture.apexTxt !== undefined) {
+      const spfValues = posture.apexTxt.filter((v) => Spf.isSpf(TxtChunks.parse(v)));
+      out.push(...Spf.checkRecordSet(posture.apexTxt, { name: domain }));
+      const spf = spfModel(posture);
+      const exact = spfValues.length === 1 && spf !== undefined && spf.terms.length === 1
+        && spf.terms[0].mechanism === 'all' && spf.terms[0].qualifier === SpfQualifier.FAIL;
+      if (!exact) {
+        const got = spfValues.length === 0 ? 'no SPF record' : spfValues.map((v) => `"${TxtChunks.parse(v)}"`).join(', ');
+        out.push(finding(R.parkedSpf, `${domain} sends no mail, so its SPF record must be exactly "v=spf1 -all"; got: ${got}.`, domain));
+      }
+    }
+
+    if (posture.dmarc !== undefined) {
+      out.push(...evaluateDmarc(posture));
+      const dmarc = dmarcModel(posture);
+      if (dmarc !== undefined) {
+        const problems: string[] = [];
+        if (dmarc.policy !== DmarcPolicy.REJECT) problems.push(`p=${dmarc.policy ?? '(none)'}`);
+        if ((dmarc.subdomainPolicy ?? dmarc.policy) !== DmarcPolicy.REJECT) problems.push(`sp=${dmarc.subdomainPolicy ?? `(inherits ${dmarc.policy ?? 'none'})`}`);
+        if (dmarc.dkimAlignment !== DmarcAlignment.STRICT) problems.push(`adkim=${dmarc.dkimAlignment ?? 'r (default)'}`);
+        if (dmarc.spfAlignment !== DmarcAlignment.STRICT) problems.push(`aspf=${dmarc.spfAlignment ?? 'r (default)'}`);
+        if (problems.length > 0) {
+          out.push(finding(R.parkedDmarc, `${domain} sends no mail, so DMARC must be p=reject; sp=reject; adkim=s; aspf=s; got: ${problems.join(', ')}.`, `_dmarc.${domain}`));
+        }
+      }
+    }
+
+    if (posture.dkimWildcard !== undefined) {
+      const name = `*._domainkey.${domain}`;
+      const revoked = posture.dkimWildcard.some((v) => {
+        try {
+          return Dkim.isRevoked(Dkim.parse(v));
+        } catch {
+          return false;
+        }
+      });
+      if (!revoked) {
+        const got = posture.dkimWildcard.length === 0 ? 'no record' : posture.dkimWildcard.map((v) => `"${TxtChunks.parse(v)}"`).join(', ');
+        out.push(finding(R.parkedDkim, `${domain} sends no mail, so ${name} should hold TXT "v=DKIM1; p=" to revoke any key; got: ${got}.`, name));
+      }
+    }
+    for (const sel of posture.dkim ?? []) {
+      for (const v of sel.values) {
+        const key = tryParse(() => Dkim.parse(v));
+        if (key !== undefined && !Dkim.isRevoked(key)) {
+          out.push(finding(R.parkedDkim, `${domain} sends no mail but publishes a DKIM key at ${sel.selector}._domainkey.${domain}: revoke it with "v=DKIM1; p=".`, `${sel.selector}._domainkey.${domain}`));
+        }
+      }
+    }
+
+    if (posture.mx !== undefined) {
+      out.push(...Mx.checkSet(posture.mx, domain));
+      const models = mxModels(posture);
+      const onlyNull = models.length === 1 && Mx.isNullMx(models[0]);
+      if (!onlyNull) {
+        const got = posture.mx.length === 0 ? 'no MX record' : posture.mx.map((v) => `"${v}"`).join(', ');
+        out.push(finding(R.parkedMx, `${domain} receives no mail, so it must publish only a null MX "0 ."; got: ${got}.`, domain));
+      }
+    }
+
+    if (posture.caa !== undefined) {
+      const caa = posture.caa.map((v) => tryParse(() => Caa.parse(v))).filter((c): c is NonNullable<typeof c> => c !== undefined);
+      if (caa.length === 0 || !Caa.forbidsIssuance(caa)) {
+        const got = posture.caa.length === 0 ? 'no CAA record' : posture.caa.map((v) => `"${v}"`).join(', ');
+        out.push(finding(R.parkedCaa, `${domain} serves nothing, so CAA 0 issue ";" can forbid certificates for it; got: ${got}.`, domain));
+      }
+    }
+
+    if (posture.tlsRpt !== undefined && posture.tlsRpt.length > 0) {
+      out.push(...evaluateTlsRpt(posture, false));
+    }
+    out.push(...evaluateCommon(posture));
+    return dedupe(out);
+  }
+
+  private constructor() {}
+}
+
+function evaluateSpf(posture: DomainPosture, sends: boolean): Finding[] {
+  if (posture.apexTxt === undefined) {
+    return [];
+  }
+  const domain = posture.domainName;
+  const out: Finding[] = [];
+  const spfValues = posture.apexTxt.filter((v) => Spf.isSpf(TxtChunks.parse(v)));
+  if (spfValues.length === 0) {
+    out.push(finding(R.spfMissing, `${domain} publishes no SPF record${sends ? ' although it sends mail' : ''}: add "v=spf1 <your senders> -all" (or "v=spf1 -all" if it sends none).`, domain));
+    return out;
+  }
+  out.push(...Spf.checkRecordSet(posture.apexTxt, { name: domain, includeCosts: posture.spfIncludeCosts }));
+  const model = spfModel(posture);
+  if (model !== undefined) {
+    const all = Spf.allQualifier(model);
+    const hasRedirect = model.terms.some((t) => t.modifier === 'redirect');
+    if (all === SpfQualifier.PASS || all === SpfQualifier.NEUTRAL) {
+      out.push(finding(R.spfAll, `${domain}'s SPF ends with "${all === SpfQualifier.PASS ? '+all' : '?all'}", which lets any host pass or go unjudged; use "-all" (or "~all"). Got: "${TxtChunks.parse(spfValues[0])}".`, domain));
+    } else if (all === undefined && !hasRedirect) {
+      out.push(finding(R.spfAll, `${domain}'s SPF has no "all" and no redirect, so unlisted hosts get a neutral result; end it with "-all" (or "~all"). Got: "${TxtChunks.parse(spfValues[0])}".`, domain));
+    }
+  }
+  return out;
+}
+
+function evaluateDmarc(posture: DomainPosture): Finding[] {
+  if (posture.dmarc === undefined) {
+    return [];
+  }
+  const domain = posture.domainName;
+  const name = `_dmarc.${domain}`;
+  const out: Finding[] = [];
+  const records = posture.dmarc.filter((v) => Dmarc.isDmarc(TxtChunks.parse(v)));
+  if (records.length === 0) {
+    const others = posture.dmarc.length === 0 ? '' : ` (found ${posture.dmarc.map((v) => `"${TxtChunks.parse(v)}"`).join(', ')}, none a DMARC record)`;
+    out.push(finding(R.dmarcMissing, `${domain} publishes no DMARC record at ${name}${others}.`, name));
+    return out;
+  }
+  out.push(...Dmarc.checkRecordSet(posture.dmarc, { name }));
+  const text = TxtChunks.parse(records[0]);
+  const model = dmarcModel(posture);
+  if (model === undefined) {
+    return out;
+  }
+  const policy = model.policy ?? DmarcPolicy.NONE;
+  if (policy === DmarcPolicy.NONE) {
+    out.push(finding(R.dmarcPolicy, `${domain}'s DMARC policy is "${model.policy === undefined ? 'absent (treated as none)' : 'none'}"; set p=quarantine or p=reject. Got: "${text}".`, name));
+  }
+  const sp = model.subdomainPolicy ?? policy;
+  if (sp === DmarcPolicy.NONE) {
+    out.push(finding(R.dmarcSubdomainPolicy, `${domain}'s DMARC subdomain policy is "none"${model.subdomainPolicy === undefined ? ' (inherited from p)' : ''}; set sp=quarantine or sp=reject. Got: "${text}".`, name));
+  }
+  if (model.percentage !== undefined && model.percentage !== 100) {
+    out.push(finding(R.dmarcPercentage, `${domain}'s DMARC applies to ${model.percentage}% of mail (pct=${model.percentage}); remove pct so it applies to all. Got: "${text}".`, name));
+  }
+  const rua = model.aggregateReportUris ?? [];
+  if (rua.length === 0) {
+    out.push(finding(R.dmarcReporting, `${domain}'s DMARC record requests no aggregate reports; add rua=mailto:<your reports address>. Got: "${text}".`, name));
+  } else if (rua.length > MAX_DMARC_RUA) {
+    out.push(finding(R.dmarcReportCount, `${domain}'s DMARC record names ${rua.length} rua destinations; at most ${MAX_DMARC_RUA} are allowed. Got: "${text}".`, name));
+  }
+  if (text.length > MAX_DMARC_LENGTH) {
+    out.push(finding(R.dmarcLength, `${domain}'s DMARC record is ${text.length} characters; keep it to ${MAX_DMARC_LENGTH}.`, name));
+  }
+  const central = GovUkReportAddresses.DMARC_RUA.toLowerCase();
+  if ((model.failureReportUris ?? []).some((u) => u.uri.toLowerCase() === central)) {
+    out.push(finding(R.dmarcCentralRuf, `${domain}'s DMARC record sends failure reports (ruf) to ${GovUkReportAddresses.DMARC_RUA}, which takes aggregate reports only.`, name));
+  }
+  if (posture.reportAuthorisations !== undefined) {
+    for (const u of rua) {
+      const authName = tryParse(() => Dmarc.externalReportAuthorisation(domain, u.uri));
+      if (authName === undefined) continue;
+      const found = posture.reportAuthorisations.find((a) => a.name.toLowerCase() === authName.toLowerCase());
+      if (found === undefined) continue;
+      if (!found.values.some((v) => Dmarc.isDmarc(TxtChunks.parse(v)))) {
+        out.push(finding(R.dmarcReportAuthorisation, `${u.uri} is at another organisation, which has not authorised reports for ${domain}: ${authName} needs TXT "v=DMARC1".`, authName));
+      }
+    }
+  }
+  return out;
+}
+
+function evaluateDkim(posture: DomainPosture, sends: boolean): Finding[] {
+  if (posture.dkim === undefined) {
+    return [];
+  }
+  const domain = posture.domainName;
+  const out: Finding[] = [];
+  let keys = 0;
+  for (const sel of posture.dkim) {
+    const name = `${sel.selector}._domainkey.${domain}`;
+    for (const v of sel.values) {
+      out.push(...Dkim.check(v).map((f) => ({ ...f, path: f.path ?? name })));
+      const key = tryParse(() => Dkim.parse(v));
+      if (key !== undefined && !Dkim.isRevoked(key)) keys++;
+    }
+    if (sel.expectedToSign && sel.values.length === 0) {
+      out.push(finding(R.dkimMissing, `${name} holds no DKIM key, but a service signs ${domain}'s mail with selector "${sel.selector}".`, name));
+    }
+  }
+  if (sends && keys === 0) {
+    const looked = posture.dkim.map((d) => d.selector).join(', ') || 'none';
+    out.push(finding(R.dkimMissing, `${domain} sends mail but no DKIM key was found (selectors looked at: ${looked}).`, domain));
+  }
+  return out;
+}
+
+function evaluateMtaSts(posture: DomainPosture): Finding[] {
+  if (posture.mtaStsTxt === undefined) {
+    return [];
+  }
+  const domain = posture.domainName;
+  const name = `_mta-sts.${domain}`;
+  const out: Finding[] = [];
+  const records = posture.mtaStsTxt.filter((v) => MtaSts.isMtaStsRecord(TxtChunks.parse(v)));
+  if (records.length === 0) {
+    out.push(finding(R.mtaStsMissing, `${domain} receives mail but publishes no MTA-STS record at ${name}, so senders cannot insist on TLS.`, name));
+    return out;
+  }
+  out.push(...MtaSts.checkRecordSet(posture.mtaStsTxt));
+  const url = MtaSts.policyUrl(domain);
+  if (posture.mtaStsPolicy === undefined) {
+    if (posture.mtaStsPolicyError !== undefined) {
+      out.push(finding(R.mtaStsPolicyUnavailable, `The MTA-STS policy at ${url} could not be fetched: ${posture.mtaStsPolicyError}.`, url));
+    }
+    return out;
+  }
+  const mxHosts = mxModels(posture).filter((m) => !Mx.isNullMx(m)).map((m) => m.exchange);
+  out.push(...MtaSts.checkPolicy(posture.mtaStsPolicy, posture.mx === undefined ? undefined : mxHosts).map((f) => ({ ...f, path: f.path ?? url })));
+  const policy = tryParse(() => MtaSts.parsePolicy(posture.mtaStsPolicy!));
+  if (policy === undefined) {
+    return out;
+  }
+  if (policy.mode !== MtaStsMode.ENFORCE) {
+    out.push(finding(R.mtaStsMode, `${domain}'s MTA-STS policy is in "${policy.mode}" mode; ${policy.mode === MtaStsMode.TESTING ? 'move to enforce once TLS reports show no failures' : 'senders are not asked to require TLS'}.`, url));
+  }
+  if (policy.mode === MtaStsMode.ENFORCE && policy.maxAge < ENFORCE_MIN_MAX_AGE) {
+    out.push(finding(R.mtaStsMaxAge, `${domain}'s MTA-STS policy is in enforce mode with max_age ${policy.maxAge}; use at least ${ENFORCE_MIN_MAX_AGE} (2 weeks).`, url));
+  }
+  if (policy.mode === MtaStsMode.TESTING && policy.maxAge < TESTING_MIN_MAX_AGE) {
+    out.push(finding(R.mtaStsMaxAge, `${domain}'s MTA-STS policy is in testing mode with max_age ${policy.maxAge}; use at least ${TESTING_MIN_MAX_AGE} (1 day).`, url));
+  }
+  for (const pattern of policy.mx) {
+    if (pattern.startsWith('*.')) {
+      const documented = pattern.toLowerCase() === EXCHANGE_ONLINE_WILDCARD;
+      out.push(finding(R.mtaStsWildcardMx, documented
+        ? `${domain}'s MTA-STS policy uses "${pattern}", Exchange Online's documented pattern; security.gov.uk advises naming hosts where the provider allows it.`
+        : `${domain}'s MTA-STS policy uses the wildcard "${pattern}"; name the MX hosts instead.`, url, documented ? Severity.INFO : undefined));
+    }
+  }
+  return out;
+}
+
+function evaluateTlsRpt(posture: DomainPosture, required: boolean): Finding[] {
+  if (posture.tlsRpt === undefined) {
+    return [];
+  }
+  const domain = posture.domainName;
+  const name = `_smtp._tls.${domain}`;
+  const out: Finding[] = [];
+  const records = posture.tlsRpt.filter((v) => TlsRpt.isTlsRpt(TxtChunks.parse(v)));
+  if (records.length === 0) {
+    if (required) {
+      out.push(finding(R.tlsRptMissing, `${domain} receives mail but publishes no TLS-RPT record at ${name}, so nobody hears of TLS failures.`, name));
+    }
+    return out;
+  }
+  out.push(...TlsRpt.checkRecordSet(posture.tlsRpt));
+  const model = tryParse(() => TlsRpt.parse(records[0]));
+  if (model !== undefined && model.reportUris.length > 1) {
+    out.push(finding(R.tlsRptReportCount, `${domain}'s TLS-RPT record names ${model.reportUris.length} rua destinations; only one is guaranteed to receive reports.`, name));
+  }
+  return out;
+}
+
+function evaluateCommon(posture: DomainPosture): Finding[] {
+  const out: Finding[] = [];
+  const domain = posture.domainName;
+  if (posture.policyHostMinimumTls !== undefined) {
+    const v = posture.policyHostMinimumTls;
+    const ok = TLS12_OR_LATER_POLICIES.includes(v) && v >= MIN_CLOUDFRONT_POLICY;
+    if (!ok) {
+      out.push(finding(R.policyHostTls, `The MTA-STS policy host for ${domain} allows "${v}"; use ${MIN_CLOUDFRONT_POLICY} or newer.`, `mta-sts.${domain}`));
+    }
+  }
+  if (posture.dnssec === false) {
+    out.push(finding(R.dnssec, `${domain}'s zone is not signed with DNSSEC; signing is recommended (the DS record at the parent is a manual step).`, domain));
+  }
+  return out;
+}
+
+function notEvaluated(posture: DomainPosture): Finding[] {
+  return (posture.unresolved ?? []).map((field) =>
+    finding(R.notEvaluated, `${posture.domainName}: ${field} could not be evaluated because its value is not known here; it is not assumed compliant.`, posture.domainName));
+}
+
+function spfModel(posture: DomainPosture) {
+  const values = (posture.apexTxt ?? []).map((v) => TxtChunks.parse(v)).filter((v) => Spf.isSpf(v));
+  return values.length === 1 ? tryParse(() => Spf.parse(values[0])) : undefined;
+}
+
+function dmarcModel(posture: DomainPosture): DmarcModel | undefined {
+  const values = (posture.dmarc ?? []).map((v) => TxtChunks.parse(v)).filter((v) => Dmarc.isDmarc(v));
+  return values.length === 1 ? tryParse(() => Dmarc.parse(values[0])) : undefined;
+}
+
+function mxModels(posture: DomainPosture): MxModel[] {
+  return (posture.mx ?? []).map((v) => tryParse(() => Mx.parse(v))).filter((m): m is MxModel => m !== undefined);
+}
+
+function tryParse<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The same rule on the same path with the same message is reported once. */
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.ruleId}|${f.path ?? ''}|${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+

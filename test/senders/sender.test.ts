@@ -1,0 +1,112 @@
+import { MtaSts } from '../../src/records/mta-sts';
+import { Spf, SpfQualifier } from '../../src/records/spf';
+import { AmazonSesMailFrom, DkimRecordType, Sender, SenderKind, Senders } from '../../src/senders';
+
+const DOMAIN = 'dept.gov.uk';
+const m365 = () => Sender.microsoft365({ initialDomain: 'dept.onmicrosoft.com' });
+
+describe('Sender catalogue', () => {
+  test('Microsoft 365: include, MX derived from the domain, DKIM CNAMEs to the tenant, wildcard MTA-STS pattern', () => {
+    const s = m365();
+    expect(s.kind).toBe(SenderKind.MICROSOFT_365);
+    expect(s.spfIncludes).toEqual([{ domain: 'spf.protection.outlook.com', lookups: 1 }]);
+    expect(s.mxRecords(DOMAIN)).toEqual([{ preference: 0, exchange: 'dept-gov-uk.mail.protection.outlook.com' }]);
+    expect(s.dkimRecords(DOMAIN)).toEqual([
+      { selector: 'selector1', recordType: DkimRecordType.CNAME, value: 'selector1-dept-gov-uk._domainkey.dept.onmicrosoft.com' },
+      { selector: 'selector2', recordType: DkimRecordType.CNAME, value: 'selector2-dept-gov-uk._domainkey.dept.onmicrosoft.com' },
+    ]);
+    expect(s.mtaStsMx(DOMAIN)).toEqual(['*.mail.protection.outlook.com']);
+    expect(s.receivesMail(DOMAIN)).toBe(true);
+  });
+
+  test('Microsoft 365 with a new-style mx.microsoft host lists that host in MTA-STS', () => {
+    const s = Sender.microsoft365({ mx: 'dept-gov-uk.a1b2.mx.microsoft', dkimTargets: ['t1.example', 't2.example'] });
+    expect(s.mtaStsMx(DOMAIN)).toEqual(['dept-gov-uk.a1b2.mx.microsoft']);
+    expect(s.dkimRecords(DOMAIN).map((d) => d.value)).toEqual(['t1.example', 't2.example']);
+  });
+
+  test.each([
+    [{}, /give dkimTargets .* or initialDomain/],
+    [{ dkimTargets: ['only-one.example'] }, /exactly 2, got: \["only-one.example"\]/],
+  ])('Microsoft 365 refuses incomplete tenant details: %j', (options, message) => {
+    expect(() => Sender.microsoft365(options)).toThrow(message);
+  });
+
+  test('Google Workspace: smtp.google.com, DKIM TXT only when the key is given, legacy MX listed explicitly', () => {
+    expect(Sender.googleWorkspace().mxRecords(DOMAIN)).toEqual([{ preference: 1, exchange: 'smtp.google.com' }]);
+    expect(Sender.googleWorkspace().dkimRecords(DOMAIN)).toEqual([]);
+    expect(Sender.googleWorkspace({ dkimRecord: 'v=DKIM1; k=rsa; p=AAAA', dkimSelector: 'g2026' }).dkimRecords(DOMAIN))
+      .toEqual([{ selector: 'g2026', recordType: DkimRecordType.TXT, value: 'v=DKIM1; k=rsa; p=AAAA' }]);
+    const legacy = Sender.googleWorkspace({ legacyMx: true });
+    expect(legacy.mxRecords(DOMAIN)).toHaveLength(5);
+    // Every legacy MX host is covered by the patterns: *.aspmx.l.google.com alone would miss the first.
+    const policy = { mode: 'enforce' as any, maxAge: 1209600, mx: legacy.mtaStsMx(DOMAIN) };
+    expect(MtaSts.uncoveredMx(policy, legacy.mxRecords(DOMAIN).map((m) => m.exchange))).toEqual([]);
+  });
+
+  test('Amazon SES needs nothing at the apex; its MAIL FROM domain gets the include and a regional MX', () => {
+    const s = Sender.amazonSes({ region: 'eu-west-2' });
+    expect(s.usesSesIdentity).toBe(true);
+    expect(s.spfIncludes).toEqual([]);
+    expect(s.mxRecords(DOMAIN)).toEqual([]);
+    expect(AmazonSesMailFrom.mxHost('eu-west-2')).toBe('feedback-smtp.eu-west-2.amazonses.com');
+    expect(AmazonSesMailFrom.spfRecord()).toBe('v=spf1 include:amazonses.com -all');
+  });
+
+  test.each([
+    [{ region: 'london' }, /region must be an AWS region name such as eu-west-2, got: "london"/],
+    [{ mailFromSubdomain: 'bad_label' }, /mailFromSubdomain must be .* got: "bad_label"/],
+  ])('Amazon SES refuses bad options: %j', (options, message) => {
+    expect(() => Sender.amazonSes(options)).toThrow(message);
+  });
+
+  test('GOV.UK Notify needs nothing in DNS', () => {
+    const s = Sender.govUkNotify();
+    expect([s.spfIncludes, s.spfMechanisms, s.mxRecords(DOMAIN), s.dkimRecords(DOMAIN)]).toEqual([[], [], [], []]);
+  });
+
+  test('a custom sender has the same shape; its MTA-STS patterns default to its MX hosts', () => {
+    const s = Sender.custom({ name: 'Relay', spfMechanisms: ['ip4:192.0.2.0/24'], mx: [{ preference: 10, exchange: 'mx.relay.example.' }] });
+    expect(s.mtaStsMx(DOMAIN)).toEqual(['mx.relay.example']);
+    expect(() => Sender.custom({ name: ' ' })).toThrow(/a name is required/);
+  });
+});
+
+describe('Senders together', () => {
+  test('one apex SPF record: each include once, -all by default, and it parses as SPF', () => {
+    const spf = Senders.apexSpf([m365(), Sender.googleWorkspace(), m365(), Sender.amazonSes()]);
+    expect(spf).toBe('v=spf1 include:spf.protection.outlook.com include:_spf.google.com -all');
+    expect(Spf.allQualifier(Spf.parse(spf))).toBe(SpfQualifier.FAIL);
+    expect(Senders.apexSpf([], { allQualifier: SpfQualifier.SOFTFAIL })).toBe('v=spf1 ~all');
+  });
+
+  test('the lookup budget is counted with the catalogue costs: too many senders fail', () => {
+    const many = Array.from({ length: 3 }, (_, i) => Sender.custom({ name: `S${i}`, spfIncludes: [{ domain: `spf${i}.example`, lookups: 2 }] }));
+    const ok = Senders.validate([m365(), Sender.googleWorkspace()], DOMAIN);
+    expect(ok.filter((f) => f.severity === 'error')).toEqual([]);
+    // 1+1 (Microsoft) + 1+3 (Google) + 3 x (1+2) = 15 > 10
+    const over = Senders.validate([m365(), Sender.googleWorkspace(), ...many], DOMAIN);
+    expect(over.map((f) => f.ruleId)).toContain('SPF-LOOKUP-LIMIT');
+  });
+
+  test('two services sharing a DKIM selector break GOVUK-DKIM-SELECTOR-PER-SERVICE', () => {
+    const a = Sender.custom({ name: 'CRM', dkim: [{ selector: 's1', recordType: DkimRecordType.CNAME, value: 'a.example' }] });
+    const b = Sender.custom({ name: 'Newsletters', dkim: [{ selector: 'S1', recordType: DkimRecordType.CNAME, value: 'b.example' }] });
+    const findings = Senders.validate([a, b], DOMAIN);
+    expect(findings.map((f) => f.ruleId)).toContain('GOVUK-DKIM-SELECTOR-PER-SERVICE');
+    expect(Senders.validate([a], DOMAIN).map((f) => f.ruleId)).not.toContain('GOVUK-DKIM-SELECTOR-PER-SERVICE');
+  });
+
+  test('+all or ?all is refused by the profile', () => {
+    expect(Senders.validate([m365()], DOMAIN, { allQualifier: SpfQualifier.NEUTRAL }).map((f) => f.ruleId)).toContain('GOVUK-SPF-ALL');
+  });
+
+  test('MX records and MTA-STS patterns are merged without duplicates, and the patterns cover the MX set', () => {
+    const senders = [m365(), m365(), Sender.googleWorkspace({ legacyMx: true })];
+    const mx = Senders.mxRecords(senders, DOMAIN);
+    expect(mx).toHaveLength(6);
+    const patterns = Senders.mtaStsMx(senders, DOMAIN);
+    expect(patterns).toEqual(['*.mail.protection.outlook.com', 'aspmx.l.google.com', '*.aspmx.l.google.com']);
+    expect(MtaSts.uncoveredMx({ mode: 'enforce' as any, maxAge: 1209600, mx: patterns }, mx.map((m) => m.exchange))).toEqual([]);
+  });
+});
