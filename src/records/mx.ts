@@ -1,0 +1,201 @@
+import { isIP } from 'node:net';
+import { Finding, RuleDefinition, Severity, finding, rule } from './finding';
+import { RecordSyntaxError } from './syntax-error';
+
+/** Rules about MX records and null MX (RFC 7505). @internal */
+export const MX_RULES = {
+  syntax: rule('MX-SYNTAX', Severity.ERROR,
+    'An MX value is a preference and an exchange host name separated by a space, for example "10 mail.example.com.".',
+    'RFC 1035 §3.3.9'),
+  preference: rule('MX-PREFERENCE', Severity.ERROR,
+    'An MX preference is a whole number from 0 to 65535.',
+    'RFC 1035 §3.3.9'),
+  exchange: rule('MX-EXCHANGE', Severity.ERROR,
+    'An MX exchange is a host name: labels of letters, digits and inner hyphens, each at most 63 octets, at most 253 in all.',
+    'RFC 1035 §3.3.9; RFC 1123 §2.1; RFC 5321 §5.1'),
+  exchangeIp: rule('MX-EXCHANGE-IP', Severity.ERROR,
+    'An MX exchange is a host name, never an IP address.',
+    'RFC 1035 §3.3.9; RFC 1123 §2.1; RFC 7505 §3'),
+  nullMxNotAlone: rule('MX-NULL-NOT-ALONE', Severity.ERROR,
+    'A name that publishes a null MX ("0 .") publishes no other MX record.',
+    'RFC 7505 §3'),
+  nullMxPreference: rule('MX-NULL-PREFERENCE', Severity.ERROR,
+    'A null MX has preference 0 and the root "." as its exchange.',
+    'RFC 7505 §3'),
+} satisfies Record<string, RuleDefinition>;
+
+/**
+ * One MX record value (RFC 1035 §3.3.9).
+ */
+export interface MxModel {
+  /** The preference, 0–65535: lower is tried first. */
+  readonly preference: number;
+
+  /**
+   * The exchange host name, without a trailing dot (`mail.example.com`), or `.` (the root)
+   * for a null MX (RFC 7505).
+   */
+  readonly exchange: string;
+}
+
+/** RFC 1035 §3.3.9: the preference is a 16-bit integer. */
+const MAX_PREFERENCE = 65535;
+const ROOT = '.';
+
+/**
+ * Parse, generate and check MX records, and null MX (RFC 7505) for domains that receive no
+ * mail.
+ */
+export class Mx {
+  /**
+   * Read an MX value as Route 53 and zone files write it: `10 mail.example.com.`, or `0 .`
+   * for a null MX. A trailing dot on the exchange is removed (except for the root).
+   *
+   * @param text the value
+   * @throws RecordSyntaxError when the text is not a preference and an exchange
+   */
+  public static parse(text: string): MxModel {
+    const m = /^\s*([+-]?[0-9]+)\s+(\S+)\s*$/.exec(text);
+    if (m === null) {
+      throw new RecordSyntaxError(MX_RULES.syntax, `An MX value is "<preference> <exchange>"; got "${preview(text)}".`);
+    }
+    const exchange = m[2] === ROOT ? ROOT : stripDot(m[2]);
+    return { preference: Number(m[1]), exchange };
+  }
+
+  /**
+   * The canonical text of an MX value: the preference, a space and the exchange as a fully
+   * qualified name with its trailing dot (`10 mail.example.com.`, `0 .`).
+   *
+   * @throws Error when the record breaks a rule `validate` reports as an error
+   */
+  public static render(model: MxModel): string {
+    const errors = Mx.validate(model).filter((f) => f.severity === Severity.ERROR);
+    if (errors.length > 0) {
+      throw new Error(`Cannot render an invalid MX record: ${errors.map((f) => `[${f.ruleId}] ${f.message}`).join(' ')}`);
+    }
+    return `${model.preference} ${model.exchange === ROOT ? ROOT : `${stripDot(model.exchange)}.`}`;
+  }
+
+  /** The null MX, `0 .`: the domain accepts no mail (RFC 7505 §3). */
+  public static nullMx(): MxModel {
+    return { preference: 0, exchange: ROOT };
+  }
+
+  /**
+   * Whether a record is a null MX: its exchange is the root `.` (RFC 7505 §3). Its preference
+   * should be 0; `validateSet` reports one that is not.
+   */
+  public static isNullMx(model: MxModel): boolean {
+    return model.exchange === ROOT;
+  }
+
+  /**
+   * Check one MX record on its own: preference range and exchange host name.
+   *
+   * @param model the record
+   * @param name the DNS name the record is at, used as the findings' path
+   */
+  public static validate(model: MxModel, name?: string): Finding[] {
+    const findings: Finding[] = [];
+    if (!Number.isInteger(model.preference) || model.preference < 0 || model.preference > MAX_PREFERENCE) {
+      findings.push(finding(MX_RULES.preference, `The preference must be a whole number from 0 to ${MAX_PREFERENCE}; got ${model.preference}.`, name));
+    }
+    if (Mx.isNullMx(model)) {
+      if (model.preference !== 0) {
+        findings.push(finding(MX_RULES.nullMxPreference, `A null MX has preference 0; got "${model.preference} .".`, name));
+      }
+      return findings;
+    }
+    const host = stripDot(model.exchange);
+    if (isIP(host) !== 0 || /^\[.*\]$/.test(host)) {
+      findings.push(finding(MX_RULES.exchangeIp, `The exchange must be a host name, not an IP address; got "${model.exchange}".`, name));
+      return findings;
+    }
+    const problem = hostNameProblem(host);
+    if (problem !== undefined) {
+      findings.push(finding(MX_RULES.exchange, `The exchange "${model.exchange}" is not a host name: ${problem}.`, name));
+    }
+    return findings;
+  }
+
+  /**
+   * Parse and validate one MX value. Never throws.
+   *
+   * @param text the value
+   * @param name the DNS name the record is at, used as the findings' path
+   */
+  public static check(text: string, name?: string): Finding[] {
+    return Mx.checkSet([text], name);
+  }
+
+  /**
+   * Check all the MX records at one name: each record, and that a null MX is the only MX
+   * there (RFC 7505 §3).
+   *
+   * @param records the MX records at the name
+   * @param name the DNS name, used as the findings' path
+   */
+  public static validateSet(records: MxModel[], name?: string): Finding[] {
+    const findings = records.flatMap((r) => Mx.validate(r, name));
+    const nulls = records.filter((r) => Mx.isNullMx(r));
+    if (nulls.length > 0 && records.length > 1) {
+      const others = records.filter((r) => !Mx.isNullMx(r));
+      findings.push(finding(MX_RULES.nullMxNotAlone,
+        `A null MX must be the only MX record; got ${records.length} records: ${records.map((r) => `"${describe(r)}"`).join(', ')}.${others.length > 0 ? ' Senders may still deliver to the others.' : ''}`,
+        name));
+    }
+    return findings;
+  }
+
+  /**
+   * Parse and check all the MX values at one name. Never throws: a value that cannot be read
+   * is reported as `MX-SYNTAX` and the others are still checked.
+   *
+   * @param values the MX values at the name
+   * @param name the DNS name, used as the findings' path
+   */
+  public static checkSet(values: string[], name?: string): Finding[] {
+    const findings: Finding[] = [];
+    const records: MxModel[] = [];
+    for (const v of values) {
+      try {
+        records.push(Mx.parse(v));
+      } catch (err) {
+        findings.push(err instanceof RecordSyntaxError
+          ? err.toFinding(name)
+          : finding(MX_RULES.syntax, `The value could not be read: ${String(err)}.`, name));
+      }
+    }
+    findings.push(...Mx.validateSet(records, name));
+    return findings;
+  }
+
+  private constructor() {}
+}
+
+/** Why a name is not a host name (RFC 1123 §2.1: letters, digits, inner hyphens), or undefined. */
+function hostNameProblem(name: string): string | undefined {
+  if (name === '') return 'it is empty';
+  if (name.length > 253) return `it is ${name.length} characters long; the limit is 253`;
+  for (const label of name.split('.')) {
+    if (label === '') return 'it has an empty label';
+    if (label.length > 63) return `the label "${label}" is over 63 characters`;
+    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(label)) {
+      return `the label "${label}" is not letters, digits and inner hyphens`;
+    }
+  }
+  return undefined;
+}
+
+function stripDot(host: string): string {
+  return host.length > 1 && host.endsWith('.') ? host.slice(0, -1) : host;
+}
+
+function describe(r: MxModel): string {
+  return `${r.preference} ${r.exchange === ROOT ? ROOT : r.exchange}`;
+}
+
+function preview(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
