@@ -42,4 +42,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: ['/cdk.out', '*.cdk.out', '/.tmp'],
 });
 
+// `build` packages the JavaScript bundle only, so it passes on a machine without the Java, .NET,
+// Go and Python toolchains; the release workflow packages each language in its own job.
+const packageTask = project.tasks.tryFind('package');
+if (packageTask) {
+  packageTask.reset();
+  packageTask.spawn(project.tasks.tryFind('package:js')!);
+}
+
 project.synth();

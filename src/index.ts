@@ -1,1 +1,3 @@
 export * from './records';
+export * from './standard';
+export * from './senders';

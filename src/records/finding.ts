@@ -53,12 +53,12 @@ export interface Finding {
  * Build a finding for a rule. Internal helper shared by every record module.
  * @internal
  */
-export function finding(rule: RuleDefinition, message: string, path?: string, severity?: Severity): Finding {
+export function finding(definition: RuleDefinition, message: string, path?: string, severity?: Severity): Finding {
   const f: Finding = {
-    ruleId: rule.id,
-    severity: severity ?? rule.severity,
+    ruleId: definition.id,
+    severity: severity ?? definition.severity,
     message,
-    source: rule.source,
+    source: definition.source,
   };
   return path === undefined ? f : { ...f, path };
 }

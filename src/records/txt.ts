@@ -146,7 +146,7 @@ export class TxtChunks {
         if (c === '\\' && i + 1 < trimmed.length) {
           const digits = trimmed.slice(i + 1, i + 4);
           if (/^[0-9]{3}$/.test(digits)) {
-            bytes.push(parseInt(digits, decimalEscapes ? 10 : 8) & 0xff);
+            bytes.push(parseInt(digits, decimalEscapes ? 10 : 8) % 256);
             i += 4;
             continue;
           }

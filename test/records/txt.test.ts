@@ -64,6 +64,12 @@ describe('TxtChunks.toRoute53Value and parse', () => {
     expect(() => TxtChunks.toRoute53Value('a'.repeat(3990))).toThrow(/^\[TXT-ROUTE53-VALUE-LENGTH\].*Got 4037 characters/);
   });
 
+  test('a value just under the limit is accepted and one over it names the rule', () => {
+    // 3,900 octets: 16 quoted strings and 15 spaces make 3,947 characters.
+    expect(TxtChunks.toRoute53Value('a'.repeat(3900))).toHaveLength(3947);
+    expect(() => TxtChunks.toRoute53Value('a'.repeat(3960))).toThrow('[TXT-ROUTE53-VALUE-LENGTH]');
+  });
+
   test.each([
     ['unquoted text is taken as it is', 'v=spf1 -all', 'v=spf1 -all', false],
     ['one quoted string', '"v=spf1 -all"', 'v=spf1 -all', false],
