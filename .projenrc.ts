@@ -29,7 +29,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToNuget: { dotNetNamespace: 'CdkGovEmail', packageId: 'CdkGovEmail' },
   publishToGo: { moduleName: 'github.com/cdk-gov-email/cdk-gov-email-go' },
 
-  devDeps: ['fast-check@^4', '@types/node@^20'],
+  // cdk-nag v3 packs are policy-validation plugins; the app that uses GovEmailChecks brings it.
+  peerDeps: ['cdk-nag@^3.0.2'],
+  // The CLI's AWS calls (gov-email verify); bundled because they are not jsii modules.
+  bundledDeps: ['@aws-sdk/client-sesv2@^3', '@aws-sdk/client-route-53@^3'],
+  devDeps: [
+    'fast-check@^4',
+    '@types/node@^20',
+    'aws-sdk-client-mock@^4',
+    'dns-packet@^5',
+    '@types/dns-packet@^5',
+  ],
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'bench', 'build-tools', 'projenrc'] },
   githubOptions: { mergify: false },
 
   jestOptions: {
@@ -49,5 +60,11 @@ if (packageTask) {
   packageTask.reset();
   packageTask.spawn(project.tasks.tryFind('package:js')!);
 }
+
+// README command 1: the department example, run without an AWS account.
+project.addTask('example', {
+  description: 'Build the department example\'s records and check them against the UK government profile',
+  exec: 'ts-node --project test/tsconfig.json examples/department/plan.ts',
+});
 
 project.synth();
