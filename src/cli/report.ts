@@ -1,0 +1,197 @@
+/**
+ * The one report shape every `gov-email` command prints, and its four formats: a table for a
+ * terminal, markdown for a pull-request comment, JSON, and SARIF 2.1.0 for code-scanning tools.
+ */
+import { Finding, Severity } from '../records/finding';
+import { RuleCatalogue } from '../standard/catalogue';
+
+/** A record as DNS will hold it (review) or holds it (check). */
+export interface PublishedRecord {
+  readonly name: string;
+  readonly type: string;
+  readonly ttl?: number;
+  readonly value: string;
+  /** Where the record comes from: a stack and logical id, or a resolver. */
+  readonly origin?: string;
+}
+
+/** Everything one command found about one domain. */
+export interface DomainReport {
+  readonly domain: string;
+  /** `parked` or `active`: the profile the domain was evaluated with. */
+  readonly profile?: string;
+  readonly records: PublishedRecord[];
+  readonly findings: Finding[];
+}
+
+/** A command's whole result. */
+export interface Report {
+  /** The command that produced it, e.g. `review` or `check`. */
+  readonly command: string;
+  /** What was read: a cloud assembly folder, or a list of domains. */
+  readonly input: string;
+  readonly domains: DomainReport[];
+}
+
+export type OutputFormat = 'table' | 'markdown' | 'json' | 'sarif';
+export const OUTPUT_FORMATS: OutputFormat[] = ['table', 'markdown', 'json', 'sarif'];
+
+/** Exit codes shared by every command. */
+export const ExitCode = {
+  /** No errors (warnings alone, unless --strict). */
+  OK: 0,
+  /** Findings at error level (or warnings with --strict). */
+  FINDINGS: 1,
+  /** Usage or input errors: the command could not do its job. */
+  USAGE: 2,
+} as const;
+
+const SEVERITY_ORDER: Record<string, number> = { error: 0, warning: 1, info: 2 };
+
+/** The exit code a report calls for. */
+export function exitCodeFor(report: Report, strict: boolean): number {
+  const all = report.domains.flatMap((d) => d.findings);
+  const failing = all.some((f) => f.severity === Severity.ERROR || (strict && f.severity === Severity.WARNING));
+  return failing ? ExitCode.FINDINGS : ExitCode.OK;
+}
+
+/** Render a report in the chosen format. */
+export function renderReport(report: Report, format: OutputFormat, options: { color?: boolean } = {}): string {
+  switch (format) {
+    case 'json':
+      return JSON.stringify(report, undefined, 2) + '\n';
+    case 'markdown':
+      return renderMarkdown(report);
+    case 'sarif':
+      return JSON.stringify(renderSarif(report), undefined, 2) + '\n';
+    default:
+      return renderTable(report, options.color ?? false);
+  }
+}
+
+/** Counts of findings by severity. */
+export function totals(report: Report): { error: number; warning: number; info: number } {
+  const t = { error: 0, warning: 0, info: 0 };
+  for (const f of report.domains.flatMap((d) => d.findings)) t[f.severity as keyof typeof t]++;
+  return t;
+}
+
+function sortFindings(findings: Finding[]): Finding[] {
+  return [...findings].sort((a, b) => (SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]) || a.ruleId.localeCompare(b.ruleId));
+}
+
+function summaryLine(report: Report): string {
+  const t = totals(report);
+  return `${report.domains.length} domain${report.domains.length === 1 ? '' : 's'}: ${t.error} error${t.error === 1 ? '' : 's'}, ${t.warning} warning${t.warning === 1 ? '' : 's'}, ${t.info} info`;
+}
+
+// ---- table -------------------------------------------------------------------------------
+
+const COLORS: Record<string, string> = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m' };
+const RESET = '\x1b[0m';
+const BOLD = '\x1b[1m';
+
+function renderTable(report: Report, color: boolean): string {
+  const out: string[] = [];
+  const paint = (sev: string, text: string) => (color ? `${COLORS[sev] ?? ''}${text}${RESET}` : text);
+  const bold = (text: string) => (color ? `${BOLD}${text}${RESET}` : text);
+  for (const d of report.domains) {
+    out.push(bold(`${d.domain}${d.profile ? ` (${d.profile})` : ''}`));
+    if (d.records.length > 0) {
+      out.push('');
+      out.push(...table(['NAME', 'TYPE', 'TTL', 'VALUE'], d.records.map((r) => [r.name, r.type, r.ttl === undefined ? '' : String(r.ttl), r.value])).map((l) => `  ${l}`));
+    }
+    out.push('');
+    const findings = sortFindings(d.findings);
+    if (findings.length === 0) {
+      out.push('  no findings');
+    } else {
+      const rows = findings.map((f) => [f.severity.toUpperCase(), f.ruleId, f.message]);
+      const lines = table(['LEVEL', 'RULE', 'FINDING'], rows);
+      out.push(`  ${lines[0]}`);
+      lines.slice(1).forEach((l, i) => out.push(`  ${paint(findings[i].severity, l)}`));
+    }
+    out.push('');
+  }
+  out.push(summaryLine(report));
+  return out.join('\n') + '\n';
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === header.length - 1 ? 0 : r[i].length))));
+  const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [fmt(header), ...rows.map(fmt)];
+}
+
+// ---- markdown ----------------------------------------------------------------------------
+
+function md(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function renderMarkdown(report: Report): string {
+  const t = totals(report);
+  const icon = t.error > 0 ? ':x:' : t.warning > 0 ? ':warning:' : ':white_check_mark:';
+  const out: string[] = [`## gov-email ${report.command}: ${icon} ${summaryLine(report)}`, ''];
+  for (const d of report.domains) {
+    out.push(`### ${md(d.domain)}${d.profile ? ` (${d.profile})` : ''}`, '');
+    if (d.records.length > 0) {
+      out.push('<details><summary>Records</summary>', '', '| Name | Type | TTL | Value |', '|---|---|---|---|');
+      for (const r of d.records) out.push(`| ${md(r.name)} | ${r.type} | ${r.ttl ?? ''} | \`${md(r.value).replace(/`/g, "'")}\` |`);
+      out.push('', '</details>', '');
+    }
+    const findings = sortFindings(d.findings);
+    if (findings.length === 0) {
+      out.push('No findings.', '');
+      continue;
+    }
+    out.push('| Level | Rule | Finding | Source |', '|---|---|---|---|');
+    for (const f of findings) out.push(`| ${f.severity} | \`${f.ruleId}\` | ${md(f.message)} | ${md(f.source)} |`);
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+// ---- SARIF 2.1.0 -------------------------------------------------------------------------
+
+function renderSarif(report: Report): unknown {
+  const findings = report.domains.flatMap((d) => d.findings.map((f) => ({ d, f })));
+  const ruleIds = [...new Set(findings.map(({ f }) => f.ruleId))].sort();
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: {
+        driver: {
+          name: 'gov-email',
+          informationUri: 'https://github.com/cdk-gov-email/cdk-gov-email',
+          rules: ruleIds.map((id) => {
+            const r = RuleCatalogue.find(id);
+            return {
+              id,
+              shortDescription: { text: r?.summary ?? id },
+              help: { text: r ? `${r.summary} Source: ${r.source}` : id },
+              defaultConfiguration: { level: sarifLevel(r?.severity ?? Severity.WARNING) },
+              properties: { source: r?.source },
+            };
+          }),
+        },
+      },
+      results: findings.map(({ d, f }) => ({
+        ruleId: f.ruleId,
+        ruleIndex: ruleIds.indexOf(f.ruleId),
+        level: sarifLevel(f.severity),
+        message: { text: f.message },
+        locations: [{
+          logicalLocations: [{ fullyQualifiedName: f.path ?? d.domain, kind: 'resource' }],
+        }],
+        properties: { domain: d.domain, source: f.source },
+      })),
+      properties: { command: report.command, input: report.input },
+    }],
+  };
+}
+
+function sarifLevel(severity: string): string {
+  return severity === 'error' ? 'error' : severity === 'warning' ? 'warning' : 'note';
+}
