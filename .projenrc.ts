@@ -61,6 +61,10 @@ if (packageTask) {
   packageTask.spawn(project.tasks.tryFind('package:js')!);
 }
 
+// The gov-email command line: review a cloud assembly, check live domains, verify the AWS side.
+project.addBins({ 'gov-email': 'bin/gov-email' });
+project.npmignore?.include('/bin/');
+
 // README command 1: the department example, run without an AWS account.
 project.addTask('example', {
   description: 'Build the department example\'s records and check them against the UK government profile',
