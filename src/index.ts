@@ -1,3 +1,4 @@
 export * from './records';
 export * from './standard';
 export * from './senders';
+export * from './constructs';

@@ -1,0 +1,313 @@
+import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Construct } from 'constructs';
+import { ResolvedDomain, recordNameAt, resolveDomain, ttlString } from './private/zone-names';
+import { CONSTRUCT_RULES } from '../standard/platform-rules';
+import { ANNOTATION_PREFIX, invalidInput, reportFindings } from './private/findings';
+import { Caa } from '../records/caa';
+import { Dkim } from '../records/dkim';
+import { Dmarc, DmarcAlignment, DmarcModel, DmarcPolicy } from '../records/dmarc';
+import { Severity } from '../records/finding';
+import { Mx } from '../records/mx';
+import { SPF_RULES, Spf, SpfMechanism, SpfQualifier } from '../records/spf';
+import { TLSRPT_RULES, TlsRpt } from '../records/tls-rpt';
+import { TXT_RULES, TxtChunks } from '../records/txt';
+import { DomainPosture } from '../standard/posture';
+import { GovUkProfile } from '../standard/profile';
+import { GOVUK_RULES } from '../standard/rules';
+
+/**
+ * Properties of a `ParkedDomain`.
+ */
+export interface ParkedDomainProps {
+  /**
+   * The hosted zone to publish the records in.
+   */
+  readonly zone: route53.IHostedZone;
+
+  /**
+   * The domain that sends and receives no mail: the zone's own name, or a name under it
+   * (for example `old.dept.gov.uk` in the zone `dept.gov.uk`).
+   *
+   * @default - the zone's name
+   */
+  readonly domainName?: string;
+
+  /**
+   * Where DMARC aggregate reports go (`rua`): one or two `mailto:` URIs, for example
+   * `['mailto:dmarc-reports@dept.gov.uk']`. Reports show who tries to send mail as the domain.
+   *
+   * The address GOV.UK guidance names is `GovUkReportAddresses.DMARC_RUA`; it is never used
+   * unless you pass it.
+   */
+  readonly dmarcReportTo: string[];
+
+  /**
+   * Where SMTP TLS reports go: publishes `_smtp._tls` TXT `v=TLSRPTv1; rua=...` when given.
+   * One `mailto:` or `https:` URI (more raise `GOVUK-TLSRPT-RUA-COUNT`: only one is guaranteed
+   * to receive reports).
+   *
+   * @default - no TLS-RPT record (a domain that receives no mail has no TLS to report on)
+   */
+  readonly tlsReportTo?: string[];
+
+  /**
+   * Publish CAA `0 issue ";"` at the domain, so no certificate authority may issue a certificate
+   * for it. Set `false` when the domain still serves a website (for example a redirect) that
+   * needs a certificate; the `GOVUK-PARKED-CAA` info annotation then notes its absence.
+   *
+   * @default true
+   */
+  readonly caa?: boolean;
+
+  /**
+   * Other TXT values to publish at the domain itself, such as a site-verification token. They
+   * are merged into the same TXT record set as `v=spf1 -all`, since a name has one TXT record
+   * set. An SPF record here fails synth with `SPF-MULTIPLE-RECORDS`. Values are printable ASCII
+   * (`TXT-NON-ASCII` otherwise), each split into 255-octet character-strings; identical values
+   * are published once.
+   *
+   * @default - none: the apex TXT record set holds only `v=spf1 -all`
+   */
+  readonly additionalApexTxt?: string[];
+
+  /**
+   * How long resolvers may cache the records.
+   *
+   * @default Duration.hours(1)
+   */
+  readonly ttl?: Duration;
+}
+
+/**
+ * Locks down a domain that sends and receives no mail, as GOV.UK's "Protect domains that don't
+ * send email" asks, in ONE CloudFormation resource:
+ *
+ * | Name | Type | Value |
+ * |---|---|---|
+ * | `<domain>` | TXT | `v=spf1 -all` (plus any `additionalApexTxt`) |
+ * | `<domain>` | MX | `0 .` (null MX, RFC 7505) |
+ * | `<domain>` | CAA | `0 issue ";"` (unless `caa: false`) |
+ * | `_dmarc.<domain>` | TXT | `v=DMARC1; p=reject; sp=reject; np=reject; adkim=s; aspf=s; fo=1; rua=...` |
+ * | `*._domainkey.<domain>` | TXT | `v=DKIM1; p=` (every DKIM key revoked) |
+ * | `_smtp._tls.<domain>` | TXT | `v=TLSRPTv1; rua=...` (only with `tlsReportTo`) |
+ *
+ * All of them are one `AWS::Route53::RecordSetGroup` (logical id from the construct's path), so
+ * `ParkedDomain.RESOURCES_PER_DOMAIN` is 1 and about 490 parked domains fit in one stack under
+ * CloudFormation's 500-resource quota (fewer if the stack holds other resources; the template
+ * must also stay under CloudFormation's 1 MB template size, roughly 1.3 KB per parked domain).
+ *
+ * CloudFormation writes a record set group as one Route 53 change batch, which holds at most
+ * 1,000 values and 32,000 characters of values (counted twice for an UPSERT). A parked domain
+ * uses 6 or 7 values and well under 1,000 characters; `additionalApexTxt` counts toward the
+ * limit, which is checked at synth (`ROUTE53-CHANGE-BATCH-SIZE`).
+ *
+ * At synth the records are checked with the same UK government profile the CLI uses
+ * (`GovUkProfile.evaluateParked`): errors fail synth, warnings become `cdk-gov-email:<RULE-ID>`
+ * warning annotations. The records the construct writes by default raise neither.
+ */
+export class ParkedDomain extends Construct {
+  /**
+   * The CloudFormation resources one `ParkedDomain` creates: one `AWS::Route53::RecordSetGroup`.
+   * Use it to shard many parked domains across stacks under the 500-resource quota.
+   */
+  public static readonly RESOURCES_PER_DOMAIN: number = 1;
+
+  /** The parked domain (lower case, no trailing dot, when known at synth). */
+  public readonly domainName: string;
+
+  /** The record set group that holds every record of the domain. */
+  public readonly recordSetGroup: route53.CfnRecordSetGroup;
+
+  constructor(scope: Construct, id: string, props: ParkedDomainProps) {
+    super(scope, id);
+    const domain = resolveDomain(this, props.zone, props.domainName);
+    this.domainName = domain.name;
+    const ttl = ttlString(this, props.ttl);
+
+    this.checkDmarcReportTo(props.dmarcReportTo);
+    if (props.tlsReportTo !== undefined) {
+      this.checkTlsReportTo(props.tlsReportTo);
+    }
+    const additional = this.checkAdditionalApexTxt(props.additionalApexTxt ?? []);
+
+    // Each record rendered by the foundation models, so the text is what they parse back.
+    const spf = Spf.render({ terms: [{ mechanism: SpfMechanism.ALL, qualifier: SpfQualifier.FAIL }] });
+    const dmarc = Dmarc.render(parkedDmarc(props.dmarcReportTo));
+    const dkim = Dkim.render({ version: 'DKIM1', publicKey: '' });
+    const nullMx = Mx.render(Mx.nullMx());
+    const caa = Caa.render(Caa.noIssuance());
+    const tlsRpt = props.tlsReportTo === undefined ? undefined : TlsRpt.render({ reportUris: props.tlsReportTo });
+
+    const apexTxt = [txtValue(spf), ...additional.map((v) => txtValue(v))];
+    const dmarcTxt = txtValue(dmarc);
+    const dkimTxt = txtValue(dkim);
+    const tlsRptTxt = tlsRpt === undefined ? undefined : txtValue(tlsRpt);
+
+    const apex = recordNameAt('', domain);
+    const recordSets: route53.CfnRecordSetGroup.RecordSetProperty[] = [
+      { name: apex, type: route53.RecordType.TXT, ttl, resourceRecords: apexTxt },
+      { name: apex, type: route53.RecordType.MX, ttl, resourceRecords: [nullMx] },
+    ];
+    if (props.caa ?? true) {
+      recordSets.push({ name: apex, type: route53.RecordType.CAA, ttl, resourceRecords: [caa] });
+    }
+    recordSets.push(
+      { name: recordNameAt('_dmarc.', domain), type: route53.RecordType.TXT, ttl, resourceRecords: [dmarcTxt] },
+      { name: recordNameAt('*._domainkey.', domain), type: route53.RecordType.TXT, ttl, resourceRecords: [dkimTxt] },
+    );
+    if (tlsRptTxt !== undefined) {
+      recordSets.push({ name: recordNameAt('_smtp._tls.', domain), type: route53.RecordType.TXT, ttl, resourceRecords: [tlsRptTxt] });
+    }
+    this.checkChangeBatch(recordSets);
+
+    this.recordSetGroup = new route53.CfnRecordSetGroup(this, 'Resource', {
+      hostedZoneId: props.zone.hostedZoneId,
+      comment: 'cdk-gov-email ParkedDomain: sends and receives no mail',
+      recordSets,
+    });
+
+    // What the construct publishes goes through the parked-domain profile the CLI and the nag
+    // pack use, so they never disagree. A field holding a token is reported as not evaluated.
+    const unresolved: string[] = [];
+    const known = (field: string, values: string[]): string[] | undefined => {
+      if (values.some((v) => Token.isUnresolved(v))) {
+        unresolved.push(field);
+        const literal = values.filter((v) => !Token.isUnresolved(v));
+        return field === 'apexTxt' ? literal : undefined;
+      }
+      return values;
+    };
+    const posture: DomainPosture = {
+      domainName: domain.name,
+      parked: true,
+      apexTxt: known('apexTxt', apexTxt),
+      mx: [nullMx],
+      dmarc: known('dmarc', [dmarcTxt]),
+      dkimWildcard: [dkimTxt],
+      caa: (props.caa ?? true) ? [caa] : [],
+      tlsRpt: tlsRptTxt === undefined ? undefined : known('tlsRpt', [tlsRptTxt]),
+      unresolved,
+    };
+    reportFindings(this, GovUkProfile.evaluateParked(posture));
+    this.noteExternalReportDestinations(domain, props.dmarcReportTo);
+  }
+
+  /** `dmarcReportTo`: one or two report URIs DMARC accepts. */
+  private checkDmarcReportTo(uris: string[]): void {
+    const allowed = 'one or two mailto: URIs, for example ["mailto:dmarc-reports@dept.gov.uk"]';
+    if (uris.length === 0) {
+      throw invalidInput(this, GOVUK_RULES.dmarcReporting.id, uris, allowed);
+    }
+    if (uris.length > 2) {
+      throw invalidInput(this, GOVUK_RULES.dmarcReportCount.id, uris, allowed);
+    }
+    for (const uri of uris) {
+      if (Token.isUnresolved(uri)) continue;
+      const error = Dmarc.validate({ policy: DmarcPolicy.REJECT, aggregateReportUris: [{ uri }] }).find((f) => f.severity === Severity.ERROR);
+      if (error !== undefined) {
+        throw invalidInput(this, error.ruleId, uri, `a mailto: URI with "," "!" and ";" percent-encoded (${error.message})`);
+      }
+    }
+  }
+
+  /** `tlsReportTo`: report URIs TLS-RPT accepts. */
+  private checkTlsReportTo(uris: string[]): void {
+    if (uris.length === 0) {
+      throw invalidInput(this, TLSRPT_RULES.ruaMissing.id, uris,
+        'one mailto: or https: URI, for example ["mailto:tls-reports@dept.gov.uk"]; leave tlsReportTo out to publish no TLS-RPT record');
+    }
+    for (const uri of uris) {
+      if (Token.isUnresolved(uri)) continue;
+      const error = TlsRpt.validate({ reportUris: [uri] }).find((f) => f.severity === Severity.ERROR);
+      if (error !== undefined) {
+        throw invalidInput(this, error.ruleId, uri, `a mailto: or https: URI with "," "!" and ";" percent-encoded (${error.message})`);
+      }
+    }
+  }
+
+  /** `additionalApexTxt`: no SPF record (there is one already), each value publishable; duplicates dropped. */
+  private checkAdditionalApexTxt(values: string[]): string[] {
+    const out: string[] = [];
+    for (const value of values) {
+      if (Token.isUnresolved(value)) {
+        out.push(value);
+        continue;
+      }
+      if (Spf.isSpf(value)) {
+        throw invalidInput(this, SPF_RULES.multipleRecords.id, value,
+          'TXT values other than SPF: the domain already publishes "v=spf1 -all", and two SPF records make every receiver return permerror');
+      }
+      const nonAscii = /[^\x20-\x7e]/.exec(value);
+      if (nonAscii !== null) {
+        // Route 53 takes other octets only as \ddd escapes, and whether its 255-character limit
+        // counts them escaped or decoded is not documented: keep to what every tool agrees on.
+        throw invalidInput(this, TXT_RULES.nonAscii.id, value,
+          `printable ASCII only (U+0020 to U+007E); got U+${nonAscii[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} at index ${nonAscii.index}`,
+          'Apex TXT values are printable ASCII.');
+      }
+      try {
+        TxtChunks.toRoute53Value(value);
+      } catch {
+        throw invalidInput(this, TXT_RULES.route53ValueLength.id, `${value.slice(0, 40)}... (${value.length} characters)`,
+          'a value that Route 53 can hold: at most 4,000 characters once split into quoted 255-octet strings');
+      }
+      if (!out.includes(value)) {
+        out.push(value);
+      }
+    }
+    return out;
+  }
+
+  /** The record set group is one change batch: keep within Route 53's limits even for an UPSERT. */
+  private checkChangeBatch(recordSets: route53.CfnRecordSetGroup.RecordSetProperty[]): void {
+    const values = recordSets.flatMap((r) => r.resourceRecords ?? []);
+    const characters = values.reduce((sum, v) => sum + v.length, 0);
+    if (values.length * 2 > 1000 || characters * 2 > 32000) {
+      throw invalidInput(this, CONSTRUCT_RULES.changeBatchSize.id, `${values.length} values, ${characters} characters`,
+        'at most 500 values and 16,000 characters in one parked domain\'s records, so an UPSERT of them all fits one change batch',
+        CONSTRUCT_RULES.changeBatchSize.summary);
+    }
+  }
+
+  /**
+   * RFC 7489 §7.1: a report address at another organisation receives reports only if that
+   * organisation publishes `<domain>._report._dmarc.<host>` TXT `v=DMARC1`. Whether it does is
+   * known only in DNS, so this is noted, not judged (the CLI checks it live).
+   */
+  private noteExternalReportDestinations(domain: ResolvedDomain, uris: string[]): void {
+    if (!domain.literal) return;
+    for (const uri of uris) {
+      if (Token.isUnresolved(uri)) continue;
+      const authorisation = Dmarc.externalReportAuthorisation(domain.name, uri);
+      if (authorisation !== undefined) {
+        Annotations.of(this).addInfo(`[${ANNOTATION_PREFIX}${GOVUK_RULES.dmarcReportAuthorisation.id}] ${uri} is at another organisation: it receives DMARC reports for ${domain.name} only if ${authorisation} publishes TXT "v=DMARC1".`);
+      }
+    }
+  }
+}
+
+/** GOV.UK's parked-domain DMARC record, with `np` (RFC 9989) set too. */
+function parkedDmarc(reportTo: string[]): DmarcModel {
+  return {
+    policy: DmarcPolicy.REJECT,
+    subdomainPolicy: DmarcPolicy.REJECT,
+    nonExistentSubdomainPolicy: DmarcPolicy.REJECT,
+    dkimAlignment: DmarcAlignment.STRICT,
+    spfAlignment: DmarcAlignment.STRICT,
+    failureOptions: ['1'],
+    aggregateReportUris: reportTo.map((uri) => ({ uri })),
+  };
+}
+
+/**
+ * A TXT value as Route 53 takes it. A value holding a token cannot be split by octets at synth:
+ * it is written as one quoted string (Route 53 refuses it at deploy if it resolves to more than
+ * 255 octets), and the profile reports the field as not evaluated.
+ */
+function txtValue(text: string): string {
+  if (Token.isUnresolved(text)) {
+    return `"${text}"`;
+  }
+  return TxtChunks.toRoute53Value(text);
+}
