@@ -2,7 +2,9 @@
  * The one report shape every `gov-email` command prints, and its four formats: a table for a
  * terminal, markdown for a pull-request comment, JSON, and SARIF 2.1.0 for code-scanning tools.
  */
-import { Finding, Severity } from '../records/finding';
+import { isAbsolute, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Finding, RuleDefinition, Severity } from '../records/finding';
 import { RuleCatalogue } from '../standard/catalogue';
 
 /** A record as DNS will hold it (review) or holds it (check). */
@@ -13,6 +15,8 @@ export interface PublishedRecord {
   readonly value: string;
   /** Where the record comes from: a stack and logical id, or a resolver. */
   readonly origin?: string;
+  /** The file that declares the record (a template), for SARIF physical locations. */
+  readonly file?: string;
 }
 
 /** Everything one command found about one domain. */
@@ -55,15 +59,23 @@ export function exitCodeFor(report: Report, strict: boolean): number {
   return failing ? ExitCode.FINDINGS : ExitCode.OK;
 }
 
+/** How to render a report. */
+export interface RenderOptions {
+  /** ANSI colours in the table format. */
+  readonly color?: boolean;
+  /** Definitions of rules that are not (yet) in the RuleCatalogue, for SARIF's rule list. */
+  readonly rules?: RuleDefinition[];
+}
+
 /** Render a report in the chosen format. */
-export function renderReport(report: Report, format: OutputFormat, options: { color?: boolean } = {}): string {
+export function renderReport(report: Report, format: OutputFormat, options: RenderOptions = {}): string {
   switch (format) {
     case 'json':
       return JSON.stringify(report, undefined, 2) + '\n';
     case 'markdown':
       return renderMarkdown(report);
     case 'sarif':
-      return JSON.stringify(renderSarif(report), undefined, 2) + '\n';
+      return JSON.stringify(renderSarif(report, options.rules ?? []), undefined, 2) + '\n';
     default:
       return renderTable(report, options.color ?? false);
   }
@@ -91,22 +103,31 @@ const COLORS: Record<string, string> = { error: '\x1b[31m', warning: '\x1b[33m',
 const RESET = '\x1b[0m';
 const BOLD = '\x1b[1m';
 
+/**
+ * Values come from templates and DNS answers the reviewer does not control: control characters
+ * (an ANSI escape, a newline) are shown as `\xHH` so they can neither drive the terminal nor
+ * break the table.
+ */
+function printable(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 function renderTable(report: Report, color: boolean): string {
   const out: string[] = [];
   const paint = (sev: string, text: string) => (color ? `${COLORS[sev] ?? ''}${text}${RESET}` : text);
   const bold = (text: string) => (color ? `${BOLD}${text}${RESET}` : text);
   for (const d of report.domains) {
-    out.push(bold(`${d.domain}${d.profile ? ` (${d.profile})` : ''}`));
+    out.push(bold(printable(`${d.domain}${d.profile ? ` (${d.profile})` : ''}`)));
     if (d.records.length > 0) {
       out.push('');
-      out.push(...table(['NAME', 'TYPE', 'TTL', 'VALUE'], d.records.map((r) => [r.name, r.type, r.ttl === undefined ? '' : String(r.ttl), r.value])).map((l) => `  ${l}`));
+      out.push(...table(['NAME', 'TYPE', 'TTL', 'VALUE'], d.records.map((r) => [r.name, r.type, r.ttl === undefined ? '' : String(r.ttl), r.value].map(printable))).map((l) => `  ${l}`));
     }
     out.push('');
     const findings = sortFindings(d.findings);
     if (findings.length === 0) {
       out.push('  no findings');
     } else {
-      const rows = findings.map((f) => [f.severity.toUpperCase(), f.ruleId, f.message]);
+      const rows = findings.map((f) => [f.severity.toUpperCase(), f.ruleId, f.message].map(printable));
       const lines = table(['LEVEL', 'RULE', 'FINDING'], rows);
       out.push(`  ${lines[0]}`);
       lines.slice(1).forEach((l, i) => out.push(`  ${paint(findings[i].severity, l)}`));
@@ -125,8 +146,15 @@ function table(header: string[], rows: string[][]): string[] {
 
 // ---- markdown ----------------------------------------------------------------------------
 
+/** Text in a table cell: escape what markdown would take as syntax, including `<…>` placeholders GitHub would drop as HTML. */
 function md(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\*/g, '\\*')
+    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r?\n/g, ' ');
+}
+
+/** A value in a code span inside a table cell: backslashes are literal there; only `|` and backticks need care. */
+function mdCode(text: string): string {
+  return `\`${text.replace(/\|/g, '\\|').replace(/`/g, "'").replace(/\r?\n/g, ' ')}\``;
 }
 
 function renderMarkdown(report: Report): string {
@@ -137,7 +165,7 @@ function renderMarkdown(report: Report): string {
     out.push(`### ${md(d.domain)}${d.profile ? ` (${d.profile})` : ''}`, '');
     if (d.records.length > 0) {
       out.push('<details><summary>Records</summary>', '', '| Name | Type | TTL | Value |', '|---|---|---|---|');
-      for (const r of d.records) out.push(`| ${md(r.name)} | ${r.type} | ${r.ttl ?? ''} | \`${md(r.value).replace(/`/g, "'")}\` |`);
+      for (const r of d.records) out.push(`| ${md(r.name)} | ${r.type} | ${r.ttl ?? ''} | ${mdCode(r.value)} |`);
       out.push('', '</details>', '');
     }
     const findings = sortFindings(d.findings);
@@ -154,9 +182,10 @@ function renderMarkdown(report: Report): string {
 
 // ---- SARIF 2.1.0 -------------------------------------------------------------------------
 
-function renderSarif(report: Report): unknown {
+function renderSarif(report: Report, extraRules: RuleDefinition[]): unknown {
   const findings = report.domains.flatMap((d) => d.findings.map((f) => ({ d, f })));
   const ruleIds = [...new Set(findings.map(({ f }) => f.ruleId))].sort();
+  const lookup = (id: string) => RuleCatalogue.find(id) ?? extraRules.find((r) => r.id === id);
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -166,7 +195,7 @@ function renderSarif(report: Report): unknown {
           name: 'gov-email',
           informationUri: 'https://github.com/cdk-gov-email/cdk-gov-email',
           rules: ruleIds.map((id) => {
-            const r = RuleCatalogue.find(id);
+            const r = lookup(id);
             return {
               id,
               shortDescription: { text: r?.summary ?? id },
@@ -182,14 +211,37 @@ function renderSarif(report: Report): unknown {
         ruleIndex: ruleIds.indexOf(f.ruleId),
         level: sarifLevel(f.severity),
         message: { text: f.message },
-        locations: [{
-          logicalLocations: [{ fullyQualifiedName: f.path ?? d.domain, kind: 'resource' }],
-        }],
+        locations: [sarifLocation(d, f)],
         properties: { domain: d.domain, source: f.source },
       })),
       properties: { command: report.command, input: report.input },
     }],
   };
+}
+
+/**
+ * Where a finding applies: its path (a DNS name or resource) as a logical location, with the
+ * resources that publish records at that name, and the file that declares the first of them as
+ * the physical location code-scanning tools need to show a result.
+ */
+function sarifLocation(d: DomainReport, f: Finding): unknown {
+  const path = f.path ?? d.domain;
+  const publishing = d.records.filter((r) => r.name === path);
+  const origins = [...new Set(publishing.map((r) => r.origin).filter((o): o is string => o !== undefined))];
+  const file = publishing.find((r) => r.file !== undefined)?.file;
+  const logicalLocations = [
+    { fullyQualifiedName: path, kind: 'resource' },
+    ...origins.filter((o) => o !== path).map((o) => ({ fullyQualifiedName: o, kind: 'resource' })),
+  ];
+  return file === undefined
+    ? { logicalLocations }
+    : { physicalLocation: { artifactLocation: { uri: fileUri(file) } }, logicalLocations };
+}
+
+/** A SARIF artifact URI: a relative reference with forward slashes, or a file: URL for an absolute path. */
+function fileUri(file: string): string {
+  if (isAbsolute(file)) return pathToFileURL(file).href;
+  return file.split(sep).join('/').split('/').map(encodeURIComponent).join('/');
 }
 
 function sarifLevel(severity: string): string {
