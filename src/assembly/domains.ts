@@ -8,23 +8,22 @@ import { CloudAssembly } from './cloud-assembly';
 import { mtaStsPoliciesInCode } from './mta-sts-function';
 import { CloudFrontDistribution, DnsRecord, EmailResources, SesIdentity, originText, resourcesFromStacks } from './resources';
 import { DKIM_RULES } from '../records/dkim';
-import { Finding, RuleDefinition, Severity, finding, rule } from '../records/finding';
+import { Finding, finding } from '../records/finding';
 import { MtaSts } from '../records/mta-sts';
 import { Spf } from '../records/spf';
 import { TxtChunks } from '../records/txt';
 import { DkimSelectorPosture, DomainPosture, ReportAuthorisationPosture } from '../standard/posture';
 import { GovUkProfile } from '../standard/profile';
+import { CONSTRUCT_RULES } from '../standard/platform-rules';
 import { GOVUK_RULES } from '../standard/rules';
 
 /**
- * Rules about a plan as a whole, found only by reading every stack together.
- * To move into the rule catalogue (src/standard) once agreed.
+ * Rules about a plan as a whole, found only by reading every stack together (defined in the
+ * rule catalogue, shared with the constructs' own duplicate check).
  */
 export const ASSEMBLY_RULES = {
-  duplicateRecordSet: rule('ROUTE53-DUPLICATE-RECORD-SET', Severity.ERROR,
-    'A hosted zone holds one record set per name and type: every value at a name and type (SPF, site verification tokens…) goes in one record set.',
-    'Route 53 semantics (Amazon Route 53 Developer Guide, "Working with records": a second record set with the same name and type fails with "already exists")'),
-} satisfies Record<string, RuleDefinition>;
+  duplicateRecordSet: CONSTRUCT_RULES.duplicateRecordSet,
+};
 
 /** One email domain of a plan: what it publishes, its posture and what the plan alone shows. */
 export interface EmailDomain {

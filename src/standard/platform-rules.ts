@@ -23,6 +23,9 @@ export const CONSTRUCT_RULES = {
   changeBatchSize: rule('ROUTE53-CHANGE-BATCH-SIZE', Severity.ERROR,
     'One change batch holds at most 1,000 values and 32,000 characters of values, each counted twice when the change is an UPSERT.',
     'Amazon Route 53 API Reference, ChangeResourceRecordSets'),
+  duplicateRecordSet: rule('ROUTE53-DUPLICATE-RECORD-SET', Severity.ERROR,
+    'A hosted zone holds one record set per name and type: every value at a name and type (SPF, site verification tokens…) goes in one record set.',
+    'Route 53 semantics (Amazon Route 53 Developer Guide, "Working with records": a second record set with the same name and type fails with "already exists")'),
 } satisfies Record<string, RuleDefinition>;
 
 /**

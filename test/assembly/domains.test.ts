@@ -212,10 +212,10 @@ describe('conflicts: one record set per name and type in a zone', () => {
     expect(d.planFindings).toEqual([]);
   });
 
-  test('the rule is defined with a source, outside the catalogue for now', () => {
+  test('the rule is in the catalogue, with a source', () => {
     expect(ASSEMBLY_RULES.duplicateRecordSet.id).toBe('ROUTE53-DUPLICATE-RECORD-SET');
     expect(ASSEMBLY_RULES.duplicateRecordSet.severity).toBe('error');
-    expect(RuleCatalogue.find('ROUTE53-DUPLICATE-RECORD-SET')).toBeUndefined();
+    expect(RuleCatalogue.find('ROUTE53-DUPLICATE-RECORD-SET')).toEqual(ASSEMBLY_RULES.duplicateRecordSet);
   });
 });
 
