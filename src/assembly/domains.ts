@@ -14,6 +14,7 @@ import { Spf } from '../records/spf';
 import { TxtChunks } from '../records/txt';
 import { DkimSelectorPosture, DomainPosture, ReportAuthorisationPosture } from '../standard/posture';
 import { GovUkProfile } from '../standard/profile';
+import { Senders } from '../senders/catalogue';
 import { CONSTRUCT_RULES } from '../standard/platform-rules';
 import { GOVUK_RULES } from '../standard/rules';
 
@@ -273,7 +274,8 @@ function postureOf(domain: string, resources: EmailResources, identities: SesIde
   const mtaStsPolicy = embeddedPolicy(domain, hosts, resources);
   if (mtaStsPolicy === undefined && (mtaStsTxt ?? []).some((v) => MtaSts.isMtaStsRecord(v))) unresolved.push('mtaStsPolicy');
 
-  const posture: { -readonly [K in keyof DomainPosture]: DomainPosture[K] } = { domainName: domain };
+  // The catalogue's known include costs, so a plan's SPF budget is counted as the constructs count it.
+  const posture: { -readonly [K in keyof DomainPosture]: DomainPosture[K] } = { domainName: domain, spfIncludeCosts: Senders.knownIncludeCosts() };
   if (identities.length > 0) posture.sendsMail = true;
   if (apexTxt !== undefined) posture.apexTxt = apexTxt;
   if (mx !== undefined) posture.mx = mx;

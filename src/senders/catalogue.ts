@@ -1,4 +1,4 @@
-import { SenderDkimRecord, Sender } from './sender';
+import { SPF_COSTS, SenderDkimRecord, Sender } from './sender';
 import { Finding, finding } from '../records/finding';
 import { MxModel } from '../records/mx';
 import { Spf, SpfIncludeCost, SpfQualifier } from '../records/spf';
@@ -46,6 +46,14 @@ export class Senders {
     (options.extraMechanisms ?? []).forEach(add);
     const qualifier = options.allQualifier ?? SpfQualifier.FAIL;
     return ['v=spf1', ...terms, `${qualifier}all`].join(' ');
+  }
+
+  /**
+   * The lookup costs of every SPF include the catalogue knows (Amazon SES, Microsoft 365,
+   * Google Workspace), for counting the budget of a record the catalogue did not build.
+   */
+  public static knownIncludeCosts(): SpfIncludeCost[] {
+    return Object.values(SPF_COSTS).map((c) => ({ ...c }));
   }
 
   /** The known lookup costs of every include the senders use. */

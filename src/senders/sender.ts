@@ -230,8 +230,8 @@ export abstract class Sender {
   }
 }
 
-/** Lookup costs of the catalogue's SPF includes: the lookups their own records make. */
-const SPF_COSTS = {
+/** Lookup costs of the catalogue's SPF includes: the lookups their own records make. @internal */
+export const SPF_COSTS = {
   // v=spf1 ip4:... -all: no nested lookups.
   amazonSes: { domain: 'amazonses.com', lookups: 0 },
   // v=spf1 ip4:... include:spfd.protection.outlook.com -all.

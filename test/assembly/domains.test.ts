@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { readCloudAssembly } from '../../src/assembly/cloud-assembly';
+import { Senders } from '../../src/senders/catalogue';
 import { ASSEMBLY_RULES, EmailDomain, domainsFromAssembly, domainsFromResources, evaluateDomain, posturesFromAssembly } from '../../src/assembly/domains';
 import { originText, recordsFromTemplate, resourcesFromStacks } from '../../src/assembly/resources';
 import { CfnTemplate } from '../../src/assembly/template';
@@ -53,6 +54,7 @@ describe('domains of the multi-stack fixture (dept.gov.uk over two stacks)', () 
     expect(posturesFromAssembly(assembly)).toEqual([
       {
         domainName: 'dept.gov.uk',
+        spfIncludeCosts: Senders.knownIncludeCosts(),
         sendsMail: true,
         apexTxt: ['"v=spf1 include:spf.protection.outlook.com -all"', '"MS=ms12345678"', '"google-site-verification=abc123"'],
         mx: ['0 dept-gov-uk.mail.protection.outlook.com.'],
@@ -69,6 +71,7 @@ describe('domains of the multi-stack fixture (dept.gov.uk over two stacks)', () 
       },
       {
         domainName: 'old-dept.gov.uk',
+        spfIncludeCosts: Senders.knownIncludeCosts(),
         apexTxt: ['"v=spf1 -all"'],
         mx: ['0 .'],
         dmarc: ['"v=DMARC1; p=reject; sp=reject; adkim=s; aspf=s; fo=1; rua=mailto:dmarc-reports@dept.gov.uk"'],

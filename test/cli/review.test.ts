@@ -174,7 +174,6 @@ describe('gov-email review --format json', () => {
     const [dept, old] = out.domains;
     expect(dept.findings.map((f: { ruleId: string; severity: string }) => [f.ruleId, f.severity])).toEqual([
       ['GOVUK-NOT-EVALUATED', 'warning'],
-      ['SPF-LOOKUP-COST-UNKNOWN', 'info'],
       ['DMARC-FO-WITHOUT-RUF', 'info'],
       ['ROUTE53-DUPLICATE-RECORD-SET', 'error'],
     ]);
@@ -226,9 +225,9 @@ describe('gov-email review --format sarif', () => {
     expect(sarif.runs[0].properties).toEqual({ command: 'review', input: dir });
   });
 
-  test('the rules, each once, with the conflict rule described although it is not in the catalogue yet', () => {
+  test('the rules, each once, with the conflict rule described from the catalogue', () => {
     const rules = sarif.runs[0].tool.driver.rules;
-    expect(rules.map((r: { id: string }) => r.id)).toEqual(['DMARC-FO-WITHOUT-RUF', 'GOVUK-NOT-EVALUATED', 'ROUTE53-DUPLICATE-RECORD-SET', 'SPF-LOOKUP-COST-UNKNOWN']);
+    expect(rules.map((r: { id: string }) => r.id)).toEqual(['DMARC-FO-WITHOUT-RUF', 'GOVUK-NOT-EVALUATED', 'ROUTE53-DUPLICATE-RECORD-SET']);
     expect(rules[2]).toEqual({
       id: 'ROUTE53-DUPLICATE-RECORD-SET',
       shortDescription: { text: ASSEMBLY_RULES.duplicateRecordSet.summary },
@@ -242,7 +241,6 @@ describe('gov-email review --format sarif', () => {
     const { results, tool } = sarif.runs[0];
     expect(results.map((r: { ruleId: string; level: string }) => [r.ruleId, r.level])).toEqual([
       ['GOVUK-NOT-EVALUATED', 'warning'],
-      ['SPF-LOOKUP-COST-UNKNOWN', 'note'],
       ['DMARC-FO-WITHOUT-RUF', 'note'],
       ['ROUTE53-DUPLICATE-RECORD-SET', 'error'],
       ['DMARC-FO-WITHOUT-RUF', 'note'],
@@ -288,14 +286,14 @@ describe('gov-email review --format table and markdown', () => {
     expect(lines).toContain('  bounce.dept.gov.uk                          MX     1800  10 feedback-smtp.<region>.amazonses.com');
     expect(lines).toContain('  mta-sts.dept.gov.uk                         A            ALIAS <Fn::GetAtt PolicyHost4C5D6E7F.DomainName>');
     expect(lines.find((l) => l.includes('ROUTE53-DUPLICATE-RECORD-SET'))).toMatch(/^ {2}ERROR {4}ROUTE53-DUPLICATE-RECORD-SET {2}2 record sets publish TXT at dept\.gov\.uk/);
-    expect(lines[lines.length - 2]).toBe('2 domains: 1 error, 1 warning, 3 info');
+    expect(lines[lines.length - 2]).toBe('2 domains: 1 error, 1 warning, 2 info');
   });
 
   test('markdown: a verdict, the records folded, the findings', async () => {
     const out = await review(fixture('multi-stack'), '--format', 'markdown');
     expect(out.stdout).toMatchSnapshot();
     const lines = out.stdout.split('\n');
-    expect(lines[0]).toBe('## gov-email review: :x: 2 domains: 1 error, 1 warning, 3 info');
+    expect(lines[0]).toBe('## gov-email review: :x: 2 domains: 1 error, 1 warning, 2 info');
     expect(lines).toContain('| &lt;SES DKIM token name 1&gt; | CNAME | 1800 | `<SES DKIM token value 1>` |');
     expect(lines).toContain('### old-dept.gov.uk (parked)');
   });

@@ -110,3 +110,16 @@ describe('Senders together', () => {
     expect(MtaSts.uncoveredMx({ mode: 'enforce' as any, maxAge: 1209600, mx: patterns }, mx.map((m) => m.exchange))).toEqual([]);
   });
 });
+
+describe('Senders.knownIncludeCosts', () => {
+  test('lists the catalogue\'s includes with their costs, as copies', () => {
+    const costs = Senders.knownIncludeCosts();
+    expect(costs).toEqual(expect.arrayContaining([
+      { domain: 'amazonses.com', lookups: 0 },
+      { domain: 'spf.protection.outlook.com', lookups: 1 },
+      { domain: '_spf.google.com', lookups: 3 },
+    ]));
+    (costs[0] as any).lookups = 99;
+    expect(Senders.knownIncludeCosts()[0].lookups).not.toBe(99);
+  });
+});
