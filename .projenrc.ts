@@ -32,14 +32,21 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // cdk-nag v3 packs are policy-validation plugins; the app that uses GovEmailChecks brings it.
   peerDeps: ['cdk-nag@^3.0.2'],
   // The CLI's AWS calls (gov-email verify); bundled because they are not jsii modules.
-  bundledDeps: ['@aws-sdk/client-sesv2@^3', '@aws-sdk/client-route-53@^3'],
+  // DMARC/TLS-RPT report parsing (gov-email reports and the ReportInbox function) uses a
+  // parser that never expands entities and a zip reader with size limits.
+  bundledDeps: ['@aws-sdk/client-sesv2@^3', '@aws-sdk/client-route-53@^3', 'fast-xml-parser@^5', 'fflate@^0.8'],
   devDeps: [
     'fast-check@^4',
     '@types/node@^20',
     'aws-sdk-client-mock@^4',
     'dns-packet@^5',
     '@types/dns-packet@^5',
+    'esbuild@^0.28',
+    '@aws-sdk/client-s3@^3',
+    '@aws-sdk/client-cloudwatch@^3',
+    '@types/aws-lambda@^8',
   ],
+  lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_22_X },
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'bench', 'build-tools', 'projenrc'] },
   githubOptions: { mergify: false },
 
