@@ -15,7 +15,7 @@ import { TxtChunks } from '../records/txt';
 import { DkimSelectorPosture, DomainPosture, ReportAuthorisationPosture } from '../standard/posture';
 import { GovUkProfile } from '../standard/profile';
 import { Senders } from '../senders/catalogue';
-import { CONSTRUCT_RULES } from '../standard/platform-rules';
+import { RECORD_CONSTRUCT_RULES } from '../standard/platform-rules';
 import { GOVUK_RULES } from '../standard/rules';
 
 /**
@@ -23,7 +23,7 @@ import { GOVUK_RULES } from '../standard/rules';
  * rule catalogue, shared with the constructs' own duplicate check).
  */
 export const ASSEMBLY_RULES = {
-  duplicateRecordSet: CONSTRUCT_RULES.duplicateRecordSet,
+  duplicateRecordSet: RECORD_CONSTRUCT_RULES.recordConflict,
 };
 
 /** One email domain of a plan: what it publishes, its posture and what the plan alone shows. */

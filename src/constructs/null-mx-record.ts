@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { claimRecordName } from './private/record-registry';
 import { DEFAULT_TTL, recordNameAt, resolveDomain, ttlString } from './private/zone-names';
 import { Mx } from '../records/mx';
 
@@ -53,6 +54,7 @@ export class NullMxRecord extends Construct {
     const name = recordNameAt('', domain);
     const ttl = ttlString(this, props.ttl);
 
+    claimRecordName(this, props.zone, name, 'MX');
     this.recordSet = new route53.RecordSet(this, 'Resource', {
       zone: props.zone,
       recordType: route53.RecordType.MX,

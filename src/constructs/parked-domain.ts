@@ -1,6 +1,7 @@
 import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { claimRecordName } from './private/record-registry';
 import { ResolvedDomain, recordNameAt, resolveDomain, ttlString } from './private/zone-names';
 import { CONSTRUCT_RULES } from '../standard/platform-rules';
 import { ANNOTATION_PREFIX, invalidInput, reportFindings } from './private/findings';
@@ -160,6 +161,7 @@ export class ParkedDomain extends Construct {
       recordSets.push({ name: recordNameAt('_smtp._tls.', domain), type: route53.RecordType.TXT, ttl, resourceRecords: [tlsRptTxt] });
     }
     this.checkChangeBatch(recordSets);
+    for (const rs of recordSets) claimRecordName(this, props.zone, rs.name, rs.type);
 
     this.recordSetGroup = new route53.CfnRecordSetGroup(this, 'Resource', {
       hostedZoneId: props.zone.hostedZoneId,

@@ -3,6 +3,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct, IConstruct } from 'constructs';
+import { claimRecordName } from './private/record-registry';
 import { ANNOTATION_PREFIX, invalidInput, isUnresolved, reportFindings, warnNotEvaluated } from './private/findings';
 import { DKIM_RULES, Dkim } from '../records/dkim';
 import { Severity } from '../records/finding';
@@ -337,6 +338,7 @@ export class SesSendingIdentity extends Construct {
     const findings = Dkim.check(text, name);
     reportFindings(this, findings);
     if (findings.some((f) => f.severity === Severity.ERROR)) return;
+    claimRecordName(this, this.zone, name, 'TXT');
     new route53.RecordSet(this, 'DkimKey', {
       zone: this.zone,
       recordName: this.recordName(name),
@@ -348,6 +350,8 @@ export class SesSendingIdentity extends Construct {
 
   private publishMailFrom(mxHost: string, ttl: Duration): void {
     const recordName = this.recordName(this.mailFromDomain);
+    claimRecordName(this, this.zone, this.mailFromDomain, 'MX');
+    claimRecordName(this, this.zone, this.mailFromDomain, 'TXT');
     // The host is built from the region: when the region is a token the value is joined at
     // deployment, and checked above only when it is known.
     new route53.RecordSet(this, 'MailFromMx', {

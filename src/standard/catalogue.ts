@@ -1,4 +1,4 @@
-import { CONSTRUCT_RULES, SES_RULES } from './platform-rules';
+import { CONSTRUCT_RULES, RECORD_CONSTRUCT_RULES, SES_RULES } from './platform-rules';
 import { GOVUK_RULES } from './rules';
 import { CAA_RULES } from '../records/caa';
 import { DKIM_RULES } from '../records/dkim';
@@ -11,7 +11,7 @@ import { TLSRPT_RULES } from '../records/tls-rpt';
 import { TXT_RULES } from '../records/txt';
 
 const ALL: RuleDefinition[] = [
-  TXT_RULES, SPF_RULES, DMARC_RULES, TLSRPT_RULES, MTASTS_RULES, DKIM_RULES, MX_RULES, CAA_RULES, GOVUK_RULES, CONSTRUCT_RULES, SES_RULES,
+  TXT_RULES, SPF_RULES, DMARC_RULES, TLSRPT_RULES, MTASTS_RULES, DKIM_RULES, MX_RULES, CAA_RULES, GOVUK_RULES, CONSTRUCT_RULES, RECORD_CONSTRUCT_RULES, SES_RULES,
 ].flatMap((group) => Object.values(group));
 
 const BY_ID = new Map(ALL.map((r) => [r.id, r]));

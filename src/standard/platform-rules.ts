@@ -23,9 +23,6 @@ export const CONSTRUCT_RULES = {
   changeBatchSize: rule('ROUTE53-CHANGE-BATCH-SIZE', Severity.ERROR,
     'One change batch holds at most 1,000 values and 32,000 characters of values, each counted twice when the change is an UPSERT.',
     'Amazon Route 53 API Reference, ChangeResourceRecordSets'),
-  duplicateRecordSet: rule('ROUTE53-DUPLICATE-RECORD-SET', Severity.ERROR,
-    'A hosted zone holds one record set per name and type: every value at a name and type (SPF, site verification tokens…) goes in one record set.',
-    'Route 53 semantics (Amazon Route 53 Developer Guide, "Working with records": a second record set with the same name and type fails with "already exists")'),
 } satisfies Record<string, RuleDefinition>;
 
 /**
@@ -46,4 +43,24 @@ export const SES_RULES = {
   dkimSelector: rule('SES-DKIM-SELECTOR', Severity.ERROR,
     'A BYODKIM selector is one DNS label: 1–63 letters, digits and inner hyphens.',
     `RFC 6376 §3.1; ${SES_GUIDE}, "Provide your own authentication token (BYODKIM)"`),
+} satisfies Record<string, RuleDefinition>;
+
+/**
+ * Construct-level rules the record constructs need that no record model, profile or platform
+ * rule covers.
+ * @internal
+ */
+export const RECORD_CONSTRUCT_RULES = {
+  recordConflict: rule('ROUTE53-RECORD-CONFLICT', Severity.ERROR,
+    'One construct publishes each name and type in a hosted zone: Route 53 holds one record set per name and type, and a CNAME alone at its name.',
+    'Amazon Route 53 API Reference, ChangeResourceRecordSets (InvalidChangeBatch: the record set already exists); RFC 1034 §3.6.2; RFC 2181 §10.1'),
+  dkimSelector: rule('DKIM-SELECTOR-SYNTAX', Severity.ERROR,
+    'A DKIM selector is one or more dot-separated labels of letters, digits and inner hyphens, each at most 63 octets.',
+    'RFC 6376 §3.1; RFC 5321 §4.1.2 (sub-domain)'),
+  dkimCnameTarget: rule('DKIM-CNAME-TARGET', Severity.ERROR,
+    'A DKIM CNAME points at a domain name: at least two dot-separated labels of letters, digits, hyphens and underscores, each at most 63 octets, at most 253 in all.',
+    'RFC 1034 §3.6.2; RFC 6376 §3.6.2.1; RFC 8552 §2 (underscored labels)'),
+  dkimRecordType: rule('DKIM-RECORD-TYPE', Severity.ERROR,
+    'A DKIM record is a CNAME to the key a service publishes, or a TXT record holding the key.',
+    'RFC 6376 §3.6.2.1'),
 } satisfies Record<string, RuleDefinition>;

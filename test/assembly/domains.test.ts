@@ -87,14 +87,14 @@ describe('domains of the multi-stack fixture (dept.gov.uk over two stacks)', () 
 
   test('the two apex TXT record sets in two stacks are a conflict, reported once', () => {
     expect(dept.planFindings).toEqual([{
-      ruleId: 'ROUTE53-DUPLICATE-RECORD-SET',
+      ruleId: 'ROUTE53-RECORD-CONFLICT',
       severity: 'error',
       message: '2 record sets publish TXT at dept.gov.uk in the hosted zone dept.gov.uk: DeptZone/ApexTxt6A1E5C2B, DeptMail/SiteVerification2E6F. '
         + 'Route 53 holds one record set per name and type, so all but one fail to deploy ("already exists"); put every value in one record set.',
       source: ASSEMBLY_RULES.duplicateRecordSet.source,
       path: 'dept.gov.uk',
     }]);
-    expect(ids(dept).filter((id) => id === 'ROUTE53-DUPLICATE-RECORD-SET')).toHaveLength(1);
+    expect(ids(dept).filter((id) => id === 'ROUTE53-RECORD-CONFLICT')).toHaveLength(1);
   });
 });
 
@@ -202,7 +202,7 @@ describe('conflicts: one record set per name and type in a zone', () => {
       { name: 'B', template: { Resources: { Token: rs('Dept.gov.uk', 'TXT', ['"token"']) } } },
     ]);
     const [d] = domainsFromResources(resources);
-    expect(d.planFindings.map((f) => f.ruleId)).toEqual(['ROUTE53-DUPLICATE-RECORD-SET']);
+    expect(d.planFindings.map((f) => f.ruleId)).toEqual(['ROUTE53-RECORD-CONFLICT']);
     expect(d.planFindings[0].message).toContain('A/Spf, B/Token');
   });
 
@@ -216,9 +216,9 @@ describe('conflicts: one record set per name and type in a zone', () => {
   });
 
   test('the rule is in the catalogue, with a source', () => {
-    expect(ASSEMBLY_RULES.duplicateRecordSet.id).toBe('ROUTE53-DUPLICATE-RECORD-SET');
+    expect(ASSEMBLY_RULES.duplicateRecordSet.id).toBe('ROUTE53-RECORD-CONFLICT');
     expect(ASSEMBLY_RULES.duplicateRecordSet.severity).toBe('error');
-    expect(RuleCatalogue.find('ROUTE53-DUPLICATE-RECORD-SET')).toEqual(ASSEMBLY_RULES.duplicateRecordSet);
+    expect(RuleCatalogue.find('ROUTE53-RECORD-CONFLICT')).toEqual(ASSEMBLY_RULES.duplicateRecordSet);
   });
 });
 

@@ -148,10 +148,10 @@ describe('renderReport: markdown', () => {
 });
 
 describe('renderReport: SARIF 2.1.0', () => {
-  const extra = rule('ROUTE53-DUPLICATE-RECORD-SET', Severity.ERROR, 'One record set per name and type.', 'Route 53 semantics');
+  const extra = rule('TEST-OUTSIDE-CATALOGUE', Severity.ERROR, 'One record set per name and type.', 'Route 53 semantics');
   const withConflict: Report = {
     ...REPORT,
-    domains: [{ ...REPORT.domains[0], findings: [...REPORT.domains[0].findings, f('ROUTE53-DUPLICATE-RECORD-SET', Severity.ERROR, '2 record sets at dept.gov.uk TXT.', 'dept.gov.uk')] }, REPORT.domains[1]],
+    domains: [{ ...REPORT.domains[0], findings: [...REPORT.domains[0].findings, f('TEST-OUTSIDE-CATALOGUE', Severity.ERROR, '2 record sets at dept.gov.uk TXT.', 'dept.gov.uk')] }, REPORT.domains[1]],
   };
   const sarif = JSON.parse(renderReport(withConflict, 'sarif', { rules: [extra] }));
   const run = sarif.runs[0];
@@ -192,7 +192,7 @@ describe('renderReport: SARIF 2.1.0', () => {
   });
 
   test('lists each rule that has a result once, sorted, with its catalogue text', () => {
-    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(['GOVUK-DMARC-POLICY', 'GOVUK-NOT-EVALUATED', 'GOVUK-PARKED-CAA', 'ROUTE53-DUPLICATE-RECORD-SET']);
+    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(['GOVUK-DMARC-POLICY', 'GOVUK-NOT-EVALUATED', 'GOVUK-PARKED-CAA', 'TEST-OUTSIDE-CATALOGUE']);
     const dmarc = RuleCatalogue.get('GOVUK-DMARC-POLICY');
     expect(run.tool.driver.rules[0]).toEqual({
       id: 'GOVUK-DMARC-POLICY',
@@ -205,7 +205,7 @@ describe('renderReport: SARIF 2.1.0', () => {
 
   test('a rule outside the catalogue takes its text from the rules passed in', () => {
     expect(run.tool.driver.rules[3]).toEqual({
-      id: 'ROUTE53-DUPLICATE-RECORD-SET',
+      id: 'TEST-OUTSIDE-CATALOGUE',
       shortDescription: { text: 'One record set per name and type.' },
       help: { text: 'One record set per name and type. Source: Route 53 semantics' },
       defaultConfiguration: { level: 'error' },
@@ -224,7 +224,7 @@ describe('renderReport: SARIF 2.1.0', () => {
     expect(run.results.map((r: { ruleId: string; level: string }) => [r.ruleId, r.level])).toEqual([
       ['GOVUK-NOT-EVALUATED', 'warning'],
       ['GOVUK-DMARC-POLICY', 'error'],
-      ['ROUTE53-DUPLICATE-RECORD-SET', 'error'],
+      ['TEST-OUTSIDE-CATALOGUE', 'error'],
       ['GOVUK-PARKED-CAA', 'note'],
     ]);
   });

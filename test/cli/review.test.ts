@@ -175,7 +175,7 @@ describe('gov-email review --format json', () => {
     expect(dept.findings.map((f: { ruleId: string; severity: string }) => [f.ruleId, f.severity])).toEqual([
       ['GOVUK-NOT-EVALUATED', 'warning'],
       ['DMARC-FO-WITHOUT-RUF', 'info'],
-      ['ROUTE53-DUPLICATE-RECORD-SET', 'error'],
+      ['ROUTE53-RECORD-CONFLICT', 'error'],
     ]);
     expect(dept.records).toContainEqual({
       name: 'bounce.dept.gov.uk',
@@ -227,9 +227,9 @@ describe('gov-email review --format sarif', () => {
 
   test('the rules, each once, with the conflict rule described from the catalogue', () => {
     const rules = sarif.runs[0].tool.driver.rules;
-    expect(rules.map((r: { id: string }) => r.id)).toEqual(['DMARC-FO-WITHOUT-RUF', 'GOVUK-NOT-EVALUATED', 'ROUTE53-DUPLICATE-RECORD-SET']);
+    expect(rules.map((r: { id: string }) => r.id)).toEqual(['DMARC-FO-WITHOUT-RUF', 'GOVUK-NOT-EVALUATED', 'ROUTE53-RECORD-CONFLICT']);
     expect(rules[2]).toEqual({
-      id: 'ROUTE53-DUPLICATE-RECORD-SET',
+      id: 'ROUTE53-RECORD-CONFLICT',
       shortDescription: { text: ASSEMBLY_RULES.duplicateRecordSet.summary },
       help: { text: `${ASSEMBLY_RULES.duplicateRecordSet.summary} Source: ${ASSEMBLY_RULES.duplicateRecordSet.source}` },
       defaultConfiguration: { level: 'error' },
@@ -242,7 +242,7 @@ describe('gov-email review --format sarif', () => {
     expect(results.map((r: { ruleId: string; level: string }) => [r.ruleId, r.level])).toEqual([
       ['GOVUK-NOT-EVALUATED', 'warning'],
       ['DMARC-FO-WITHOUT-RUF', 'note'],
-      ['ROUTE53-DUPLICATE-RECORD-SET', 'error'],
+      ['ROUTE53-RECORD-CONFLICT', 'error'],
       ['DMARC-FO-WITHOUT-RUF', 'note'],
     ]);
     for (const r of results) {
@@ -254,7 +254,7 @@ describe('gov-email review --format sarif', () => {
   });
 
   test('the conflict points at a template publishing at its name, and names the resources that do', () => {
-    const conflict = sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'ROUTE53-DUPLICATE-RECORD-SET');
+    const conflict = sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'ROUTE53-RECORD-CONFLICT');
     expect(conflict.locations[0]).toEqual({
       physicalLocation: { artifactLocation: { uri: pathToFileURL(join(dir, 'DeptZone.template.json')).href } },
       logicalLocations: [
@@ -285,7 +285,7 @@ describe('gov-email review --format table and markdown', () => {
     expect(lines).toContain('  <SES DKIM token name 1>                     CNAME  1800  <SES DKIM token value 1>');
     expect(lines).toContain('  bounce.dept.gov.uk                          MX     1800  10 feedback-smtp.<region>.amazonses.com');
     expect(lines).toContain('  mta-sts.dept.gov.uk                         A            ALIAS <Fn::GetAtt PolicyHost4C5D6E7F.DomainName>');
-    expect(lines.find((l) => l.includes('ROUTE53-DUPLICATE-RECORD-SET'))).toMatch(/^ {2}ERROR {4}ROUTE53-DUPLICATE-RECORD-SET {2}2 record sets publish TXT at dept\.gov\.uk/);
+    expect(lines.find((l) => l.includes('ROUTE53-RECORD-CONFLICT'))).toMatch(/^ {2}ERROR {4}ROUTE53-RECORD-CONFLICT {2}2 record sets publish TXT at dept\.gov\.uk/);
     expect(lines[lines.length - 2]).toBe('2 domains: 1 error, 1 warning, 2 info');
   });
 

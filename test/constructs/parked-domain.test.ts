@@ -2,6 +2,7 @@ import { App, Duration, Fn, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { ParkedDomain, ParkedDomainProps } from '../../src/constructs/parked-domain';
+import { NullMxRecord } from '../../src/constructs/null-mx-record';
 import { Dkim } from '../../src/records/dkim';
 import { Dmarc } from '../../src/records/dmarc';
 import { Finding } from '../../src/records/finding';
@@ -374,3 +375,24 @@ describe('ParkedDomain: every TXT value reads back clean through the foundation 
 function fail(name: string, text: string): Finding {
   return { ruleId: 'TEST-NOT-DMARC', severity: 'error' as Finding['severity'], message: `${name} holds "${text}"`, source: 'test' };
 }
+
+describe('ParkedDomain and other constructs at the same names', () => {
+  test('a NullMxRecord at a parked domain\'s apex fails synth naming both paths', () => {
+    // GIVEN a parked domain and a stray null MX at its apex
+    const app = new App();
+    const stack = new Stack(app, 'Conflict');
+    const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'old-dept.gov.uk' });
+    new ParkedDomain(stack, 'Parked', { zone, dmarcReportTo: ['mailto:dmarc@dept.gov.uk'] });
+    new NullMxRecord(stack, 'StrayMx', { zone });
+    // WHEN synthesised THEN the conflict names the rule, the record and both constructs
+    let message = '';
+    try {
+      app.synth();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain('[ROUTE53-RECORD-CONFLICT]');
+    expect(message).toContain('Conflict/Parked');
+    expect(message).toContain('Conflict/StrayMx');
+  });
+});

@@ -1,0 +1,359 @@
+import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Construct } from 'constructs';
+import { ANNOTATION_PREFIX, invalidInput, reportFindings, warnNotEvaluated } from './private/findings';
+import { RecordNames, isInZone, literalZoneName, locationInZone } from './private/record-names';
+import { acceptMonitoringOnly, isEvaluatedByParent, publishRecordSet, route53Txt } from './private/record-registry';
+import { ttlString } from './private/zone-names';
+import { DMARC_RULES, Dmarc, DmarcAlignment, DmarcModel, DmarcPolicy } from '../records/dmarc';
+import { Finding, Severity } from '../records/finding';
+import { GovUkProfile } from '../standard/profile';
+import { GOVUK_RULES } from '../standard/rules';
+
+/** The failure reporting options DMARC defines (`fo`). */
+const FAILURE_OPTIONS = ['0', '1', 'd', 's'];
+
+/**
+ * The DMARC choices of a domain: its policy, alignment and report destinations.
+ *
+ * Used by `DmarcRecord` and by `GovEmailDomain` (its `dmarc` property).
+ */
+export interface DmarcOptions {
+  /**
+   * What receivers do with mail that fails DMARC (`p`).
+   *
+   * GOV.UK asks for quarantine or reject. `DmarcPolicy.QUARANTINE` is compliant but weaker than
+   * the default and raises the `cdk-gov-email:GOVUK-DMARC-POLICY` warning. `DmarcPolicy.NONE`
+   * (monitoring only) fails synth unless `allowMonitoringOnly` is also set; then it is the
+   * same warning.
+   *
+   * @default DmarcPolicy.REJECT
+   */
+  readonly policy?: DmarcPolicy;
+
+  /**
+   * The policy for existing subdomains (`sp`), always written out. Weaker than reject raises
+   * the `cdk-gov-email:GOVUK-DMARC-SUBDOMAIN-POLICY` warning; `NONE` needs `allowMonitoringOnly`.
+   *
+   * @default - the `policy`
+   */
+  readonly subdomainPolicy?: DmarcPolicy;
+
+  /**
+   * The policy for subdomains that do not exist (`np`, RFC 9989), always written out. Nobody
+   * sends legitimate mail from a name that does not exist, so reject costs nothing. Weaker raises
+   * the `cdk-gov-email:GOVUK-DMARC-SUBDOMAIN-POLICY` warning; `NONE` needs `allowMonitoringOnly`.
+   *
+   * @default DmarcPolicy.REJECT
+   */
+  readonly nonExistentSubdomainPolicy?: DmarcPolicy;
+
+  /**
+   * Accept `DmarcPolicy.NONE` (monitoring only) for `policy`, `subdomainPolicy` or
+   * `nonExistentSubdomainPolicy`: GOV.UK allows it only as a short first step while reports
+   * show who sends as the domain. The profile's error becomes a warning annotation with the
+   * same rule id.
+   *
+   * @default false
+   */
+  readonly allowMonitoringOnly?: boolean;
+
+  /**
+   * DKIM identifier alignment (`adkim`), always written out.
+   *
+   * Relaxed by default for a domain that sends mail: services often sign with a subdomain of
+   * the From domain (`d=mail.dept.gov.uk`), and relaxed alignment accepts any name in the same
+   * organisational domain. Choose `DmarcAlignment.STRICT` when every service signs with exactly
+   * the From domain.
+   *
+   * @default DmarcAlignment.RELAXED
+   */
+  readonly dkimAlignment?: DmarcAlignment;
+
+  /**
+   * SPF identifier alignment (`aspf`), always written out.
+   *
+   * Relaxed by default for a domain that sends mail: Amazon SES and other services send with a
+   * MAIL FROM subdomain (`mail.dept.gov.uk`), which aligns with the From domain only under
+   * relaxed alignment. Choose `DmarcAlignment.STRICT` when every service's envelope sender is
+   * exactly the From domain.
+   *
+   * @default DmarcAlignment.RELAXED
+   */
+  readonly spfAlignment?: DmarcAlignment;
+
+  /**
+   * Failure reporting options (`fo`): each of `0`, `1`, `d` and `s`. They matter only with
+   * `failureReportTo`.
+   *
+   * @default ['1'] (a report when any mechanism fails)
+   */
+  readonly failureOptions?: string[];
+
+  /**
+   * Where aggregate reports go (`rua`): one or two `mailto:` URIs, for example
+   * `['mailto:dmarc-reports@dept.gov.uk']`. None fails synth (`GOVUK-DMARC-RUA-MISSING`), more
+   * than two too (`GOVUK-DMARC-RUA-COUNT`); an `https:` URI raises
+   * `DMARC-REPORT-URI-SCHEME` (receivers need only support `mailto:`).
+   *
+   * The address GOV.UK guidance names is `GovUkReportAddresses.DMARC_RUA`; it is never used
+   * unless you pass it.
+   */
+  readonly reportTo: string[];
+
+  /**
+   * Where failure reports go (`ruf`): `mailto:` URIs. Never the central government address,
+   * which takes aggregate reports only (`GOVUK-DMARC-RUF-CENTRAL`).
+   *
+   * @default - no failure reports
+   */
+  readonly failureReportTo?: string[];
+
+  /**
+   * Hosted zones of report destinations at other organisational domains. A report address at
+   * another organisation receives reports only when that domain publishes
+   * `<domain>._report._dmarc.<destination>` TXT `v=DMARC1` (RFC 7489 §7.1): the record is
+   * created in the zone given here whose name is the destination or a parent of it. Without
+   * one, the `cdk-gov-email:GOVUK-DMARC-REPORT-AUTHORISATION` warning names the record needed.
+   *
+   * @default - none: the warning names each authorisation record needed
+   */
+  readonly reportAuthorisationZones?: route53.IHostedZone[];
+}
+
+/**
+ * Properties of a `DmarcRecord`.
+ */
+export interface DmarcRecordProps extends DmarcOptions {
+  /**
+   * The hosted zone to publish the record in.
+   */
+  readonly zone: route53.IHostedZone;
+
+  /**
+   * The domain the policy is for: the zone's own name, or a name under it. The record is
+   * published at `_dmarc.<domainName>`.
+   *
+   * @default - the zone's name
+   */
+  readonly domainName?: string;
+
+  /**
+   * How long resolvers may cache the record.
+   *
+   * @default Duration.hours(1)
+   */
+  readonly ttl?: Duration;
+}
+
+/**
+ * The DMARC policy record of a domain, `_dmarc.<domain>` TXT (RFC 9989, with RFC 7489 receivers
+ * in mind).
+ *
+ * Secure by default: `p=reject`, `sp` and `np` written out, `adkim` and `aspf` explicit, `fo=1`,
+ * and the report destinations you give. `pct` is never written (RFC 9989 removed it; without it
+ * the policy applies to all mail).
+ *
+ * Creates one `AWS::Route53::RecordSet` (`Resource`) of type TXT, and one TXT record set per
+ * external report destination whose zone is given in `reportAuthorisationZones`.
+ *
+ * At synth the record is checked with the UK government profile the CLI uses: errors fail synth,
+ * warnings become `cdk-gov-email:<RULE-ID>` warning annotations.
+ */
+export class DmarcRecord extends Construct {
+  /** The domain the policy is for (lower case, no trailing dot, when known at synth). */
+  public readonly domainName: string;
+
+  /** The record text, for example `v=DMARC1; p=reject; sp=reject; np=reject; adkim=r; aspf=r; fo=1; rua=mailto:...`. */
+  public readonly value: string;
+
+  /** The TXT record set at `_dmarc.<domain>`. */
+  public readonly recordSet: route53.RecordSet;
+
+  /** The names of the external report authorisation records created in `reportAuthorisationZones`. */
+  public readonly reportAuthorisationNames: string[];
+
+  /** Whether `DmarcPolicy.NONE` was accepted (`allowMonitoringOnly`). */
+  private readonly monitoringOnly: boolean;
+
+  constructor(scope: Construct, id: string, props: DmarcRecordProps) {
+    super(scope, id);
+    const names = RecordNames.forDomain(this, props.zone, props.domainName);
+    this.domainName = names.domain.name;
+    const ttl = ttlString(this, props.ttl);
+    const standalone = !isEvaluatedByParent(this);
+    this.monitoringOnly = props.allowMonitoringOnly ?? false;
+
+    const policy = this.checkPolicy('policy', props.policy ?? DmarcPolicy.REJECT, GOVUK_RULES.dmarcPolicy.id);
+    const subdomainPolicy = this.checkPolicy('subdomainPolicy', props.subdomainPolicy ?? policy, GOVUK_RULES.dmarcSubdomainPolicy.id);
+    const nonExistent = this.checkPolicy('nonExistentSubdomainPolicy', props.nonExistentSubdomainPolicy ?? DmarcPolicy.REJECT,
+      GOVUK_RULES.dmarcSubdomainPolicy.id);
+    const model: DmarcModel = {
+      policy,
+      subdomainPolicy,
+      nonExistentSubdomainPolicy: nonExistent,
+      dkimAlignment: this.checkAlignment('dkimAlignment', props.dkimAlignment ?? DmarcAlignment.RELAXED),
+      spfAlignment: this.checkAlignment('spfAlignment', props.spfAlignment ?? DmarcAlignment.RELAXED),
+      failureOptions: this.checkFailureOptions(props.failureOptions ?? ['1']),
+      aggregateReportUris: this.checkReportTo(props.reportTo).map((uri) => ({ uri })),
+      ...(props.failureReportTo === undefined ? {} : {
+        failureReportUris: this.checkFailureReportTo(props.failureReportTo).map((uri) => ({ uri })),
+      }),
+    };
+    this.value = Dmarc.render(model);
+
+    this.recordSet = publishRecordSet(this, 'Resource', names.location('_dmarc.'), route53.RecordType.TXT,
+      [route53Txt(this, this.value)], ttl);
+
+    this.noteWeakerPolicies(policy, subdomainPolicy, nonExistent);
+    this.reportAuthorisationNames = this.authoriseExternalDestinations(names, standalone,
+      [...props.reportTo, ...(props.failureReportTo ?? [])], props.reportAuthorisationZones ?? [], ttl);
+
+    if (standalone) {
+      const known = !Token.isUnresolved(this.value);
+      reportFindings(this, this.acceptChosen(GovUkProfile.evaluate({
+        domainName: names.display,
+        parked: false,
+        dmarc: known ? [this.value] : undefined,
+        unresolved: known ? [] : ['dmarc (a report address known only at deployment)'],
+      })));
+    }
+  }
+
+  private acceptChosen(findings: Finding[]): Finding[] {
+    return this.monitoringOnly ? acceptMonitoringOnly(findings) : findings;
+  }
+
+  private checkPolicy(prop: string, policy: DmarcPolicy, ruleId: string): DmarcPolicy {
+    if (!Object.values(DmarcPolicy).includes(policy)) {
+      throw invalidInput(this, DMARC_RULES.policyValue.id, policy, `DmarcPolicy.REJECT, DmarcPolicy.QUARANTINE or DmarcPolicy.NONE for ${prop}`);
+    }
+    if (policy === DmarcPolicy.NONE && !this.monitoringOnly) {
+      throw invalidInput(this, ruleId, policy,
+        `DmarcPolicy.REJECT or DmarcPolicy.QUARANTINE for ${prop}; DmarcPolicy.NONE (monitoring only) only with allowMonitoringOnly: true`);
+    }
+    return policy;
+  }
+
+  private checkAlignment(prop: string, alignment: DmarcAlignment): DmarcAlignment {
+    if (!Object.values(DmarcAlignment).includes(alignment)) {
+      throw invalidInput(this, DMARC_RULES.alignmentValue.id, alignment, `DmarcAlignment.RELAXED or DmarcAlignment.STRICT for ${prop}`);
+    }
+    return alignment;
+  }
+
+  private checkFailureOptions(options: string[]): string[] {
+    if (options.length === 0 || options.some((o) => !FAILURE_OPTIONS.includes(o))) {
+      throw invalidInput(this, DMARC_RULES.failureOptionsValue.id, options,
+        'one or more of "0", "1", "d" and "s", for example ["1"] or ["d", "s"]');
+    }
+    return options;
+  }
+
+  /** `reportTo`: one or two report URIs, each one DMARC accepts. */
+  private checkReportTo(uris: string[]): string[] {
+    const allowed = 'one or two mailto: URIs, for example ["mailto:dmarc-reports@dept.gov.uk"]';
+    if (uris.length === 0) {
+      throw invalidInput(this, GOVUK_RULES.dmarcReporting.id, uris, allowed);
+    }
+    if (uris.length > 2) {
+      throw invalidInput(this, GOVUK_RULES.dmarcReportCount.id, uris, allowed);
+    }
+    this.checkUris('rua', uris);
+    return uris;
+  }
+
+  private checkFailureReportTo(uris: string[]): string[] {
+    if (uris.length === 0) {
+      throw invalidInput(this, DMARC_RULES.reportUri.id, uris,
+        'one or more mailto: URIs, or leave failureReportTo out to request no failure reports');
+    }
+    this.checkUris('ruf', uris);
+    return uris;
+  }
+
+  /** Each URI on its own, so one bad URI cannot turn into a different record (a `;` in it would end the tag). */
+  private checkUris(tag: string, uris: string[]): void {
+    for (const uri of uris) {
+      if (Token.isUnresolved(uri)) continue;
+      const model: DmarcModel = tag === 'rua'
+        ? { policy: DmarcPolicy.REJECT, aggregateReportUris: [{ uri }] }
+        : { policy: DmarcPolicy.REJECT, failureReportUris: [{ uri }] };
+      const error = Dmarc.validate(model).find((f) => f.severity === Severity.ERROR);
+      if (error !== undefined) {
+        throw invalidInput(this, error.ruleId, uri, `a mailto: URI with "," "!" and ";" percent-encoded (${error.message})`);
+      }
+    }
+  }
+
+  /**
+   * A weaker policy than reject, chosen explicitly, is compliant but noted. `p=none` (and
+   * `sp=none`) is reported by the profile, accepted as a warning.
+   */
+  private noteWeakerPolicies(policy: DmarcPolicy, subdomainPolicy: DmarcPolicy, nonExistent: DmarcPolicy): void {
+    if (policy === DmarcPolicy.QUARANTINE) {
+      Annotations.of(this).addWarningV2(`${ANNOTATION_PREFIX}${GOVUK_RULES.dmarcPolicy.id}`,
+        `The DMARC policy is p=quarantine, chosen explicitly: compliant, but failing mail is delivered to spam folders instead of being refused as with the default p=reject. (${GOVUK_RULES.dmarcPolicy.source})`);
+    }
+    const weaker: string[] = [];
+    if (subdomainPolicy === DmarcPolicy.QUARANTINE) weaker.push('sp=quarantine');
+    if (nonExistent !== DmarcPolicy.REJECT) weaker.push(`np=${nonExistent}`);
+    if (weaker.length > 0) {
+      Annotations.of(this).addWarningV2(`${ANNOTATION_PREFIX}${GOVUK_RULES.dmarcSubdomainPolicy.id}`,
+        `The DMARC record has ${weaker.join(' and ')}, chosen explicitly: weaker than reject, so failing mail from subdomains (sp) or from names that do not exist (np) is not refused. (${GOVUK_RULES.dmarcSubdomainPolicy.source})`);
+    }
+  }
+
+  /**
+   * RFC 7489 §7.1: a report destination at another organisational domain takes reports only when
+   * it publishes `<domain>._report._dmarc.<host>` TXT `v=DMARC1`. Created in the destination's
+   * zone when it is given; otherwise a warning names the record.
+   */
+  private authoriseExternalDestinations(names: RecordNames, standalone: boolean, uris: string[],
+    zones: route53.IHostedZone[], ttl: string): string[] {
+    const domain = names.literalDomain;
+    if (domain === undefined) {
+      if (standalone) {
+        warnNotEvaluated(this, 'Whether the DMARC report destinations are at another organisation (the domain name)');
+      }
+      return [];
+    }
+    const needed = new Map<string, string>(); // authorisation name -> URI
+    for (const uri of uris) {
+      if (Token.isUnresolved(uri)) continue;
+      const name = Dmarc.externalReportAuthorisation(domain, uri);
+      if (name !== undefined && !needed.has(name)) needed.set(name, uri);
+    }
+    const created: string[] = [];
+    const missing: string[] = [];
+    for (const [name, uri] of needed) {
+      const zone = zoneFor(zones, name);
+      if (zone === undefined) {
+        missing.push(`${uri} needs TXT "v=DMARC1" at ${name}`);
+        continue;
+      }
+      const destination = name.slice(`${domain}._report._dmarc.`.length);
+      publishRecordSet(this, `ReportAuthorisation-${destination}`, locationInZone(zone.zone, zone.name, name), route53.RecordType.TXT,
+        [route53Txt(this, 'v=DMARC1')], ttl);
+      created.push(name);
+    }
+    if (missing.length > 0) {
+      const r = GOVUK_RULES.dmarcReportAuthorisation;
+      Annotations.of(this).addWarningV2(`${ANNOTATION_PREFIX}${r.id}`,
+        `DMARC reports for ${domain} go to another organisation, which takes them only if it authorises them: ${missing.join('; ')}. Give that zone in reportAuthorisationZones to create the record, or confirm the destination publishes it (a wildcard *._report._dmarc record also authorises). (${r.source})`);
+    }
+    return created;
+  }
+}
+
+/** The zone given for an authorisation name: the one whose name is longest among those the name is in. */
+function zoneFor(zones: route53.IHostedZone[], name: string): { zone: route53.IHostedZone; name: string } | undefined {
+  let best: { zone: route53.IHostedZone; name: string } | undefined;
+  for (const zone of zones) {
+    const zoneName = literalZoneName(zone);
+    if (zoneName !== undefined && isInZone(zoneName, name) && (best === undefined || zoneName.length > best.name.length)) {
+      best = { zone, name: zoneName };
+    }
+  }
+  return best;
+}

@@ -1,0 +1,539 @@
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import { Construct, IDependable } from 'constructs';
+import { DkimRecords } from './dkim-records';
+import { DmarcOptions, DmarcRecord } from './dmarc-record';
+import { invalidInput, reportFindings } from './private/findings';
+import { RecordNames } from './private/record-names';
+import {
+  RECORD_CONSTRUCT_RULES, acceptAsWarnings, acceptMonitoringOnly, evaluateChildRecordsHere, publishRecordSet, route53Txt,
+} from './private/record-registry';
+import { ttlString } from './private/zone-names';
+import { SesDkim, SesSendingIdentity } from './ses-sending-identity';
+import { SpfRecord } from './spf-record';
+import { TlsRptRecord } from './tls-rpt-record';
+import { Finding, Severity } from '../records/finding';
+import { MTASTS_RULES, MtaSts, MtaStsMode, MtaStsPolicyModel } from '../records/mta-sts';
+import { Mx, MxModel } from '../records/mx';
+import { SpfIncludeCost, SpfQualifier } from '../records/spf';
+import { Senders } from '../senders/catalogue';
+import { DkimRecordType, Sender, SenderKind } from '../senders/sender';
+import { CONSTRUCT_RULES } from '../standard/platform-rules';
+import { DkimSelectorPosture, DomainPosture } from '../standard/posture';
+import { GovUkProfile } from '../standard/profile';
+import { GOVUK_RULES } from '../standard/rules';
+
+/** RFC 8461 §3.2: the largest `max_age`. */
+const MAX_AGE_LIMIT_SECONDS = 31557600;
+/** Mail Check's minimum for enforce mode, and the default here. */
+const DEFAULT_MAX_AGE = Duration.days(14);
+
+/**
+ * What a domain asks an MTA-STS policy host to serve.
+ */
+export interface MtaStsDomainOptions {
+  /** The policy domain, for example `dept.gov.uk`: the policy is served at `https://mta-sts.<domainName>/.well-known/mta-sts.txt`. */
+  readonly domainName: string;
+
+  /** The hosted zone the domain's records are in, for the host's `mta-sts.<domainName>` record and certificate validation. */
+  readonly zone: route53.IHostedZone;
+
+  /** The policy body to serve exactly as given: `version: STSv1`, `mode`, `mx` lines and `max_age`, CRLF line endings. */
+  readonly policy: string;
+
+  /** The policy id the domain publishes in its `_mta-sts` TXT record (`MtaSts.policyId(policy)`). */
+  readonly policyId: string;
+}
+
+/**
+ * What a policy host gives back for a domain it serves.
+ */
+export interface MtaStsRegistration {
+  /**
+   * The construct that serves the policy body (for example the CloudFront function that holds
+   * it). The domain's `_mta-sts` TXT record depends on it, so the new body is live before the new
+   * id is published (RFC 8461 §8.1).
+   */
+  readonly policyServedBy: IDependable;
+
+  /**
+   * The minimum TLS protocol the host accepts, as a CloudFront security policy name such as
+   * `TLSv1.2_2021`, checked against the standard (`GOVUK-POLICY-HOST-TLS`).
+   *
+   * @default - not known: not checked
+   */
+  readonly minimumProtocolVersion?: string;
+}
+
+/**
+ * Serves MTA-STS policies (RFC 8461 §3.3) at `https://mta-sts.<domain>/.well-known/mta-sts.txt`
+ * for the domains registered with it.
+ *
+ * `GovEmailDomain` builds each domain's policy, registers it with `addDomain`, and publishes the
+ * `_mta-sts` TXT record that names the policy's id once the host serves the body.
+ */
+export interface IMtaStsPolicyHost {
+  /**
+   * Serve a domain's policy.
+   *
+   * @param options the domain and the policy body to serve
+   * @returns what the domain's records depend on
+   */
+  addDomain(options: MtaStsDomainOptions): MtaStsRegistration;
+}
+
+/**
+ * MTA-STS for a `GovEmailDomain`.
+ */
+export interface GovEmailDomainMtaStsOptions {
+  /**
+   * The host that serves the policy.
+   */
+  readonly host: IMtaStsPolicyHost;
+
+  /**
+   * The policy mode. `MtaStsMode.TESTING` (a step on the way: failures are reported, not
+   * refused) and `MtaStsMode.NONE` (retiring the policy) raise the
+   * `cdk-gov-email:GOVUK-MTASTS-MODE` warning.
+   *
+   * @default MtaStsMode.ENFORCE
+   */
+  readonly mode?: MtaStsMode;
+
+  /**
+   * How long sending servers may cache the policy (`max_age`), in whole seconds. Below 2 weeks
+   * in enforce mode (1 day in testing mode) raises the `cdk-gov-email:GOVUK-MTASTS-MAX-AGE`
+   * warning; above 31557600 seconds (a year) fails synth (`MTASTS-POLICY-MAX-AGE`).
+   *
+   * @default Duration.days(14)
+   */
+  readonly maxAge?: Duration;
+
+  /**
+   * More `mx` patterns for the policy, after the senders' own (`Senders.mtaStsMx`): for MX
+   * hosts of a custom sender, or a host you add later. Every MX host the domain publishes must
+   * match a pattern, or synth fails (`MTASTS-MX-NOT-COVERED`).
+   *
+   * @default - the senders' patterns only
+   */
+  readonly additionalMx?: string[];
+}
+
+/**
+ * The apex SPF choices of a `GovEmailDomain`.
+ */
+export interface GovEmailDomainSpfOptions {
+  /**
+   * The qualifier of the closing `all`. `SpfQualifier.SOFTFAIL` (`~all`) raises the
+   * `cdk-gov-email:GOVUK-SPF-ALL` warning; `PASS` and `NEUTRAL` fail synth.
+   *
+   * @default SpfQualifier.FAIL (`-all`)
+   */
+  readonly allQualifier?: SpfQualifier;
+
+  /**
+   * More SPF mechanisms, one term each (`ip4:192.0.2.0/24`), after the senders' own.
+   *
+   * @default - none
+   */
+  readonly additionalMechanisms?: string[];
+
+  /**
+   * The lookup costs of includes in `additionalMechanisms`.
+   *
+   * @default - none known (each such include counts 1)
+   */
+  readonly additionalIncludeCosts?: SpfIncludeCost[];
+}
+
+/**
+ * Options passed to the `SesSendingIdentity` a `GovEmailDomain` creates for `Sender.amazonSes()`.
+ * The zone, domain, MAIL FROM subdomain (from `Sender.amazonSes()`) and TTL come from the domain.
+ */
+export interface GovEmailDomainSesOptions {
+  /**
+   * How SES signs with DKIM.
+   *
+   * @default SesDkim.easy() (Easy DKIM, RSA_2048_BIT)
+   */
+  readonly dkim?: SesDkim;
+
+  /**
+   * The TLS policy of the identity's default configuration set. OPTIONAL raises the
+   * `cdk-gov-email:GOVUK-SES-TLS-REQUIRED` warning.
+   *
+   * @default ses.ConfigurationSetTlsPolicy.REQUIRE
+   */
+  readonly tlsPolicy?: ses.ConfigurationSetTlsPolicy;
+
+  /**
+   * A name for the configuration set.
+   *
+   * @default - a name CloudFormation generates
+   */
+  readonly configurationSetName?: string;
+
+  /**
+   * What happens to the identity and its configuration set when they leave the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Properties of a `GovEmailDomain`.
+ */
+export interface GovEmailDomainProps {
+  /**
+   * The hosted zone to publish the records in.
+   */
+  readonly zone: route53.IHostedZone;
+
+  /**
+   * The domain: the zone's own name, or a name under it (for example `notify.dept.gov.uk` in
+   * the zone `dept.gov.uk`). It must be known at synth, since the senders' records and the
+   * checks depend on it.
+   *
+   * @default - the zone's name
+   */
+  readonly domainName?: string;
+
+  /**
+   * The services that send (and perhaps receive) the domain's mail, from the sender catalogue
+   * (`Sender.amazonSes()`, `Sender.microsoft365()`, `Sender.googleWorkspace()`,
+   * `Sender.govUkNotify()`, `Sender.custom()`).
+   */
+  readonly senders: Sender[];
+
+  /**
+   * The DMARC record: at least the report destinations; the policy is reject unless you choose
+   * otherwise.
+   */
+  readonly dmarc: DmarcOptions;
+
+  /**
+   * Where TLS reports go (`_smtp._tls` TXT `v=TLSRPTv1; rua=...`): one `mailto:` or `https:`
+   * URI. Required when a sender receives the domain's mail (it has MX records): without it
+   * synth fails (`GOVUK-TLSRPT-MISSING`).
+   *
+   * @default - no TLS-RPT record (allowed only for a domain that receives no mail)
+   */
+  readonly tlsReportTo?: string[];
+
+  /**
+   * MTA-STS: the policy is built from the senders' MX patterns and registered with the host,
+   * and the `_mta-sts` TXT record is published once the host serves it.
+   *
+   * Without it, a domain that receives mail raises the `cdk-gov-email:GOVUK-MTASTS-MISSING`
+   * warning. (The profile, and the CLI, report a missing MTA-STS policy as an error; the
+   * construct accepts it as a warning until the library's policy host is available.)
+   *
+   * @default - no MTA-STS
+   */
+  readonly mtaSts?: GovEmailDomainMtaStsOptions;
+
+  /**
+   * Other TXT values at the domain (site-verification tokens and the like), merged into the ONE
+   * apex TXT record set with the SPF record. An SPF record here fails synth
+   * (`SPF-MULTIPLE-RECORDS`).
+   *
+   * @default - none
+   */
+  readonly additionalApexTxt?: string[];
+
+  /**
+   * The apex SPF record's closing qualifier and extra mechanisms.
+   *
+   * @default - the senders' mechanisms, then `-all`
+   */
+  readonly spf?: GovEmailDomainSpfOptions;
+
+  /**
+   * Options for the `SesSendingIdentity` created for `Sender.amazonSes()`.
+   *
+   * @default - Easy DKIM RSA_2048_BIT, TLS required, retained
+   */
+  readonly ses?: GovEmailDomainSesOptions;
+
+  /**
+   * How long resolvers may cache the records.
+   *
+   * @default Duration.hours(1)
+   */
+  readonly ttl?: Duration;
+}
+
+/**
+ * A government email domain, set up to the UK government standard in one construct: SPF, DMARC,
+ * DKIM, MX, TLS-RPT and MTA-STS records for the senders given, and an Amazon SES identity that
+ * requires TLS when SES sends for the domain.
+ *
+ * | Child | Publishes |
+ * |---|---|
+ * | `Spf` (`SpfRecord`) | the ONE apex TXT record set: the SPF record built from the senders, and `additionalApexTxt` |
+ * | `Dmarc` (`DmarcRecord`) | `_dmarc` TXT, `p=reject` by default, and report authorisations in zones given |
+ * | `Mx` | one MX record set with every receiving sender's MX hosts (when a sender receives mail) |
+ * | `TlsRpt` (`TlsRptRecord`) | `_smtp._tls` TXT (when `tlsReportTo` is given) |
+ * | `Dkim` (`DkimRecords`) | a CNAME or TXT per DKIM selector of the senders (when they have any) |
+ * | `MtaSts` | `_mta-sts` TXT `v=STSv1; id=<hash of the policy>`, after the host serves the policy |
+ * | `Ses` (`SesSendingIdentity`) | with `Sender.amazonSes()`: the identity, its configuration set, DKIM and MAIL FROM records |
+ *
+ * After building, the construct evaluates the whole domain, exactly as it will be published,
+ * with the UK government profile the CLI uses (`GovUkProfile.evaluate`): errors fail synth,
+ * warnings become `cdk-gov-email:<RULE-ID>` warning annotations. Its children leave their own
+ * records' evaluation to it, so each finding is reported once.
+ */
+export class GovEmailDomain extends Construct {
+  /** The domain (lower case, no trailing dot). */
+  public readonly domainName: string;
+
+  /** The apex TXT record set: SPF and `additionalApexTxt`. */
+  public readonly spf: SpfRecord;
+
+  /** The DMARC record. */
+  public readonly dmarc: DmarcRecord;
+
+  /** The TLS-RPT record, when `tlsReportTo` is given. */
+  public readonly tlsRpt?: TlsRptRecord;
+
+  /** The DKIM records of the senders, when they have any. */
+  public readonly dkim?: DkimRecords;
+
+  /** The MX record set, when a sender receives the domain's mail. */
+  public readonly mx?: route53.RecordSet;
+
+  /** The MTA-STS policy body registered with the host, when `mtaSts` is given. */
+  public readonly mtaStsPolicy?: string;
+
+  /** The `_mta-sts` TXT record set, when `mtaSts` is given. */
+  public readonly mtaStsRecord?: route53.RecordSet;
+
+  /** The SES identity, when a sender is `Sender.amazonSes()`. */
+  public readonly sesIdentity?: SesSendingIdentity;
+
+  /**
+   * What the domain publishes, as the UK government profile reads it: the input of the
+   * evaluation made at synth (values known only at deployment are listed in `unresolved`).
+   */
+  public readonly posture: DomainPosture;
+
+  constructor(scope: Construct, id: string, props: GovEmailDomainProps) {
+    super(scope, id);
+    evaluateChildRecordsHere(this);
+    const names = RecordNames.forDomain(this, props.zone, props.domainName);
+    const domain = names.literalDomain;
+    if (domain === undefined) {
+      throw invalidInput(this, CONSTRUCT_RULES.outsideZone.id, names.domain.name,
+        'a domainName known at synth (or a zone whose name is): the senders\' records and the checks are built from it',
+        CONSTRUCT_RULES.outsideZone.summary);
+    }
+    this.domainName = domain;
+    const ttl = ttlString(this, props.ttl);
+    const senders = props.senders;
+
+    // Prop-level checks first, so bad input fails before any record is built.
+    const mxModels = this.checkMx(senders, domain);
+    const receives = mxModels.length > 0;
+    if (receives && props.tlsReportTo === undefined) {
+      throw invalidInput(this, GOVUK_RULES.tlsRptMissing.id, props.tlsReportTo,
+        `tlsReportTo with one mailto: or https: URI, for example ["mailto:tls-reports@${domain}"]: the domain receives mail (MX ${mxModels.map((m) => m.exchange).join(', ')})`);
+    }
+    const sesSenders = senders.filter((s) => s.kind === SenderKind.AMAZON_SES);
+    if (sesSenders.length > 1) {
+      throw invalidInput(this, RECORD_CONSTRUCT_RULES.recordConflict.id, sesSenders.map((s) => s.name),
+        'one Sender.amazonSes(): a domain has one SES identity, with one set of DKIM and MAIL FROM records',
+        RECORD_CONSTRUCT_RULES.recordConflict.summary);
+    }
+    const policy = props.mtaSts === undefined ? undefined : this.buildPolicy(props.mtaSts, senders, domain, mxModels);
+
+    // The records.
+    this.spf = new SpfRecord(this, 'Spf', {
+      zone: props.zone,
+      domainName: domain,
+      senders,
+      allQualifier: props.spf?.allQualifier,
+      additionalMechanisms: props.spf?.additionalMechanisms,
+      additionalIncludeCosts: props.spf?.additionalIncludeCosts,
+      additionalValues: props.additionalApexTxt,
+      ttl: props.ttl,
+    });
+    this.dmarc = new DmarcRecord(this, 'Dmarc', { ...props.dmarc, zone: props.zone, domainName: domain, ttl: props.ttl });
+    const mxValues = mxModels.map((m) => Mx.render(m));
+    if (receives) {
+      this.mx = publishRecordSet(this, 'Mx', names.location(), route53.RecordType.MX, mxValues, ttl);
+    }
+    if (props.tlsReportTo !== undefined) {
+      this.tlsRpt = new TlsRptRecord(this, 'TlsRpt', { zone: props.zone, domainName: domain, reportTo: props.tlsReportTo, ttl: props.ttl });
+    }
+    const dkimRecords = Senders.dkimRecords(senders, domain);
+    if (dkimRecords.length > 0) {
+      this.dkim = new DkimRecords(this, 'Dkim', { zone: props.zone, domainName: domain, senders, ttl: props.ttl });
+    }
+    let mtaStsTxt: string | undefined;
+    let minimumProtocolVersion: string | undefined;
+    if (props.mtaSts !== undefined && policy !== undefined) {
+      this.mtaStsPolicy = MtaSts.renderPolicy(policy);
+      const policyId = MtaSts.policyId(this.mtaStsPolicy);
+      mtaStsTxt = MtaSts.renderRecord({ id: policyId });
+      const registration = props.mtaSts.host.addDomain({ domainName: domain, zone: props.zone, policy: this.mtaStsPolicy, policyId });
+      minimumProtocolVersion = registration.minimumProtocolVersion;
+      this.mtaStsRecord = publishRecordSet(this, 'MtaSts', names.location('_mta-sts.'), route53.RecordType.TXT,
+        [route53Txt(this, mtaStsTxt)], ttl);
+      // RFC 8461 §8.1: the new policy body is served before senders see the new id.
+      this.mtaStsRecord.node.addDependency(registration.policyServedBy);
+    }
+    if (sesSenders.length === 1) {
+      this.sesIdentity = new SesSendingIdentity(this, 'Ses', {
+        zone: props.zone,
+        domainName: domain,
+        mailFromSubdomain: (sesSenders[0] as unknown as { mailFromSubdomain?: string }).mailFromSubdomain,
+        dkim: props.ses?.dkim,
+        tlsPolicy: props.ses?.tlsPolicy,
+        configurationSetName: props.ses?.configurationSetName,
+        removalPolicy: props.ses?.removalPolicy,
+        ttl: props.ttl,
+      });
+    }
+
+    // The whole domain, as published, through the profile the CLI uses.
+    this.posture = this.buildPosture({
+      domain,
+      senders,
+      receives,
+      mxValues,
+      mtaStsTxt,
+      minimumProtocolVersion,
+      additionalMechanisms: props.spf?.additionalMechanisms?.length ?? 0,
+      hasSes: sesSenders.length === 1,
+      sesTlsRequired: (props.ses?.tlsPolicy ?? ses.ConfigurationSetTlsPolicy.REQUIRE) === ses.ConfigurationSetTlsPolicy.REQUIRE,
+      tlsRpt: this.tlsRpt?.value,
+    });
+    let findings: Finding[] = GovUkProfile.evaluate(this.posture);
+    if (props.dmarc.allowMonitoringOnly) {
+      findings = acceptMonitoringOnly(findings);
+    }
+    findings = acceptAsWarnings(findings, [GOVUK_RULES.mtaStsMissing.id],
+      'no mtaSts host was given; publish MTA-STS with one as soon as the domain can (GovEmailDomain accepts its absence until then)');
+    reportFindings(this, findings);
+  }
+
+  /** The MX records of the senders that receive mail, each valid, as one set. */
+  private checkMx(senders: Sender[], domain: string): MxModel[] {
+    const models = Senders.mxRecords(senders, domain);
+    const error = Mx.validateSet(models, domain).find((f) => f.severity === Severity.ERROR);
+    if (error !== undefined) {
+      throw invalidInput(this, error.ruleId, models.map((m) => `${m.preference} ${m.exchange}`),
+        `MX records of host names with preferences 0 to 65535 (${error.message})`);
+    }
+    return models;
+  }
+
+  /** The MTA-STS policy: the senders' patterns and `additionalMx`, covering every MX host. */
+  private buildPolicy(options: GovEmailDomainMtaStsOptions, senders: Sender[], domain: string, mxModels: MxModel[]): MtaStsPolicyModel {
+    const mode = options.mode ?? MtaStsMode.ENFORCE;
+    if (!Object.values(MtaStsMode).includes(mode)) {
+      throw invalidInput(this, MTASTS_RULES.policyMode.id, mode, 'MtaStsMode.ENFORCE, MtaStsMode.TESTING or MtaStsMode.NONE');
+    }
+    const maxAge = this.checkMaxAge(options.maxAge ?? DEFAULT_MAX_AGE);
+    const mx: string[] = [];
+    for (const pattern of [...Senders.mtaStsMx(senders, domain), ...(options.additionalMx ?? [])]) {
+      if (Token.isUnresolved(pattern)) {
+        // The policy body is hashed into its id at synth, so every pattern must be known here.
+        throw invalidInput(this, MTASTS_RULES.policyMxSyntax.id, pattern, 'an mx pattern known at synth: the policy id is a hash of the policy body');
+      }
+      if (!mx.some((p) => p.toLowerCase() === pattern.toLowerCase())) mx.push(pattern);
+    }
+    const policy: MtaStsPolicyModel = { mode, maxAge, mx };
+    const error = MtaSts.validatePolicy(policy).find((f) => f.severity === Severity.ERROR);
+    if (error !== undefined) {
+      throw invalidInput(this, error.ruleId, mx,
+        `mx patterns that are host names, or "*." and a host name, one at least unless the mode is none (${error.message})`);
+    }
+    if (mode !== MtaStsMode.NONE) {
+      const uncovered = MtaSts.uncoveredMx(policy, mxModels.filter((m) => !Mx.isNullMx(m)).map((m) => m.exchange));
+      if (uncovered.length > 0) {
+        throw invalidInput(this, MTASTS_RULES.policyMxNotCovered.id, uncovered,
+          `mx patterns that cover every MX host the domain publishes: add the hosts (or a pattern matching them) to mtaSts.additionalMx; the patterns now are ${JSON.stringify(mx)}`);
+      }
+    }
+    return policy;
+  }
+
+  private checkMaxAge(maxAge: Duration): number {
+    const allowed = `a whole number of seconds from 0 to ${MAX_AGE_LIMIT_SECONDS} (a year) known at synth; GOV.UK asks for at least 1209600 (2 weeks) in enforce mode`;
+    let seconds: number;
+    try {
+      seconds = maxAge.toSeconds();
+    } catch {
+      throw invalidInput(this, MTASTS_RULES.policyMaxAge.id, maxAge.toString(), allowed);
+    }
+    if (Token.isUnresolved(seconds) || seconds < 0 || seconds > MAX_AGE_LIMIT_SECONDS) {
+      throw invalidInput(this, MTASTS_RULES.policyMaxAge.id, maxAge.toString(), allowed);
+    }
+    return seconds;
+  }
+
+  /** What the domain publishes, as the profile reads it. */
+  private buildPosture(o: {
+    domain: string;
+    senders: Sender[];
+    receives: boolean;
+    mxValues: string[];
+    hasSes: boolean;
+    sesTlsRequired: boolean;
+    additionalMechanisms: number;
+    mtaStsTxt?: string;
+    minimumProtocolVersion?: string;
+    tlsRpt?: string;
+  }): DomainPosture {
+    const unresolved: string[] = [];
+    const dkimRecords = this.dkim?.records ?? [];
+    // A sender that authorises hosts in SPF, signs with DKIM or is SES sends as the domain;
+    // GOV.UK Notify sends from its own domain.
+    const sendsMail = o.hasSes || dkimRecords.length > 0 || o.additionalMechanisms > 0
+      || o.senders.some((s) => s.spfIncludes.length > 0 || s.spfMechanisms.length > 0);
+
+    // Apex TXT: a value known only at deployment is left out (and the SPF rules skipped when the
+    // SPF record itself holds one).
+    const spfKnown = !Token.isUnresolved(this.spf.spf);
+    const apexTxt = this.spf.values.filter((v) => !Token.isUnresolved(v));
+    if (!spfKnown) {
+      unresolved.push('the SPF record (it holds a value known only at deployment)');
+    } else if (apexTxt.length < this.spf.values.length) {
+      unresolved.push('an apex TXT value known only at deployment');
+    }
+    const dmarcKnown = !Token.isUnresolved(this.dmarc.value);
+    if (!dmarcKnown) unresolved.push('dmarc (a report address known only at deployment)');
+    const tlsRptKnown = o.tlsRpt === undefined || !Token.isUnresolved(o.tlsRpt);
+    if (!tlsRptKnown) unresolved.push('tlsRpt (a report address known only at deployment)');
+
+    // DKIM: keys behind CNAMEs (and SES's Easy DKIM) live in the service's DNS, so the keys the
+    // profile reads are the TXT ones; with only CNAMEs it is not asked whether a key exists.
+    const keys: DkimSelectorPosture[] = DkimRecords._keyPosture(dkimRecords);
+    if (dkimRecords.some((r) => r.recordType === DkimRecordType.TXT && Token.isUnresolved(r.value))) {
+      unresolved.push('dkim (a key known only at deployment)');
+    }
+    const keysElsewhere = o.hasSes || dkimRecords.some((r) => r.recordType === DkimRecordType.CNAME);
+    const dkim = keys.length > 0 ? keys : keysElsewhere || !sendsMail ? undefined : [];
+
+    return {
+      domainName: o.domain,
+      sendsMail,
+      receivesMail: o.receives,
+      parked: false,
+      apexTxt: spfKnown ? apexTxt : undefined,
+      spfIncludeCosts: this.spf.includeCosts,
+      mx: o.mxValues,
+      dmarc: dmarcKnown ? [this.dmarc.value] : undefined,
+      tlsRpt: o.tlsRpt === undefined ? (o.receives ? [] : undefined) : tlsRptKnown ? [o.tlsRpt] : undefined,
+      mtaStsTxt: o.mtaStsTxt !== undefined ? [o.mtaStsTxt] : o.receives ? [] : undefined,
+      mtaStsPolicy: this.mtaStsPolicy,
+      dkim,
+      sesTlsRequired: o.hasSes && o.sesTlsRequired ? true : undefined,
+      policyHostMinimumTls: o.minimumProtocolVersion,
+      unresolved,
+    };
+  }
+}

@@ -1,0 +1,105 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Construct } from 'constructs';
+import { invalidInput, reportFindings } from './private/findings';
+import { RecordNames } from './private/record-names';
+import { isEvaluatedByParent, publishRecordSet, route53Txt } from './private/record-registry';
+import { ttlString } from './private/zone-names';
+import { Severity } from '../records/finding';
+import { TLSRPT_RULES, TlsRpt } from '../records/tls-rpt';
+import { GovUkProfile } from '../standard/profile';
+
+/**
+ * Properties of a `TlsRptRecord`.
+ */
+export interface TlsRptRecordProps {
+  /**
+   * The hosted zone to publish the record in.
+   */
+  readonly zone: route53.IHostedZone;
+
+  /**
+   * The domain that receives mail: the zone's own name, or a name under it. The record is
+   * published at `_smtp._tls.<domainName>`.
+   *
+   * @default - the zone's name
+   */
+  readonly domainName?: string;
+
+  /**
+   * Where sending servers send their daily reports of TLS failures (`rua`): `mailto:` or
+   * `https:` URIs. One is recommended: only one destination is guaranteed to receive reports,
+   * so more than one raises the `cdk-gov-email:GOVUK-TLSRPT-RUA-COUNT` warning. None fails synth
+   * (`TLSRPT-RUA-MISSING`).
+   *
+   * The address GOV.UK guidance names is `GovUkReportAddresses.TLS_RPT_RUA`; it is never used
+   * unless you pass it.
+   */
+  readonly reportTo: string[];
+
+  /**
+   * How long resolvers may cache the record.
+   *
+   * @default Duration.hours(1)
+   */
+  readonly ttl?: Duration;
+}
+
+/**
+ * The SMTP TLS reporting record of a domain that receives mail, `_smtp._tls.<domain>` TXT
+ * `v=TLSRPTv1; rua=...` (RFC 8460): sending servers report failures to negotiate TLS (and
+ * MTA-STS policy failures) to the addresses given.
+ *
+ * Creates one `AWS::Route53::RecordSet` (`Resource`) of type TXT.
+ *
+ * At synth the record is checked with the UK government profile the CLI uses: errors fail synth,
+ * warnings become `cdk-gov-email:<RULE-ID>` warning annotations.
+ */
+export class TlsRptRecord extends Construct {
+  /** The domain the record is for (lower case, no trailing dot, when known at synth). */
+  public readonly domainName: string;
+
+  /** The record text, for example `v=TLSRPTv1; rua=mailto:tls-reports@dept.gov.uk`. */
+  public readonly value: string;
+
+  /** The TXT record set at `_smtp._tls.<domain>`. */
+  public readonly recordSet: route53.RecordSet;
+
+  constructor(scope: Construct, id: string, props: TlsRptRecordProps) {
+    super(scope, id);
+    const names = RecordNames.forDomain(this, props.zone, props.domainName);
+    this.domainName = names.domain.name;
+    const ttl = ttlString(this, props.ttl);
+
+    this.value = TlsRpt.render({ reportUris: this.checkReportTo(props.reportTo) });
+    this.recordSet = publishRecordSet(this, 'Resource', names.location('_smtp._tls.'), route53.RecordType.TXT,
+      [route53Txt(this, this.value)], ttl);
+
+    if (!isEvaluatedByParent(this)) {
+      const known = !Token.isUnresolved(this.value);
+      reportFindings(this, GovUkProfile.evaluate({
+        domainName: names.display,
+        parked: false,
+        receivesMail: true,
+        tlsRpt: known ? [this.value] : undefined,
+        unresolved: known ? [] : ['tlsRpt (a report address known only at deployment)'],
+      }));
+    }
+  }
+
+  /** At least one URI, each one TLS-RPT accepts, checked on its own so a bad one cannot end the field. */
+  private checkReportTo(uris: string[]): string[] {
+    if (uris.length === 0) {
+      throw invalidInput(this, TLSRPT_RULES.ruaMissing.id, uris,
+        'one mailto: or https: URI, for example ["mailto:tls-reports@dept.gov.uk"]');
+    }
+    for (const uri of uris) {
+      if (Token.isUnresolved(uri)) continue;
+      const error = TlsRpt.validate({ reportUris: [uri] }).find((f) => f.severity === Severity.ERROR);
+      if (error !== undefined) {
+        throw invalidInput(this, error.ruleId, uri, `a mailto: or https: URI with "," "!" and ";" percent-encoded (${error.message})`);
+      }
+    }
+    return uris;
+  }
+}
