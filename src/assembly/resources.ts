@@ -266,9 +266,22 @@ function readZone(zoneId: unknown, zoneName: unknown, resolver: TemplateResolver
 
 /** SES Easy DKIM records are named `Fn::GetAtt [Identity, DkimDNSTokenNameN]`: they belong to that identity. */
 function sesIdentityOfDkimName(name: unknown, resolver: TemplateResolver, stack: StackScope): string | undefined {
-  const ref = resolver.deref(name, stack);
+  const ref = resolver.deref(withoutTrailingDot(name), stack);
   if (ref === undefined || ref.resource.Type !== 'AWS::SES::EmailIdentity' || !/^DkimDNSTokenName[123]$/.test(ref.attribute ?? '')) return undefined;
   return normaliseName(resolver.text(ref.resource.Properties?.EmailIdentity, ref.stack));
+}
+
+/**
+ * `Fn::Join ['', [X, '.']]` (how a fully-qualified name is made from an attribute) read as X, so
+ * the attribute behind a record name can be found.
+ */
+function withoutTrailingDot(name: unknown): unknown {
+  const join = (name as { 'Fn::Join'?: unknown } | undefined)?.['Fn::Join'];
+  if (!Array.isArray(join) || join[0] !== '' || !Array.isArray(join[1])) return name;
+  const parts = join[1] as unknown[];
+  const refs = parts.filter((p) => typeof p !== 'string');
+  const literalsAreDots = parts.every((p) => typeof p !== 'string' || p === '' || p === '.');
+  return refs.length === 1 && literalsAreDots ? refs[0] : name;
 }
 
 function readIdentity(props: Record<string, unknown>, resolver: TemplateResolver, stack: StackScope, origin: ResourceOrigin): SesIdentity {

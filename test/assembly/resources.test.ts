@@ -185,3 +185,26 @@ describe('recordsFromTemplate: SES and CloudFront', () => {
 test('a template with no resources publishes nothing', () => {
   expect(recordsFromTemplate({}, 'Empty')).toEqual({ records: [], sesIdentities: [], configurationSets: [], distributions: [], functions: [] });
 });
+
+describe('SES Easy DKIM records named with a trailing dot', () => {
+  test('a name made as Fn::Join of the token attribute and "." still belongs to its identity', () => {
+    const template = {
+      Resources: {
+        Identity: { Type: 'AWS::SES::EmailIdentity', Properties: { EmailIdentity: 'dept.gov.uk' } },
+        Dkim1: {
+          Type: 'AWS::Route53::RecordSet',
+          Properties: {
+            HostedZoneId: 'Z0DEPT00000000000001',
+            Name: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['Identity', 'DkimDNSTokenName1'] }, '.']] },
+            Type: 'CNAME',
+            TTL: '3600',
+            ResourceRecords: [{ 'Fn::GetAtt': ['Identity', 'DkimDNSTokenValue1'] }],
+          },
+        },
+      },
+    };
+    const { records } = recordsFromTemplate(template, 'Mail');
+    expect(records).toHaveLength(1);
+    expect(records[0].sesIdentity).toBe('dept.gov.uk');
+  });
+});
