@@ -2,3 +2,4 @@ export * from './records';
 export * from './standard';
 export * from './senders';
 export * from './constructs';
+export * from './nag';

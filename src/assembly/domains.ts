@@ -303,9 +303,19 @@ function dkimPosture(domain: string, records: DnsRecord[], identities: SesIdenti
   const suffix = `._domainkey.${domain}`;
   const selectors = new Map<string, DkimSelectorPosture>();
   let unresolved = false;
+  // SES creates Easy DKIM keys at deployment: the one property of them the profile checks is
+  // their length, which counts as known when the template sets it (RSA_2048_BIT).
+  let easyDkimKnown = false;
   for (const r of records) {
     if (r.sesIdentity !== undefined) {
-      if (r.sesIdentity === domain || r.sesIdentity.endsWith(`@${domain}`)) unresolved = true;
+      if (r.sesIdentity === domain || r.sesIdentity.endsWith(`@${domain}`)) {
+        const id = identities.find((i) => i.identity === r.sesIdentity);
+        if (id !== undefined && /^RSA_\d+_BIT$/.test(id.nextSigningKeyLength ?? '')) {
+          easyDkimKnown = true;
+        } else {
+          unresolved = true;
+        }
+      }
       continue;
     }
     if (r.nameUnresolved || !r.name.endsWith(suffix)) continue;
@@ -326,7 +336,7 @@ function dkimPosture(domain: string, records: DnsRecord[], identities: SesIdenti
     selectors.set(byo, { selector: byo, values: prev?.values ?? [], expectedToSign: true });
   }
   const list = [...selectors.values()].sort((a, b) => compare(a.selector, b.selector));
-  if (list.length === 0 && unresolved) return { unresolved };
+  if (list.length === 0 && (unresolved || easyDkimKnown)) return { unresolved };
   return { selectors: list, unresolved };
 }
 

@@ -1,0 +1,118 @@
+/**
+ * What the GovEmailChecks pack finds in a set of CloudFormation templates, and on which resource
+ * each finding belongs. CDK-free: the templates come either from the construct tree (each
+ * CfnElement resolved) or from the files of a cloud assembly; both go through the one reader in
+ * src/assembly and the one evaluator in src/standard, as `gov-email review` does.
+ */
+import { placeFinding } from './placement';
+import { unknownDkim } from './unknown-dkim';
+import { EmailDomain, domainsFromResources, evaluateDomain } from '../../assembly/domains';
+import { EmailResources, ResourceOrigin, resourcesFromStacks } from '../../assembly/resources';
+import { StackScope } from '../../assembly/template';
+import { Finding, Severity } from '../../records/finding';
+import { SpfIncludeCost } from '../../records/spf';
+import { Senders } from '../../senders/catalogue';
+import { DomainPosture } from '../../standard/posture';
+import { GovUkProfile } from '../../standard/profile';
+
+/** How the templates are evaluated. */
+export interface AnalysisOptions {
+  /** Known lookup costs of SPF include and redirect targets. */
+  readonly spfIncludeCosts: SpfIncludeCost[];
+}
+
+/** A finding of the profile, placed on the resource that holds the offending record. */
+export interface PlacedFinding {
+  /** The finding; for GOVUK-NOT-EVALUATED, its message also says which value is not known. */
+  readonly finding: Finding;
+  /** The email domain it is about. */
+  readonly domain: string;
+  /** The resource: stack and logical id (and, in a record set group, the entry). */
+  readonly origin: ResourceOrigin;
+  /** Where in the resource, e.g. `Properties/RecordSets/2`. */
+  readonly location: string;
+}
+
+/** The resource types the pack reads; every other resource is not applicable to its rules. */
+export const EMAIL_RESOURCE_TYPES: ReadonlySet<string> = new Set([
+  'AWS::Route53::RecordSet',
+  'AWS::Route53::RecordSetGroup',
+  'AWS::SES::EmailIdentity',
+  'AWS::SES::ConfigurationSet',
+  'AWS::CloudFront::Distribution',
+  'AWS::CloudFront::Function',
+]);
+
+/**
+ * The lookup costs of the sender catalogue's SPF includes (Amazon SES, Microsoft 365, Google
+ * Workspace), so the lookup budget counts what they really cost, as the constructs do.
+ */
+export function catalogueIncludeCosts(): SpfIncludeCost[] {
+  return Senders.knownIncludeCosts();
+}
+
+/** `<stack>/<logicalId>`: identifies a resource across the templates analysed together. */
+export function resourceKey(origin: { readonly stack: string; readonly logicalId: string }): string {
+  return `${origin.stack}/${origin.logicalId}`;
+}
+
+/**
+ * Evaluate every email domain the stacks publish (records merged across resources and stacks)
+ * and place each finding on the resource that holds the offending record. Info findings are
+ * kept: the pack decides what to report.
+ */
+export function analyseStacks(stacks: StackScope[], options: AnalysisOptions): PlacedFinding[] {
+  const resources = resourcesFromStacks(stacks);
+  const out: PlacedFinding[] = [];
+  const seen = new Set<string>();
+  for (const domain of domainsFromResources(resources)) {
+    const posture = domain.posture === undefined ? undefined : adjustPosture(domain, resources, options);
+    const findings = posture === undefined
+      ? evaluateDomain(domain)
+      : [...GovUkProfile.evaluate(posture), ...domain.planFindings];
+    for (const f of findings) {
+      for (const target of placeFinding(f, { domain, resources, posture })) {
+        const finding = target.note === undefined ? f : { ...f, message: `${f.message} ${target.note}` };
+        const key = `${resourceKey(target.origin)}|${target.location}|${finding.ruleId}|${finding.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push({ finding, domain: domain.domain, origin: target.origin, location: target.location });
+      }
+    }
+  }
+  return out;
+}
+
+/** True for findings the pack reports (errors and warnings; info is not reported). */
+export function isReported(f: Finding): boolean {
+  return f.severity === Severity.ERROR || f.severity === Severity.WARNING;
+}
+
+/**
+ * The posture the reader built, with the pack's options: the SPF include costs, and Easy DKIM
+ * keys counted as evaluated when the template sets their length (the one property of them the
+ * profile checks; SES creates the keys, and the DkimKeyLength rule checks the length).
+ */
+function adjustPosture(domain: EmailDomain, resources: EmailResources, options: AnalysisOptions): DomainPosture {
+  const posture = domain.posture!;
+  // The pack's costs (the caller's, then the catalogue's) take precedence over the reader's.
+  const costs = [...options.spfIncludeCosts];
+  for (const c of posture.spfIncludeCosts ?? []) {
+    if (!costs.some((k) => sameHost(k.domain, c.domain))) costs.push(c);
+  }
+  let unresolved = posture.unresolved ?? [];
+  if (unresolved.includes('dkim') && unknownDkim(domain.domain, resources).length === 0) {
+    unresolved = unresolved.filter((u) => u !== 'dkim');
+  }
+  const adjusted: { -readonly [K in keyof DomainPosture]: DomainPosture[K] } = { ...posture, spfIncludeCosts: costs };
+  if (unresolved.length > 0) {
+    adjusted.unresolved = unresolved;
+  } else {
+    delete adjusted.unresolved;
+  }
+  return adjusted;
+}
+
+function sameHost(a: string, b: string): boolean {
+  return a.toLowerCase().replace(/\.$/, '') === b.toLowerCase().replace(/\.$/, '');
+}
