@@ -1,0 +1,4 @@
+/** The `gov-email` binary's entry point. */
+import { cli } from './main';
+
+cli();

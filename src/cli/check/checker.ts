@@ -1,0 +1,328 @@
+/**
+ * Check one live domain: look up what it publishes, follow its SPF includes, fetch its MTA-STS
+ * policy, and evaluate the whole with the UK government profile.
+ */
+import { randomBytes } from 'node:crypto';
+import { CaaAnswer, DnsClient, DnsResult, MxAnswer, isFailure, quoteTxt, txtValue } from './dns';
+import { dnsFailureFinding } from './findings';
+import { PolicyFetchOptions, fetchMtaStsPolicy } from './mta-sts-fetch';
+import { CHECK_RULES } from './rules';
+import { SPF_VOID_LOOKUP_LIMIT, walkSpf } from './spf-walk';
+import { Dmarc } from '../../records/dmarc';
+import { Finding, Severity, finding } from '../../records/finding';
+import { MtaSts } from '../../records/mta-sts';
+import { SPF_RULES, Spf } from '../../records/spf';
+import { Sender } from '../../senders/sender';
+import { DkimSelectorPosture, DomainPosture, ReportAuthorisationPosture } from '../../standard/posture';
+import { GovUkProfile } from '../../standard/profile';
+import { DomainReport, PublishedRecord } from '../report';
+
+export interface DomainCheckOptions {
+  readonly dns: DnsClient;
+  /** How to fetch MTA-STS policies (the policy host is resolved with `dns` unless `connectTo` is set). */
+  readonly fetch: Omit<PolicyFetchOptions, 'lookup'>;
+  /** More DKIM selectors to look at, beyond the catalogue's. */
+  readonly selectors?: string[];
+  /**
+   * The made-up selector used to find a `*._domainkey` wildcard.
+   * @default - a random label, one per process
+   */
+  readonly wildcardProbe?: string;
+}
+
+/**
+ * The DKIM selectors the sender catalogue's services sign with by default: Microsoft 365's
+ * `selector1` and `selector2` and Google Workspace's `google`. (Amazon SES Easy DKIM uses
+ * per-identity random tokens, which cannot be guessed.)
+ */
+export function catalogueSelectors(): string[] {
+  const probe = 'example.invalid';
+  const selectors = [
+    ...Sender.microsoft365({ initialDomain: 'example.onmicrosoft.com' }).dkimRecords(probe),
+    ...Sender.googleWorkspace({ dkimRecord: 'v=DKIM1; p=' }).dkimRecords(probe),
+  ].map((r) => r.selector);
+  return [...new Set(selectors)];
+}
+
+/**
+ * A `*._domainkey` wildcard cannot be asked for by name: a query for the literal label `*`
+ * only matches a record whose owner is literally `*` (RFC 4592 §2.1.3), and says nothing about
+ * what other names get. What matters is what a receiver gets for a selector that does not
+ * exist, so ask for a made-up selector: if the wildcard exists it answers (RFC 4592 §3.3).
+ * The label is random so that it never names a real selector.
+ */
+const DEFAULT_WILDCARD_PROBE = `gov-email-probe-${randomBytes(4).toString('hex')}`;
+
+type Values = string[] | undefined;
+
+/** Check one domain. Never rejects: every failure is a finding. */
+export async function checkDomain(domain: string, options: DomainCheckOptions): Promise<DomainReport> {
+  try {
+    return await check(domain, options);
+  } catch (err) {
+    return {
+      domain,
+      records: [],
+      findings: [finding(CHECK_RULES.checkFailed, `${domain} could not be checked: ${(err as Error)?.message ?? String(err)}.`, domain)],
+    };
+  }
+}
+
+/** Findings and records gathered by one part of the check, kept apart so the report's order is fixed. */
+class Part {
+  public readonly findings: Finding[] = [];
+  public readonly records: PublishedRecord[] = [];
+
+  /** The TXT values of a result as posture values (see txtValue), or undefined on failure. */
+  public txt(r: DnsResult<string[]>, name: string, what: string, origin?: string, joinStrings?: boolean): Values {
+    if (isFailure(r)) {
+      this.findings.push(dnsFailureFinding(r, name, 'TXT', what));
+      return undefined;
+    }
+    // The report shows each record as DNS tools print it; the profile reads it as txtValue gives it.
+    r.records.map(quoteTxt).forEach((value) => this.records.push(origin === undefined ? { name, type: 'TXT', value } : { name, type: 'TXT', value, origin }));
+    return r.records.map((strings) => txtValue(strings, { joinStrings }));
+  }
+}
+
+async function check(domain: string, options: DomainCheckOptions): Promise<DomainReport> {
+  const dns = options.dns;
+  const selectors = [...new Set([...catalogueSelectors(), ...(options.selectors ?? [])].map((s) => s.toLowerCase()))];
+  const probe = options.wildcardProbe ?? DEFAULT_WILDCARD_PROBE;
+  const names = {
+    dmarc: `_dmarc.${domain}`,
+    mtaSts: `_mta-sts.${domain}`,
+    tlsRpt: `_smtp._tls.${domain}`,
+    wildcard: `${probe}._domainkey.${domain}`,
+  };
+
+  // Everything that does not depend on another answer is asked at once.
+  const apexTxtQ = dns.txt(domain);
+  const mxQ = dns.mx(domain);
+  const caaQ = dns.caa(domain);
+  const dmarcQ = dns.txt(names.dmarc);
+  const mtaStsQ = dns.txt(names.mtaSts);
+  const tlsRptQ = dns.txt(names.tlsRpt);
+  const selectorQs = selectors.map((s) => ({ selector: s, q: dns.txt(`${s}._domainkey.${domain}`) }));
+  const wildcardQ = dns.txt(names.wildcard);
+
+  const [apexTxtR, mxR] = await Promise.all([apexTxtQ, mxQ]);
+  if (apexTxtR.outcome === 'nxdomain' || mxR.outcome === 'nxdomain') {
+    return {
+      domain,
+      records: [],
+      findings: [finding(CHECK_RULES.nxdomain, `${domain} does not exist in DNS (NXDOMAIN): it can neither send nor receive mail, and holds none of the records the standard asks for.`, domain)],
+    };
+  }
+  if (isFailure(apexTxtR) && isFailure(mxR)) {
+    // Nothing is known about the apex, so not even which profile applies: report the failures
+    // once each, not a profile's worth of findings built on missing answers.
+    const all = await Promise.all([
+      ['TXT', domain, apexTxtQ], ['MX', domain, mxQ], ['CAA', domain, caaQ],
+      ['TXT', names.dmarc, dmarcQ], ['TXT', names.mtaSts, mtaStsQ], ['TXT', names.tlsRpt, tlsRptQ],
+      ...selectorQs.map(({ selector, q }) => ['TXT', `${selector}._domainkey.${domain}`, q] as const), ['TXT', names.wildcard, wildcardQ],
+    ].map(async ([type, name, q]) => ({ type: type as string, name: name as string, r: await (q as Promise<DnsResult<unknown>>) })));
+    return { domain, records: [], findings: apexUnavailable(domain, all) };
+  }
+
+  // The apex: TXT (SPF and anything else) and MX.
+  const apex = new Part();
+  const apexTxt = apex.txt(apexTxtR, domain, 'the SPF record');
+  let mx: Values;
+  if (isFailure(mxR)) {
+    apex.findings.push(dnsFailureFinding(mxR, domain, 'MX', 'where mail for the domain goes'));
+  } else {
+    mx = mxR.records.map(renderMx);
+    mx.forEach((value) => apex.records.push({ name: domain, type: 'MX', value }));
+  }
+
+  // Three independent parts run side by side: the SPF walk, DMARC with its report
+  // authorisations, and MTA-STS with the policy fetch.
+  const spfModel = apexTxt === undefined ? undefined : singleSpf(apexTxt);
+  const [walk, dmarcPart, mtaStsPart] = await Promise.all([
+    spfModel === undefined ? Promise.resolve(undefined) : walkSpf(domain, spfModel, dns),
+    (async () => {
+      const part = new Part();
+      const dmarc = part.txt(await dmarcQ, names.dmarc, 'the DMARC record');
+      const reportAuthorisations = dmarc === undefined ? undefined : await authorisations(domain, dmarc, dns, part);
+      return { part, dmarc, reportAuthorisations };
+    })(),
+    (async () => {
+      const part = new Part();
+      const mtaStsTxt = part.txt(await mtaStsQ, names.mtaSts, 'the MTA-STS record');
+      let mtaStsPolicy: string | undefined;
+      let mtaStsPolicyError: string | undefined;
+      // A sending MTA fetches the policy only when the TXT record says there is one.
+      if (mtaStsTxt !== undefined && mtaStsTxt.some((v) => MtaSts.isMtaStsRecord(v))) {
+        const fetched = await fetchMtaStsPolicy(domain, { ...options.fetch, lookup: (host) => resolveAddress(host, dns) });
+        if (fetched.ok) {
+          mtaStsPolicy = fetched.body;
+          part.records.push({ name: fetched.url, type: 'POLICY', value: policyOneLine(fetched.body), origin: 'https' });
+        } else {
+          mtaStsPolicyError = fetched.error;
+        }
+      }
+      return { part, mtaStsTxt, mtaStsPolicy, mtaStsPolicyError };
+    })(),
+  ]);
+
+  const rest = new Part();
+  const tlsRpt = rest.txt(await tlsRptQ, names.tlsRpt, 'the TLS-RPT record');
+
+  // DKIM: the wildcard first, so that a selector answered by it is known for what it is.
+  const wildcardR = await wildcardQ;
+  let dkimWildcard: Values;
+  const dkimPart = new Part();
+  if (isFailure(wildcardR)) {
+    dkimPart.findings.push(dnsFailureFinding(wildcardR, names.wildcard, 'TXT', 'a made-up DKIM selector, to find a *._domainkey wildcard'));
+  } else {
+    dkimWildcard = wildcardR.records.map((strings) => txtValue(strings, { joinStrings: true }));
+  }
+  const dkim: DkimSelectorPosture[] = [];
+  for (const { selector, q } of selectorQs) {
+    const r = await q;
+    const name = `${selector}._domainkey.${domain}`;
+    const answeredByWildcard = !isFailure(r) && dkimWildcard !== undefined && dkimWildcard.length > 0
+      && sameValues(r.records.map((strings) => txtValue(strings, { joinStrings: true })), dkimWildcard);
+    if (answeredByWildcard) {
+      // The wildcard answered: there is no record of this selector's own.
+      dkim.push({ selector, values: [] });
+      continue;
+    }
+    const values = dkimPart.txt(r, name, `DKIM selector ${selector}`, undefined, true);
+    if (values !== undefined) dkim.push({ selector, values });
+  }
+  (isFailure(wildcardR) ? [] : wildcardR.records.map(quoteTxt))
+    .forEach((value) => dkimPart.records.push({ name: `*._domainkey.${domain}`, type: 'TXT', value, origin: `wildcard answer for ${names.wildcard}` }));
+
+  const caaR = await caaQ;
+  const caaPart = new Part();
+  let caa: Values;
+  if (isFailure(caaR)) {
+    caaPart.findings.push(dnsFailureFinding(caaR, domain, 'CAA', 'which CAs may issue certificates'));
+  } else {
+    caa = caaR.records.map(renderCaa);
+    caa.forEach((value) => caaPart.records.push({ name: domain, type: 'CAA', value }));
+  }
+
+  const posture: DomainPosture = {
+    domainName: domain,
+    apexTxt,
+    mx,
+    dmarc: dmarcPart.dmarc,
+    mtaStsTxt: mtaStsPart.mtaStsTxt,
+    mtaStsPolicy: mtaStsPart.mtaStsPolicy,
+    mtaStsPolicyError: mtaStsPart.mtaStsPolicyError,
+    tlsRpt,
+    dkim,
+    dkimWildcard,
+    caa,
+    reportAuthorisations: dmarcPart.reportAuthorisations,
+    spfIncludeCosts: walk?.includeCosts,
+  };
+  let evaluated = GovUkProfile.evaluate(posture);
+  const spfFindings: Finding[] = [...(walk?.findings ?? [])];
+  if (walk !== undefined && walk.voids > SPF_VOID_LOOKUP_LIMIT) {
+    // Measured, not estimated: replace the evaluator's "may" with what a receiver will do.
+    evaluated = evaluated.filter((f) => !(f.ruleId === SPF_RULES.voidLookupLimit.id && f.path === domain));
+    spfFindings.push(finding(SPF_RULES.voidLookupLimit,
+      `Evaluating ${domain}'s SPF record makes ${walk.voids} void lookups (NXDOMAIN or no answer); above ${SPF_VOID_LOOKUP_LIMIT} receivers return permerror.`,
+      domain, Severity.ERROR));
+  }
+  if (spfFindings.some((f) => f.ruleId === SPF_RULES.mxAddressLookups.id && f.path === domain)) {
+    // The measured permerror says more than the evaluator's reminder about the same term.
+    evaluated = evaluated.filter((f) => !(f.ruleId === SPF_RULES.mxAddressLookups.id && f.path === domain && f.severity === Severity.INFO));
+  }
+  const parts = [apex, dmarcPart.part, mtaStsPart.part, rest, dkimPart, caaPart];
+  return {
+    domain,
+    profile: GovUkProfile.isParked(posture) ? 'parked' : 'active',
+    records: [
+      ...apex.records, ...(walk?.records ?? []), ...dmarcPart.part.records, ...mtaStsPart.part.records,
+      ...rest.records, ...dkimPart.records, ...caaPart.records,
+    ],
+    findings: dedupe([...parts.flatMap((p) => p.findings), ...spfFindings, ...evaluated]),
+  };
+}
+
+/** One finding per kind of failure, naming the queries that failed that way. */
+function apexUnavailable(domain: string, results: Array<{ type: string; name: string; r: DnsResult<unknown> }>): Finding[] {
+  const byOutcome = new Map<string, Array<{ type: string; name: string; r: DnsResult<unknown> }>>();
+  for (const x of results.filter((y) => isFailure(y.r))) {
+    byOutcome.set(x.r.outcome, [...(byOutcome.get(x.r.outcome) ?? []), x]);
+  }
+  return [...byOutcome.values()].map((failed) => {
+    const shown = failed.slice(0, 3).map((x) => `${x.type} ${x.name}`).join(', ');
+    const more = failed.length > 3 ? ` and ${failed.length - 3} more` : '';
+    const f = dnsFailureFinding(failed[0].r, domain, '', '');
+    const how = failed[0].r.outcome === 'servfail' ? 'were answered SERVFAIL'
+      : failed[0].r.outcome === 'timeout' ? 'got no answer in time' : `failed (${failed[0].r.code ?? 'unknown error'})`;
+    return { ...f, message: `${failed.length} queries about ${domain} ${how} (${shown}${more}); none of its records could be checked.` };
+  });
+}
+
+function sameValues(a: string[], b: string[]): boolean {
+  return a.length === b.length && [...a].sort().every((v, i) => v === [...b].sort()[i]);
+}
+
+/** The one SPF record at the apex, parsed; undefined when there is none, several, or it cannot be read. */
+function singleSpf(values: string[]) {
+  const spf = values.filter((v) => Spf.isSpf(v));
+  if (spf.length !== 1) return undefined;
+  try {
+    return Spf.parse(spf[0]);
+  } catch {
+    return undefined;
+  }
+}
+
+async function authorisations(domain: string, dmarc: string[], dns: DnsClient, part: Part): Promise<ReportAuthorisationPosture[]> {
+  const texts = dmarc.filter((v) => Dmarc.isDmarc(v));
+  if (texts.length !== 1) return [];
+  let uris: string[];
+  try {
+    const model = Dmarc.parse(texts[0]);
+    uris = [...(model.aggregateReportUris ?? []), ...(model.failureReportUris ?? [])].map((u) => u.uri);
+  } catch {
+    return [];
+  }
+  const names = [...new Set(uris.map((u) => Dmarc.externalReportAuthorisation(domain, u)).filter((n): n is string => n !== undefined))];
+  const results = await Promise.all(names.map(async (name) => ({ name, r: await dns.txt(name) })));
+  const out: ReportAuthorisationPosture[] = [];
+  for (const { name, r } of results) {
+    const values = part.txt(r, name, 'the DMARC report authorisation', 'DMARC report authorisation');
+    if (values !== undefined) out.push({ name, values });
+  }
+  return out;
+}
+
+async function resolveAddress(host: string, dns: DnsClient): Promise<string> {
+  const a = await dns.a(host);
+  if (a.outcome === 'ok') return a.records[0];
+  const aaaa = await dns.aaaa(host);
+  if (aaaa.outcome === 'ok') return aaaa.records[0];
+  throw new Error(a.outcome === 'nxdomain' ? 'NXDOMAIN' : isFailure(a) ? (a.code ?? a.outcome) : 'no A or AAAA record');
+}
+
+function renderMx(m: MxAnswer): string {
+  return `${m.priority} ${m.exchange === '' ? '.' : m.exchange}`;
+}
+
+function renderCaa(c: CaaAnswer): string {
+  return `${c.flags} ${c.tag} "${c.value.replace(/["\\]/g, (ch) => `\\${ch}`)}"`;
+}
+
+/** A policy body on one line for the records table: its lines joined with "; ". */
+function policyOneLine(body: string): string {
+  return body.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '').join('; ');
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.ruleId}|${f.path ?? ''}|${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,166 @@
+/**
+ * `gov-email check <domain...>`: check live domains against the UK government email standard,
+ * as the world sees them (DNS and HTTPS).
+ */
+import { readFile } from 'node:fs/promises';
+import { DEFAULT_CONCURRENCY, checkDomains } from './bulk';
+import { catalogueSelectors } from './checker';
+import { DnsClient } from './dns';
+import { CheckCliOptions, DEFAULT_TIMEOUT_MS, UsageError, normaliseDomain, parseCheckArgs, splitDomainList } from './options';
+import { progressBar } from './progress';
+import { checkRuleList } from './rules';
+import { CliCommand, CliIo } from '../command';
+import { ExitCode, Report, exitCodeFor, renderReport } from '../report';
+
+const USAGE = `Usage: gov-email check [options] <domain...>
+       gov-email check [options] --file domains.txt
+       gov-email check [options] -            (domains on standard input)
+
+Checks live domains against the UK government email standard, as a receiving or
+sending mail server sees them: SPF (includes and redirects followed, DNS lookups and
+void lookups counted as RFC 7208 does, loops found), DMARC and the authorisation of
+report addresses at other organisations, MTA-STS (the policy fetched over HTTPS as a
+sending server must: certificate validated, no redirects, HTTP 200, text/plain,
+at most 64 KiB) and its coverage of the MX hosts, TLS-RPT, DKIM selectors
+(${catalogueSelectors().join(', ')} and --selector), a *._domainkey wildcard, null MX and CAA.
+Domains that send and receive no mail (null MX, SPF -all) get the parked profile.
+A domain that does not exist, a SERVFAIL, a timeout or a malformed record is a
+finding for that domain; the other domains are still checked.
+
+Domains (lists: one or more a line, separated by spaces or commas, # comments):
+  <domain...>               domains to check; "-" reads a list from standard input
+  --file <path>             read a list of domains from a file (repeatable)
+
+Options:
+  --resolver <ip[:port]>    DNS server to ask (repeatable; IPv6 as [addr]:port).
+                            Default: the system's resolvers.
+  --selector <name>         another DKIM selector to look at (repeatable)
+  --format <format>         table (default), markdown, json or sarif
+  --strict                  exit 1 on warnings too
+  --concurrency <n>         domains checked at once (default ${DEFAULT_CONCURRENCY})
+  --timeout <time>          DNS query, HTTPS connect and HTTPS total timeout, in
+                            seconds (10, 0.5) or milliseconds (500ms); default ${DEFAULT_TIMEOUT_MS / 1000}
+  --ca-file <pem>           also trust this CA for MTA-STS policy hosts (a private
+                            CA); certificates are always validated
+  --https-port <port>       for testing: fetch MTA-STS policies from 127.0.0.1:<port>,
+                            still sending SNI and Host mta-sts.<domain> and
+                            validating the certificate for that name
+  -h, --help                this help
+
+A progress bar is drawn on standard error when it is a terminal.
+
+Exit codes: 0 no errors; 1 errors found (or warnings with --strict);
+2 usage or input error.
+`;
+
+export const checkCommand: CliCommand = {
+  name: 'check',
+  summary: 'Check live domains (DNS and HTTPS) against the standard',
+  usage: USAGE,
+  run: runCheck,
+};
+
+async function runCheck(args: string[], io: CliIo): Promise<number> {
+  let options: CheckCliOptions;
+  let domains: string[];
+  let ca: string[] | undefined;
+  try {
+    options = parseCheckArgs(args);
+    domains = await readDomains(options, io);
+    ca = options.caFile === undefined ? undefined : [await readCa(options.caFile)];
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`gov-email check: ${err.message}\nRun "gov-email check --help" for the options.\n`);
+      return ExitCode.USAGE;
+    }
+    throw err;
+  }
+
+  const dns = new DnsClient({ servers: options.resolvers, timeoutMs: options.timeoutMs });
+  const progress = progressBar(io.stderr);
+  try {
+    const reports = await checkDomains(domains, {
+      dns,
+      concurrency: options.concurrency,
+      selectors: options.selectors,
+      fetch: {
+        timeoutMs: options.timeoutMs,
+        connectTimeoutMs: options.timeoutMs,
+        ca,
+        connectTo: options.httpsPort === undefined ? undefined : { host: '127.0.0.1', port: options.httpsPort },
+      },
+      onProgress: (done, total) => progress.update(done, total),
+    });
+    progress.end();
+    const report: Report = { command: 'check', input: describeInput(options), domains: reports };
+    const color = options.format === 'table' && io.stdout.isTTY === true && io.env?.NO_COLOR === undefined;
+    io.stdout.write(renderReport(report, options.format, { color, rules: checkRuleList() }));
+    return exitCodeFor(report, options.strict);
+  } finally {
+    dns.close();
+  }
+}
+
+/** The domains to check, in the order given, each once. */
+async function readDomains(options: CheckCliOptions, io: CliIo): Promise<string[]> {
+  const words: string[] = [];
+  for (const p of options.positionals) {
+    if (p === '-') {
+      if (io.stdin === undefined) throw new UsageError('"-" reads domains from standard input, but there is none.');
+      words.push(...splitDomainList(await readStream(io.stdin)));
+    } else {
+      words.push(p);
+    }
+  }
+  for (const file of options.files) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      throw new UsageError(`cannot read --file ${file}: ${(err as Error).message}`);
+    }
+    words.push(...splitDomainList(text));
+  }
+  const bad = words.filter((w) => normaliseDomain(w) === undefined);
+  if (bad.length > 0) {
+    const shown = bad.slice(0, 5).map((b) => `"${b}"`).join(', ');
+    throw new UsageError(`not a domain name: ${shown}${bad.length > 5 ? ` and ${bad.length - 5} more` : ''}.`);
+  }
+  const domains = [...new Set(words.map((w) => normaliseDomain(w)!))];
+  if (domains.length === 0) {
+    throw new UsageError('no domains given: name them, or use --file <path> or "-" for standard input.');
+  }
+  return domains;
+}
+
+async function readCa(path: string): Promise<string> {
+  let pem: string;
+  try {
+    pem = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read --ca-file ${path}: ${(err as Error).message}`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new UsageError(`--ca-file ${path} holds no PEM certificate.`);
+  }
+  return pem;
+}
+
+function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: Buffer | string) => chunks.push(typeof c === 'string' ? Buffer.from(c) : c));
+    stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    stream.on('error', (err) => reject(new UsageError(`cannot read standard input: ${err.message}`)));
+  });
+}
+
+function describeInput(options: CheckCliOptions): string {
+  const named = options.positionals.filter((p) => p !== '-');
+  const parts = [
+    ...(named.length > 10 ? [`${named.length} domains`] : named),
+    ...(options.positionals.includes('-') ? ['standard input'] : []),
+    ...options.files.map((f) => `--file ${f}`),
+  ];
+  return parts.join(' ');
+}
