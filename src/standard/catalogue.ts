@@ -1,3 +1,4 @@
+import { CHECK_RULES, VERIFY_RULES } from './live-rules';
 import { CONSTRUCT_RULES, RECORD_CONSTRUCT_RULES, SES_RULES } from './platform-rules';
 import { GOVUK_RULES } from './rules';
 import { CAA_RULES } from '../records/caa';
@@ -10,9 +11,16 @@ import { SPF_RULES } from '../records/spf';
 import { TLSRPT_RULES } from '../records/tls-rpt';
 import { TXT_RULES } from '../records/txt';
 
-const ALL: RuleDefinition[] = [
-  TXT_RULES, SPF_RULES, DMARC_RULES, TLSRPT_RULES, MTASTS_RULES, DKIM_RULES, MX_RULES, CAA_RULES, GOVUK_RULES, CONSTRUCT_RULES, RECORD_CONSTRUCT_RULES, SES_RULES,
-].flatMap((group) => Object.values(group));
+/**
+ * Every group of rules, by the name its module exports it under (for tests that check each rule
+ * is exercised). @internal
+ */
+export const RULE_GROUPS: Record<string, Record<string, RuleDefinition>> = {
+  TXT_RULES, SPF_RULES, DMARC_RULES, TLSRPT_RULES, MTASTS_RULES, DKIM_RULES, MX_RULES, CAA_RULES, GOVUK_RULES,
+  CONSTRUCT_RULES, RECORD_CONSTRUCT_RULES, SES_RULES, CHECK_RULES, VERIFY_RULES,
+};
+
+const ALL: RuleDefinition[] = Object.values(RULE_GROUPS).flatMap((group) => Object.values(group));
 
 const BY_ID = new Map(ALL.map((r) => [r.id, r]));
 

@@ -9,6 +9,7 @@ import { hasOpenssl } from './support/certs';
 import { CheckEnvironment, runCheck } from './support/environment';
 import { TestWorld, buildWorld, txtStrings } from './support/zones';
 import { checkDomains } from '../../src/cli/check/bulk';
+import { checkDomain } from '../../src/cli/check/checker';
 import { DnsClient } from '../../src/cli/check/dns';
 import { CHECK_RULES } from '../../src/cli/check/rules';
 import { DomainReport, Report } from '../../src/cli/report';
@@ -251,5 +252,17 @@ describeWithOpenssl('gov-email check', () => {
         'DMARC-POLICY-VALUE', 'GOVUK-DMARC-POLICY', 'GOVUK-DMARC-SUBDOMAIN-POLICY', 'MTASTS-ID', 'MTASTS-POLICY-MODE', 'SPF-UNKNOWN-MECHANISM',
       ]);
     });
+  });
+});
+
+describe('checkDomain never rejects', () => {
+  test('an unexpected failure inside the checker is a CHECK-FAILED finding for that domain', async () => {
+    // GIVEN a DNS client that fails in a way no DNS answer does
+    const broken = new Proxy({}, { get: () => () => { throw new TypeError('resolver exploded'); } });
+    // WHEN the domain is checked
+    const report = await checkDomain('dept.gov.uk', { dns: broken as any, fetch: {} as any });
+    // THEN the batch goes on with a finding for the domain
+    expect(report.findings.map((f) => [f.ruleId, f.severity, f.path])).toEqual([['CHECK-FAILED', 'error', 'dept.gov.uk']]);
+    expect(report.findings[0].message).toBe('dept.gov.uk could not be checked: resolver exploded.');
   });
 });

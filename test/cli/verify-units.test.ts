@@ -356,11 +356,11 @@ describe('drift against a hand-made plan', () => {
 });
 
 describe('rules', () => {
-  test('each new rule has an id, a severity and a source, and none clashes with the catalogue', () => {
+  test('each new rule has an id, a severity and a source, and each is in the catalogue', () => {
     for (const r of Object.values(VERIFY_RULES)) {
       expect(r.id).toMatch(/^(SES|ROUTE53)-[A-Z0-9-]+$/);
       expect(r.source.length).toBeGreaterThan(10);
-      expect(RuleCatalogue.find(r.id)).toBeUndefined();
+      expect(RuleCatalogue.find(r.id)).toEqual(r);
     }
     expect(verifyRuleList().map((r) => r.id)).toEqual(expect.arrayContaining(['GOVUK-SES-TLS-REQUIRED', 'DKIM-RSA-KEY-UNDER-2048', 'ROUTE53-DRIFT-MISSING']));
   });
