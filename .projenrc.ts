@@ -45,6 +45,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-s3@^3',
     '@aws-sdk/client-cloudwatch@^3',
     '@types/aws-lambda@^8',
+    // Integ tests for sandbox accounts: snapshots compared in CI, deployed only by hand.
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    '@aws-cdk/integ-runner@^2',
+    'aws-cdk@^2',
   ],
   lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_22_X },
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'bench', 'build-tools', 'projenrc'] },
@@ -57,7 +61,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testTimeout: 30000,
     },
   },
-  gitignore: ['/cdk.out', '*.cdk.out', '/.tmp'],
+  gitignore: ['cdk.out', '*.cdk.out', '/.tmp', '*.tmp.ts'],
 });
 
 // `build` packages the JavaScript bundle only, so it passes on a machine without the Java, .NET,
@@ -72,10 +76,16 @@ if (packageTask) {
 project.addBins({ 'gov-email': 'bin/gov-email' });
 project.npmignore?.include('/bin/');
 
-// README command 1: the department example, run without an AWS account.
-project.addTask('example', {
-  description: 'Build the department example\'s records and check them against the UK government profile',
-  exec: 'ts-node --project test/tsconfig.json examples/department/plan.ts',
+// README command 1: synthesise the department example (no AWS account needed) and review the
+// plan with the same rules the constructs enforce.
+const example = project.addTask('example', {
+  description: 'Synthesise examples/department into examples/department/cdk.out and review it with gov-email review',
 });
+example.exec('ts-node --project test/tsconfig.json examples/department/main.ts examples/department/cdk.out');
+example.exec('ts-node --project test/tsconfig.json src/cli/bin.ts review examples/department/cdk.out');
+
+// The report-inbox function is bundled before the tests that synthesise it.
+const bundle = project.tasks.tryFind('bundle');
+if (bundle) project.testTask.prependSpawn(bundle);
 
 project.synth();

@@ -3,3 +3,4 @@ export * from './standard';
 export * from './senders';
 export * from './constructs';
 export * from './nag';
+export * from './report-inbox';

@@ -5,10 +5,11 @@
 import { checkCommand } from './check/command';
 import { CliCommand, CliIo } from './command';
 import { ExitCode } from './report';
+import { reportsCommand } from './reports/command';
 import { reviewCommand } from './review/command';
 import { verifyCommand } from './verify/command';
 
-const COMMANDS: CliCommand[] = [reviewCommand, checkCommand, verifyCommand];
+const COMMANDS: CliCommand[] = [reviewCommand, checkCommand, verifyCommand, reportsCommand];
 
 function usage(): string {
   return [

@@ -7,3 +7,4 @@ export * from './ses-sending-identity';
 export * from './parked-domain';
 export * from './null-mx-record';
 export * from './hosted-zone';
+export * from './mta-sts-policy-host';

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { Severity } from '../records/finding';
+import { MTASTS_HOST_RULES } from '../standard/platform-rules';
 import { Annotations, CfnRule, Fn, Lazy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -12,7 +14,6 @@ import { ANNOTATION_PREFIX, invalidInput } from './private/findings';
 import { HostedPolicy, MAX_FUNCTION_CODE_BYTES, policyHostFunctionCode } from './private/mta-sts-function';
 import { RecordNames } from './private/record-names';
 import { RECORD_CONSTRUCT_RULES, claimRecord } from './private/record-registry';
-import { RuleDefinition, Severity, rule } from '../records/finding';
 import { MTASTS_RULES, MtaSts } from '../records/mta-sts';
 import { isHostname } from '../records/private/uri';
 import { CONSTRUCT_RULES } from '../standard/platform-rules';
@@ -37,32 +38,7 @@ const UNREACHED_ORIGIN = 'no-origin.example.com';
 /** Where the access logs go in `accessLogBucket`. */
 const ACCESS_LOG_PREFIX = 'mta-sts/';
 
-/**
- * Rules of `MtaStsPolicyHost` that no record, profile or platform rule covers. Proposed for
- * `standard/platform-rules.ts`; until they are in the catalogue the construct passes the summary
- * to `invalidInput` itself.
- * @internal
- */
-export const MTASTS_HOST_RULES = {
-  region: rule('MTASTS-HOST-REGION', Severity.ERROR,
-    'An MTA-STS policy host is in a us-east-1 stack: CloudFront takes its certificates from ACM in US East (N. Virginia) only.',
-    'Amazon CloudFront Developer Guide, "Requirements for using SSL/TLS certificates with CloudFront"'),
-  zoneReference: rule('MTASTS-HOST-ZONE-REFERENCE', Severity.ERROR,
-    'The policy host publishes mta-sts.<domain> and the certificate validation records in each domain\'s zone from its own stack: a zone created in a stack in another region must be imported there by id.',
-    'AWS CDK Developer Guide, "Cross-stack references" (references work within one environment)'),
-  shardSize: rule('MTASTS-HOST-SHARD-SIZE', Severity.ERROR,
-    'A distribution of the policy host serves 1 to 100 domains: CloudFront allows 100 alternate domain names per distribution by default, and ACM at most 100 names per certificate.',
-    'Amazon CloudFront Developer Guide, "Quotas"; AWS Certificate Manager User Guide, "Quotas"'),
-  functionSize: rule('MTASTS-HOST-FUNCTION-SIZE', Severity.ERROR,
-    'The CloudFront Function that holds one distribution\'s policies is at most 10 KB (10,240 bytes) of code.',
-    'Amazon CloudFront Developer Guide, "Quotas on CloudFront Functions" (maximum size of a function)'),
-  commonName: rule('MTASTS-HOST-CERTIFICATE-NAME', Severity.ERROR,
-    'A certificate\'s domain name (its common name) is at most 64 characters: one mta-sts.<domain> name of each distribution must be.',
-    'AWS Certificate Manager API Reference, RequestCertificate (DomainName); RFC 5280 Appendix A (ub-common-name)'),
-  certificateQuota: rule('MTASTS-HOST-CERTIFICATE-NAMES', Severity.WARNING,
-    'ACM allows 10 names per certificate unless the quota "Domain names per ACM certificate" is raised (to 100 at most) in us-east-1: a distribution of more than 10 domains fails to deploy until it is.',
-    'AWS Certificate Manager User Guide, "Quotas"'),
-} satisfies Record<string, RuleDefinition>;
+export { MTASTS_HOST_RULES };
 
 /**
  * Properties of an `MtaStsPolicyHost`.
@@ -78,10 +54,10 @@ export interface MtaStsPolicyHostProps {
    * Certificate Manager) to this number first, or set 10 here.
    *
    * The function that holds a distribution's policies is at most 10 KB of code: 100 domains fit
-   * when their policies share lines (the usual case: the same mode, `max_age` and `mx` patterns)
-   * and when each has a policy of its own with an `mx` host of average length; synth fails with
-   * `MTASTS-HOST-FUNCTION-SIZE`, naming the domain, when one would not, and a smaller number here
-   * is the fix.
+   * when their policies share lines (about 4.9 KB for 100 domains with the Microsoft 365 policy),
+   * and when each has its own MX host as long as the names average about 22 characters or less
+   * (about 9.6 KB). Synth fails with `MTASTS-HOST-FUNCTION-SIZE`, naming the first domain that
+   * would not fit; a smaller number here is the fix.
    *
    * @default 100
    */
@@ -106,7 +82,8 @@ export interface MtaStsPolicyHostProps {
   /**
    * A bucket for the distributions' standard access logs (under `mta-sts/`). CloudFront writes
    * them with an ACL: the bucket needs ACLs enabled (object ownership
-   * `BUCKET_OWNER_PREFERRED`).
+   * `BUCKET_OWNER_PREFERRED`). Without one, cdk-nag's `AwsSolutions-CFR3` reports each
+   * distribution: give a bucket, or acknowledge the rule with your reason.
    *
    * @default - no access logs
    */
@@ -116,7 +93,11 @@ export interface MtaStsPolicyHostProps {
 /**
  * Serves MTA-STS policies (RFC 8461 §3.3) for many domains from CloudFront: one distribution,
  * certificate and CloudFront Function for up to 100 domains, and more distributions beyond.
- * No S3 bucket, no Lambda, no origin ever reached.
+ * No S3 bucket, no Lambda, no origin ever reached: the function answers every request in the
+ * viewer-request event. (A distribution must name an origin all the same: it names
+ * `no-origin.example.com`, under the RFC 2606 documentation domain that nobody can register and
+ * that has no such record, so that if the function were ever detached CloudFront would answer
+ * 502 rather than forward a request anywhere.)
  *
  * ```ts
  * const host = new MtaStsPolicyHost(usEast1Stack, 'MtaSts');
@@ -149,8 +130,9 @@ export interface MtaStsPolicyHostProps {
  * `policyServedBy` (the function, the distribution and the alias records), which CDK turns into
  * a dependency of the domain's stack on the host's stack: the new policy body is live before
  * the new id is published (RFC 8461 §8.1). The distribution's comment carries a hash of its
- * policies, so a policy change updates the distribution too, and CloudFormation waits for
- * CloudFront to deploy it before it moves on to the TXT record.
+ * policies, so a policy change updates the distribution too (after the function, which it
+ * refers to), and CloudFormation completes a distribution's update only once CloudFront has
+ * deployed it: the TXT record changes after that.
  *
  * ## Distributions, in order
  *
@@ -174,8 +156,11 @@ export interface MtaStsPolicyHostProps {
  *
  * ## Limits
  *
- * - A distribution's policies are held in its function's code, at most 10 KB: about 100 domains
- *   each with its own `mx` host, far more sharing lines (`MTASTS-HOST-FUNCTION-SIZE`).
+ * - A distribution's policies are held in its function's code, at most 10 KB: 100 domains fit
+ *   when they share their policies' lines, and mostly when each has its own MX host (see
+ *   `domainsPerDistribution`; `MTASTS-HOST-FUNCTION-SIZE` otherwise). A CloudFront
+ *   KeyValueStore would hold more, but CloudFormation loads one only when it creates it (from
+ *   S3): any later change would need a Lambda-backed custom resource.
  * - A host stack holds about 480 domains under CloudFormation's 500 resources per stack: one
  *   record set group per domain and 3 resources per distribution. Use a second host, in another
  *   stack, beyond.
@@ -396,7 +381,7 @@ export class MtaStsPolicyHost extends Construct implements IMtaStsPolicyHost {
     }
     const error = MtaSts.checkPolicy(policy).find((f) => f.severity === Severity.ERROR);
     if (error !== undefined) {
-      throw invalidInput(this, error.ruleId, policy, `a valid MTA-STS policy for ${domain} (${error.message})`);
+      throw invalidInput(this, error.ruleId, oneLine(policy), `a valid MTA-STS policy for ${domain} (${error.message})`);
     }
     if (Token.isUnresolved(policyId) || !/^[A-Za-z0-9]{1,32}$/.test(policyId)) {
       throw invalidInput(this, MTASTS_RULES.id.id, policyId, `1 to 32 letters and digits known at synth, such as MtaSts.policyId(policy) ("${MtaSts.policyId(policy)}")`);
@@ -514,6 +499,12 @@ class PolicyShard extends Construct {
     const hash = createHash('sha256').update(JSON.stringify(this.policies), 'utf8').digest('hex').slice(0, 16);
     return `MTA-STS policies of ${this.policies.length} domains (cdk-gov-email), version ${hash}`;
   }
+}
+
+/** A policy body on one line, its CR and LF written as `\r` and `\n`, cut at 200 characters: for messages. */
+function oneLine(text: string): string {
+  const line = text.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
+  return line.length > 200 ? `${line.slice(0, 200)}...` : line;
 }
 
 function normaliseName(name: string): string {

@@ -1,5 +1,6 @@
 import { CHECK_RULES, VERIFY_RULES } from './live-rules';
-import { CONSTRUCT_RULES, RECORD_CONSTRUCT_RULES, SES_RULES } from './platform-rules';
+import { CONSTRUCT_RULES, MTASTS_HOST_RULES, RECORD_CONSTRUCT_RULES, SES_RULES } from './platform-rules';
+import { REPORT_RULES } from './report-rules';
 import { GOVUK_RULES } from './rules';
 import { CAA_RULES } from '../records/caa';
 import { DKIM_RULES } from '../records/dkim';
@@ -17,7 +18,7 @@ import { TXT_RULES } from '../records/txt';
  */
 export const RULE_GROUPS: Record<string, Record<string, RuleDefinition>> = {
   TXT_RULES, SPF_RULES, DMARC_RULES, TLSRPT_RULES, MTASTS_RULES, DKIM_RULES, MX_RULES, CAA_RULES, GOVUK_RULES,
-  CONSTRUCT_RULES, RECORD_CONSTRUCT_RULES, SES_RULES, CHECK_RULES, VERIFY_RULES,
+  CONSTRUCT_RULES, RECORD_CONSTRUCT_RULES, SES_RULES, CHECK_RULES, VERIFY_RULES, MTASTS_HOST_RULES, REPORT_RULES,
 };
 
 const ALL: RuleDefinition[] = Object.values(RULE_GROUPS).flatMap((group) => Object.values(group));

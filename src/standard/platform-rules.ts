@@ -64,3 +64,30 @@ export const RECORD_CONSTRUCT_RULES = {
     'A DKIM record is a CNAME to the key a service publishes, or a TXT record holding the key.',
     'RFC 6376 §3.6.2.1'),
 } satisfies Record<string, RuleDefinition>;
+
+/**
+ * Rules of `MtaStsPolicyHost` that no record, profile or platform rule covers. Proposed for
+ * `standard/platform-rules.ts`; until they are in the catalogue the construct passes the summary
+ * to `invalidInput` itself.
+ * @internal
+ */
+export const MTASTS_HOST_RULES = {
+  region: rule('MTASTS-HOST-REGION', Severity.ERROR,
+    'An MTA-STS policy host is in a us-east-1 stack: CloudFront takes its certificates from ACM in US East (N. Virginia) only.',
+    'Amazon CloudFront Developer Guide, "Requirements for using SSL/TLS certificates with CloudFront"'),
+  zoneReference: rule('MTASTS-HOST-ZONE-REFERENCE', Severity.ERROR,
+    'The policy host publishes mta-sts.<domain> and the certificate validation records in each domain\'s zone from its own stack: a zone created in a stack in another region must be imported there by id.',
+    'AWS CDK Developer Guide, "Cross-stack references" (references work within one environment)'),
+  shardSize: rule('MTASTS-HOST-SHARD-SIZE', Severity.ERROR,
+    'A distribution of the policy host serves 1 to 100 domains: CloudFront allows 100 alternate domain names per distribution by default, and ACM at most 100 names per certificate.',
+    'Amazon CloudFront Developer Guide, "Quotas"; AWS Certificate Manager User Guide, "Quotas"'),
+  functionSize: rule('MTASTS-HOST-FUNCTION-SIZE', Severity.ERROR,
+    'The CloudFront Function that holds one distribution\'s policies is at most 10 KB (10,240 bytes) of code.',
+    'Amazon CloudFront Developer Guide, "Quotas on CloudFront Functions" (maximum size of a function)'),
+  commonName: rule('MTASTS-HOST-CERTIFICATE-NAME', Severity.ERROR,
+    'A certificate\'s domain name (its common name) is at most 64 characters: one mta-sts.<domain> name of each distribution must be.',
+    'AWS Certificate Manager API Reference, RequestCertificate (DomainName); RFC 5280 Appendix A (ub-common-name)'),
+  certificateQuota: rule('MTASTS-HOST-CERTIFICATE-NAMES', Severity.WARNING,
+    'ACM allows 10 names per certificate unless the quota "Domain names per ACM certificate" is raised (to 100 at most) in us-east-1: a distribution of more than 10 domains fails to deploy until it is.',
+    'AWS Certificate Manager User Guide, "Quotas"'),
+} satisfies Record<string, RuleDefinition>;

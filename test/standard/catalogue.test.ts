@@ -18,7 +18,7 @@ describe('RuleCatalogue', () => {
     const ids = rules.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) {
-      expect(id).toMatch(/^(TXT|SPF|DMARC|TLSRPT|MTASTS|DKIM|MX|CAA|GOVUK|DNS|ROUTE53|SES|CHECK)-[A-Z0-9]+(-[A-Z0-9]+)*$/);
+      expect(id).toMatch(/^(TXT|SPF|DMARC|TLSRPT|MTASTS|DKIM|MX|CAA|GOVUK|DNS|ROUTE53|SES|CHECK|REPORT|REPORTS|REPORT-INBOX)-[A-Z0-9]+(-[A-Z0-9]+)*$/);
     }
   });
 
@@ -26,7 +26,7 @@ describe('RuleCatalogue', () => {
     for (const r of rules) {
       expect(r.summary.length).toBeGreaterThan(10);
       expect(['error', 'warning', 'info']).toContain(r.severity);
-      expect(r.source).toMatch(/RFC \d+|GOV\.UK|NCSC|Route 53|Amazon SES|cdk-gov-email/);
+      expect(r.source).toMatch(/RFC \d+|GOV\.UK|NCSC|Route 53|Amazon SES|Amazon CloudFront|AWS |AWS Certificate Manager|Amazon S3|AWS Lambda|cdk-gov-email/);
     }
   });
 

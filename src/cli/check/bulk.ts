@@ -2,11 +2,13 @@ import { DomainCheckOptions, checkDomain } from './checker';
 import { DomainReport } from '../report';
 
 /**
- * The default number of domains checked at once. Chosen from bench/check (see
- * docs/benchmarks.md): on a local resolver the rate stops climbing past this, and it keeps the
- * load on a real recursive resolver modest (each domain is about 12 queries at once).
+ * The default number of domains checked at once, chosen from bench/check's concurrency sweeps
+ * (docs/benchmarks.md): past the plateau measured with 5 ms round trips, with headroom for real
+ * ones, which are longer and move the plateau up. A domain sends about ten queries together and
+ * the DNS client keeps at most DEFAULT_MAX_IN_FLIGHT out, so more domains at once mostly add
+ * policy fetches in flight, not DNS throughput.
  */
-export const DEFAULT_CONCURRENCY = 32;
+export const DEFAULT_CONCURRENCY = 16;
 
 export interface BulkCheckOptions extends DomainCheckOptions {
   /** Domains checked at once. */

@@ -1,0 +1,311 @@
+/**
+ * `gov-email reports <folder-or-files…>`: read DMARC aggregate reports and SMTP TLS reports a
+ * department has downloaded (the attachments, or whole messages saved as .eml) with the parser
+ * the ReportInbox function uses, and summarise them per domain.
+ */
+import { Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Finding, Severity } from '../../records/finding';
+import { DEFAULT_LIMITS, DomainSummary, ParsedReport, REPORT_RULES, Rejection, RejectionReason, parseReportFile, summarise } from '../../report-inbox/parser';
+import { CliCommand, CliIo } from '../command';
+import { DomainReport, ExitCode, OUTPUT_FORMATS, OutputFormat, Report, exitCodeFor, renderReport, totals } from '../report';
+
+/** File names read from a folder; a file named on the command line is read whatever its name. */
+const REPORT_FILE = /\.(eml|xml|gz|gzip|zip|json)$/i;
+/** How deep into sub-folders a folder is read. */
+const MAX_FOLDER_DEPTH = 4;
+/** The most files one run reads. */
+const MAX_FILES = 100_000;
+/** The name of the entry that holds findings about files that could not be read. */
+export const UNREAD_FILES = '(files not read)';
+
+const USAGE = [
+  'Usage: gov-email reports <folder-or-file>... [options]',
+  '',
+  'Summarise DMARC aggregate reports (RFC 7489, RFC 9990) and SMTP TLS reports (RFC 8460) you',
+  'have downloaded: the attachments as reporters send them (.xml, .xml.gz, .zip, .json, .json.gz)',
+  'or whole messages saved as .eml. For each domain: messages, DMARC passes and failures, the',
+  'sources with the most failing messages, and TLS sessions by result. The parser is the one the',
+  'ReportInbox construct runs: entity declarations, archive bombs and oversized files are',
+  'refused with a reason, and never stop the other reports being read.',
+  '',
+  'Arguments:',
+  '  folder-or-file          files to read, or folders to read report files from (sub-folders too)',
+  '',
+  'Options:',
+  `  --format <format>       ${OUTPUT_FORMATS.join(', ')} (default: table)`,
+  '  --domain <name>         summarise only this domain (and names under it); repeat for more',
+  '  --top <n>               failing sources to list per domain (default: 5)',
+  '  --strict                exit 1 on warnings (DMARC or TLS failures) too',
+  '  -h, --help              show this help',
+  '',
+  'Exit codes: 0 every report was read (failures in them are warnings); 1 a report could not be',
+  'read (or, with --strict, a domain has DMARC or TLS failures); 2 a usage error, or no report',
+  'file was found.',
+  '',
+].join('\n');
+
+export const reportsCommand: CliCommand = {
+  name: 'reports',
+  summary: 'summarise downloaded DMARC and TLS-RPT reports per domain',
+  usage: USAGE,
+  run: async (args: string[], io: CliIo): Promise<number> => reports(args, io),
+};
+
+/** The summary of one domain as the JSON output carries it, next to its findings. */
+export interface ReportsDomainReport extends DomainReport {
+  readonly dmarc?: DomainSummary['dmarc'];
+  readonly tls?: DomainSummary['tls'];
+}
+
+/** The whole result: the shared report shape, with the per-domain summaries and what was read. */
+export interface ReportsReport extends Report {
+  readonly domains: ReportsDomainReport[];
+  readonly files: { readonly read: number; readonly reports: number; readonly rejected: Rejection[] };
+}
+
+function usageError(io: CliIo, message: string): number {
+  io.stderr.write(`gov-email reports: ${message}\n\n${USAGE}`);
+  return ExitCode.USAGE;
+}
+
+function reports(args: string[], io: CliIo): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string' },
+        domain: { type: 'string', multiple: true },
+        top: { type: 'string' },
+        strict: { type: 'boolean', default: false },
+      },
+    });
+  } catch (err) {
+    return usageError(io, (err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length === 0) return usageError(io, 'name at least one folder or report file.');
+  const format = (values.format ?? 'table') as OutputFormat;
+  if (!OUTPUT_FORMATS.includes(format)) return usageError(io, `--format must be one of ${OUTPUT_FORMATS.join(', ')}; got "${values.format}".`);
+  const top = values.top === undefined ? 5 : Number(values.top);
+  if (!Number.isInteger(top) || top < 0 || top > 1000) return usageError(io, `--top must be a whole number from 0 to 1000; got "${values.top}".`);
+  const wanted = (values.domain ?? []).map((d) => d.trim().toLowerCase().replace(/\.$/, ''));
+
+  const files: Array<{ path: string; name: string }> = [];
+  for (const input of positionals) {
+    let stat;
+    try {
+      stat = statSync(input);
+    } catch {
+      io.stderr.write(`gov-email reports: ${input} does not exist or cannot be read.\n`);
+      return ExitCode.USAGE;
+    }
+    if (stat.isDirectory()) {
+      const before = files.length;
+      const skipped = collect(input, input, 0, files);
+      if (skipped > 0) io.stderr.write(`gov-email reports: skipped ${skipped} file${skipped === 1 ? '' : 's'} in ${input} that ${skipped === 1 ? 'is' : 'are'} not named as a report (.eml, .xml, .gz, .zip, .json).\n`);
+      if (files.length === before) io.stderr.write(`gov-email reports: ${input} holds no report files.\n`);
+    } else {
+      files.push({ path: input, name: input });
+    }
+    if (files.length > MAX_FILES) return usageError(io, `more than ${MAX_FILES} files to read; name fewer folders.`);
+  }
+  if (files.length === 0) {
+    io.stderr.write('gov-email reports: no report file was found.\n');
+    return ExitCode.USAGE;
+  }
+
+  const found: ParsedReport[] = [];
+  const rejected: Rejection[] = [];
+  for (const file of files) {
+    let data: Buffer;
+    try {
+      const size = statSync(file.path).size;
+      if (size > DEFAULT_LIMITS.maxMessageBytes) {
+        rejected.push({ source: file.name, reason: RejectionReason.ATTACHMENT_TOO_LARGE, detail: `the file is ${size} bytes, more than the limit of ${DEFAULT_LIMITS.maxMessageBytes}` });
+        continue;
+      }
+      data = readFileSync(file.path);
+    } catch (err) {
+      io.stderr.write(`gov-email reports: ${file.name} cannot be read (${(err as Error).message}).\n`);
+      return ExitCode.USAGE;
+    }
+    const outcome = parseReportFile(file.name, data);
+    found.push(...outcome.reports.map((r) => r.report));
+    rejected.push(...outcome.rejections);
+  }
+
+  const inScope = (domain: string) => wanted.length === 0 || wanted.some((w) => domain === w || domain.endsWith(`.${w}`));
+  const summaries = summarise(found, top).filter((s) => inScope(s.domain));
+  if (wanted.length > 0 && summaries.length === 0) {
+    io.stderr.write(`gov-email reports: no report is about ${wanted.join(', ')}.\n`);
+  }
+  const domains: ReportsDomainReport[] = summaries.map(domainReport);
+  if (rejected.length > 0) {
+    domains.push({ domain: UNREAD_FILES, records: [], findings: rejected.map(rejectionFinding) });
+  }
+  const report: ReportsReport = {
+    command: 'reports',
+    input: positionals.join(' '),
+    domains,
+    files: { read: files.length, reports: found.length, rejected },
+  };
+  const env = io.env ?? process.env;
+  const color = io.stdout.isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === '');
+  io.stdout.write(format === 'table' ? renderSummaryTable(report, color) : renderReport(report, format, { rules: Object.values(REPORT_RULES) }));
+  return exitCodeFor(report, values.strict === true);
+}
+
+/** Files under a folder named as reports, in name order; returns how many others were skipped. */
+function collect(root: string, dir: string, depth: number, files: Array<{ path: string; name: string }>): number {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  let skipped = 0;
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.name.startsWith('.')) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (depth < MAX_FOLDER_DEPTH) skipped += collect(root, path, depth + 1, files);
+    } else if (entry.isFile()) {
+      if (REPORT_FILE.test(entry.name)) files.push({ path, name: relative(root, path) || entry.name });
+      else skipped++;
+    }
+    if (files.length > MAX_FILES) break;
+  }
+  return skipped;
+}
+
+function domainReport(s: DomainSummary): ReportsDomainReport {
+  const findings: Finding[] = [];
+  const r = REPORT_RULES;
+  const lines: string[] = [];
+  if (s.dmarc) {
+    const d = s.dmarc;
+    lines.push(`DMARC: ${n(d.messages)} messages in ${plural(d.reports, 'report')} from ${plural(d.reporters.length, 'reporter')} (${period(d.begin, d.end)}): ${n(d.passed)} passed, ${n(d.failed)} failed (${pct(d.failed, d.messages)}).`);
+    if (d.failed > 0) {
+      const sources = d.topFailingSources.map((f) => `${f.sourceIp} ${n(f.messages)} (from ${f.headerFrom.join(', ') || 'no From domain'}; reported by ${f.reporters.join(', ')})`);
+      findings.push(finding(r.dmarcFailures, Severity.WARNING,
+        `${n(d.failed)} of ${n(d.messages)} messages (${pct(d.failed, d.messages)}) failed DMARC${sources.length > 0 ? `; most from ${sources.join('; ')}` : ''}.`, s.domain));
+    }
+  }
+  if (s.tls) {
+    const t = s.tls;
+    const sessions = t.successfulSessions + t.failedSessions;
+    lines.push(`TLS: ${n(sessions)} sessions in ${plural(t.reports, 'report')} from ${plural(t.reporters.length, 'reporter')} (${period(t.begin, t.end)}; policy ${t.policyTypes.join(', ')}): ${n(t.successfulSessions)} succeeded, ${n(t.failedSessions)} failed (${pct(t.failedSessions, sessions)}).`);
+    if (t.failedSessions > 0) {
+      const types = Object.entries(t.failuresByType).map(([type, count]) => `${type} ${n(count)}`);
+      findings.push(finding(r.tlsFailures, Severity.WARNING,
+        `${n(t.failedSessions)} of ${n(sessions)} TLS sessions (${pct(t.failedSessions, sessions)}) failed${types.length > 0 ? `: ${types.join(', ')}` : ''}.`, s.domain));
+    }
+  }
+  findings.push(finding(r.summary, Severity.INFO, lines.join(' '), s.domain));
+  return { domain: s.domain, records: [], findings, ...(s.dmarc ? { dmarc: s.dmarc } : {}), ...(s.tls ? { tls: s.tls } : {}) };
+}
+
+function rejectionFinding(rejection: Rejection): Finding {
+  return finding(REPORT_RULES.rejected, Severity.ERROR, `${rejection.source}: ${rejection.reason}: ${rejection.detail}`, rejection.source);
+}
+
+function finding(rule: { id: string; source: string }, severity: Severity, message: string, path: string): Finding {
+  return { ruleId: rule.id, severity, message, source: rule.source, path };
+}
+
+// ---- table ---------------------------------------------------------------------------------
+
+const COLORS: Record<string, string> = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m' };
+const RESET = '\x1b[0m';
+const BOLD = '\x1b[1m';
+
+/** The summary tables per domain, then the findings, then one line of totals. */
+export function renderSummaryTable(report: ReportsReport, color = false): string {
+  const bold = (t: string) => (color ? `${BOLD}${t}${RESET}` : t);
+  const paint = (sev: string, t: string) => (color ? `${COLORS[sev] ?? ''}${t}${RESET}` : t);
+  const out: string[] = [];
+  for (const d of report.domains) {
+    out.push(bold(printable(d.domain)), '');
+    if (d.dmarc) {
+      const m = d.dmarc;
+      out.push(`  DMARC: ${plural(m.reports, 'report')} from ${printable(m.reporters.join(', '))}; ${period(m.begin, m.end)}`);
+      // What receivers did: RFC 7489 says none when no action was taken; RFC 9990 adds pass.
+      const delivered = (m.dispositions.none ?? 0) + (m.dispositions.pass ?? 0);
+      out.push(...indent(table(['MESSAGES', 'PASSED', 'FAILED', 'FAILED %', 'DELIVERED', 'QUARANTINED', 'REJECTED'], [[
+        n(m.messages), n(m.passed), n(m.failed), pct(m.failed, m.messages),
+        n(delivered), n(m.dispositions.quarantine ?? 0), n(m.dispositions.reject ?? 0),
+      ]])));
+      if (m.topFailingSources.length > 0) {
+        out.push('');
+        out.push(...indent(table(['FAILING SOURCE', 'MESSAGES', 'FROM', 'REPORTED BY'],
+          m.topFailingSources.map((f) => [f.sourceIp, n(f.messages), f.headerFrom.join(', '), f.reporters.join(', ')].map(printable)))));
+      }
+      out.push('');
+    }
+    if (d.tls) {
+      const t = d.tls;
+      const sessions = t.successfulSessions + t.failedSessions;
+      out.push(`  TLS: ${plural(t.reports, 'report')} from ${printable(t.reporters.join(', '))}; ${period(t.begin, t.end)}; policy ${printable(t.policyTypes.join(', '))}`);
+      out.push(...indent(table(['SESSIONS', 'SUCCESSFUL', 'FAILED', 'FAILED %'], [[n(sessions), n(t.successfulSessions), n(t.failedSessions), pct(t.failedSessions, sessions)]])));
+      const types = Object.entries(t.failuresByType);
+      if (types.length > 0) {
+        out.push('');
+        out.push(...indent(table(['FAILURE TYPE', 'SESSIONS'], types.map(([type, count]) => [printable(type), n(count)]))));
+      }
+      out.push('');
+    }
+    const findings = d.findings.filter((f) => f.severity !== Severity.INFO || d.dmarc === undefined && d.tls === undefined);
+    if (findings.length > 0) {
+      const lines = table(['LEVEL', 'RULE', 'FINDING'], findings.map((f) => [f.severity.toUpperCase(), f.ruleId, printable(f.message)]));
+      out.push(`  ${lines[0]}`);
+      lines.slice(1).forEach((l, i) => out.push(`  ${paint(findings[i].severity, l)}`));
+      out.push('');
+    }
+  }
+  const t = totals(report);
+  const rejected = report.files.rejected.length;
+  out.push(`${plural(report.files.reports, 'report')} read from ${plural(report.files.read, 'file')}, ${rejected} rejected; ` +
+    `${plural(report.domains.filter((d) => d.domain !== UNREAD_FILES).length, 'domain')}: ${plural(t.error, 'error')}, ${plural(t.warning, 'warning')}`);
+  return out.join('\n') + '\n';
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === header.length - 1 ? 0 : r[i].length))));
+  const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [fmt(header), ...rows.map(fmt)];
+}
+
+function indent(lines: string[]): string[] {
+  return lines.map((l) => `  ${l}`);
+}
+
+/** Text from reports is untrusted: control characters are shown as `\xHH` so they cannot drive the terminal. */
+function printable(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+function n(value: number): string {
+  return value.toLocaleString('en-GB');
+}
+
+function pct(part: number, whole: number): string {
+  if (whole === 0) return '0%';
+  const p = (part / whole) * 100;
+  return `${p > 0 && p < 0.1 ? '<0.1' : p.toFixed(1)}%`;
+}
+
+function plural(count: number, word: string): string {
+  return `${n(count)} ${word}${count === 1 ? '' : 's'}`;
+}
+
+function period(begin: string | undefined, end: string | undefined): string {
+  if (begin === undefined || end === undefined) return 'no period';
+  const b = begin.slice(0, 10);
+  const e = end.slice(0, 10);
+  return b === e ? b : `${b} to ${e}`;
+}

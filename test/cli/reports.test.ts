@@ -1,0 +1,156 @@
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { ReportsReport, UNREAD_FILES, reportsCommand } from '../../src/cli/reports/command';
+import { CORPUS, source } from '../report-inbox/support/mail';
+
+interface Run { code: number; stdout: string; stderr: string }
+
+async function run(args: string[], tty = false): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await reportsCommand.run(args, {
+    stdout: { write: (t: string) => (stdout += t), isTTY: tty },
+    stderr: { write: (t: string) => (stderr += t) },
+    env: {},
+  });
+  return { code, stdout, stderr };
+}
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'gov-email-reports-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('gov-email reports on the test corpus', () => {
+  test('the table: per domain, DMARC messages and results, the top failing sources, TLS sessions by result; exit 0', async () => {
+    const { code, stdout, stderr } = await run([CORPUS]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain([
+      'dept.gov.uk',
+      '',
+      '  DMARC: 11 reports from Enterprise Outlook, Fastmail Pty Ltd, Mail.Ru, Mimecast, Yahoo, Zoho Corporation, comcast.net, google.com, mx1.example-council.gov.uk; 2026-05-01 to 2026-05-03',
+      '  MESSAGES  PASSED  FAILED  FAILED %  DELIVERED  QUARANTINED  REJECTED',
+      '  8,409     8,145   264     3.1%      8,147      2            260',
+      '',
+      '  FAILING SOURCE  MESSAGES  FROM                 REPORTED BY',
+      '  203.0.113.66    191       dept.gov.uk          Yahoo, google.com',
+      '  198.51.100.77   42        dept.gov.uk          Enterprise Outlook, Mimecast',
+    ].join('\n'));
+    expect(stdout).toContain([
+      '  TLS: 4 reports from Google Inc., Microsoft Corporation, mail.example-isp.net; 2026-05-01 to 2026-05-02; policy sts',
+      '  SESSIONS  SUCCESSFUL  FAILED  FAILED %',
+      '  7,127     7,117       10      0.1%',
+      '',
+      '  FAILURE TYPE            SESSIONS',
+      '  certificate-expired     6',
+    ].join('\n'));
+    expect(stdout).toContain('  WARNING  REPORTS-DMARC-FAILURES  1,284 of 1,284 messages (100.0%) failed DMARC; most from 203.0.113.200 1,243');
+    expect(stdout).toContain('reports.dept.gov.uk\n\n  TLS: 2 reports from Google Inc., Microsoft Corporation; 2026-05-01; policy no-policy-found');
+    expect(stdout.trimEnd().split('\n').pop()).toBe('22 reports read from 21 files, 0 rejected; 3 domains: 0 errors, 3 warnings');
+  });
+
+  test('JSON: the shared report shape with each domain\'s summary and what was read', async () => {
+    const { code, stdout } = await run([CORPUS, '--format', 'json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as ReportsReport;
+    expect(report.command).toBe('reports');
+    expect(report.files).toEqual({ read: 21, reports: 22, rejected: [] });
+    expect(report.domains.map((d) => d.domain)).toEqual(['dept.gov.uk', 'old-dept.gov.uk', 'reports.dept.gov.uk']);
+    expect(report.domains[1].dmarc).toMatchObject({ messages: 1284, passed: 0, failed: 1284, reporters: ['GMX', 'Mimecast', 'Outlook.com', 'Yahoo', 'google.com'] });
+    expect(report.domains[0].tls).toMatchObject({ successfulSessions: 7117, failedSessions: 10 });
+    expect(report.domains[0].findings.map((f) => [f.ruleId, f.severity])).toEqual([
+      ['REPORTS-DMARC-FAILURES', 'warning'], ['REPORTS-TLS-FAILURES', 'warning'], ['REPORTS-SUMMARY', 'info'],
+    ]);
+    expect(report.domains[2].findings).toEqual([expect.objectContaining({ ruleId: 'REPORTS-SUMMARY', message: expect.stringContaining('43 sessions') })]);
+  });
+
+  test('markdown and SARIF carry the findings with the rules\' definitions', async () => {
+    const md = await run([CORPUS, '--format', 'markdown']);
+    expect(md.stdout).toContain('## gov-email reports: :warning: 3 domains: 0 errors, 3 warnings, 3 info');
+    const sarif = JSON.parse((await run([CORPUS, '--format', 'sarif'])).stdout);
+    expect(sarif.runs[0].tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(['REPORTS-DMARC-FAILURES', 'REPORTS-SUMMARY', 'REPORTS-TLS-FAILURES']);
+    expect(sarif.runs[0].tool.driver.rules[0].properties.source).toBe('RFC 7489 §4.2, §7.2; RFC 9990 §2');
+  });
+
+  test('--strict: DMARC and TLS failures make it exit 1', async () => {
+    expect((await run([CORPUS, '--strict'])).code).toBe(1);
+  });
+
+  test('--domain: one domain (and the names under it); --top: how many failing sources', async () => {
+    const { stdout } = await run([CORPUS, '--domain', 'OLD-DEPT.gov.uk.', '--top', '1', '--format', 'json']);
+    const report = JSON.parse(stdout) as ReportsReport;
+    expect(report.domains.map((d) => d.domain)).toEqual(['old-dept.gov.uk']);
+    expect(report.domains[0].dmarc!.topFailingSources.map((s) => s.sourceIp)).toEqual(['203.0.113.200']);
+    const sub = JSON.parse((await run([CORPUS, '--domain', 'dept.gov.uk', '--format', 'json'])).stdout) as ReportsReport;
+    expect(sub.domains.map((d) => d.domain)).toEqual(['dept.gov.uk', 'reports.dept.gov.uk']);
+  });
+
+  test('single files, named on the command line', async () => {
+    const { code, stdout } = await run([join(CORPUS, 'gmx.net!old-dept.gov.uk!1777593600!1777680000.zip'), join(CORPUS, 'yahoo-dept-2026-05-01.eml')]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('2 reports read from 2 files, 0 rejected; 2 domains');
+  });
+});
+
+describe('gov-email reports on bad input', () => {
+  test('a hostile report is refused with its reason (exit 1), and the other reports are still summarised', async () => {
+    writeFileSync(join(dir, 'good.xml.gz'), gzipSync(source('google-dept-2026-05-01.xml')));
+    writeFileSync(join(dir, 'laughs.xml'), '<!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><feedback>&b;</feedback>');
+    writeFileSync(join(dir, 'bomb.xml.gz'), gzipSync(Buffer.alloc(40 * 1024 * 1024)));
+    const { code, stdout } = await run([dir, '--format', 'json']);
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout) as ReportsReport;
+    expect(report.domains.map((d) => d.domain)).toEqual(['dept.gov.uk', UNREAD_FILES]);
+    expect(report.files.rejected.map((r) => [r.source, r.reason])).toEqual([['bomb.xml.gz', 'decompressed-too-large'], ['laughs.xml', 'xml-doctype']]);
+    expect(report.domains[1].findings.map((f) => [f.ruleId, f.severity, f.path])).toEqual([
+      ['REPORTS-REJECTED', 'error', 'bomb.xml.gz'], ['REPORTS-REJECTED', 'error', 'laughs.xml'],
+    ]);
+    const table = await run([dir]);
+    expect(table.stdout).toContain(`${UNREAD_FILES}\n\n  LEVEL  RULE              FINDING\n  ERROR  REPORTS-REJECTED  bomb.xml.gz: decompressed-too-large:`);
+  });
+
+  test('text from reports cannot drive the terminal', async () => {
+    writeFileSync(join(dir, 'r.xml'), source('zoho-dept-2026-05-01.xml').replace('Zoho Corporation', 'Zoho&#x1b;[2J Corp'));
+    const { stdout } = await run([dir]);
+    expect(stdout).not.toContain('\x1b');
+    expect(stdout).toContain('Zoho[2J Corp');
+  });
+
+  test('colour on a terminal', async () => {
+    const { stdout } = await run([CORPUS, '--domain', 'old-dept.gov.uk'], true);
+    expect(stdout).toContain('\x1b[1mold-dept.gov.uk\x1b[0m');
+    expect(stdout).toContain('  \x1b[33mWARNING  REPORTS-DMARC-FAILURES');
+  });
+
+  test('files that are not named as reports are skipped and counted; sub-folders are read', async () => {
+    mkdirSync(join(dir, '2026', '05'), { recursive: true });
+    writeFileSync(join(dir, '2026', '05', 'r.json'), source('google-tlsrpt-dept-2026-05-01.json'));
+    writeFileSync(join(dir, 'notes.txt'), 'not a report');
+    writeFileSync(join(dir, '.DS_Store'), 'x');
+    const { code, stdout, stderr } = await run([dir]);
+    expect(code).toBe(0);
+    expect(stderr).toContain('skipped 1 file in');
+    expect(stdout).toContain('1 report read from 1 file, 0 rejected');
+  });
+
+  test.each([
+    [[], /name at least one folder or report file/],
+    [['--format', 'yaml', 'x'], /--format must be one of table, markdown, json, sarif; got "yaml"/],
+    [['--top', 'many', 'x'], /--top must be a whole number/],
+    [['--bogus', 'x'], /Unknown option '--bogus'/],
+  ])('usage errors exit 2: %j', async (args, message) => {
+    const { code, stderr } = await run(args as string[]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(stderr).toContain('Usage: gov-email reports');
+  });
+
+  test('a path that does not exist, and a folder with no report files, exit 2', async () => {
+    expect(await run([join(dir, 'missing')])).toMatchObject({ code: 2, stderr: expect.stringContaining('does not exist') });
+    expect(await run([dir])).toMatchObject({ code: 2, stderr: expect.stringContaining('no report file was found') });
+  });
+});

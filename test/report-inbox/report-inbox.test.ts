@@ -1,0 +1,412 @@
+import { App, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ParkedDomain } from '../../src/constructs/parked-domain';
+import { ReportInbox, ReportInboxProps } from '../../src/report-inbox';
+import { DMARC_COLUMNS, TLSRPT_COLUMNS } from '../../src/report-inbox/parser';
+import { TemplateLinter } from '../util/cfn-lint';
+import { ensureParserBundle } from './support/bundle';
+
+const lint = new TemplateLinter();
+beforeAll(() => ensureParserBundle());
+afterAll(() => lint.expectNoErrors());
+
+const ENV = { account: '111122223333', region: 'eu-west-2' };
+
+/** `env: null` for an environment-agnostic stack. */
+function build(props: Partial<ReportInboxProps> = {}, env: { account?: string; region?: string } | null = ENV) {
+  const app = new App();
+  const stack = new Stack(app, 'Mail', { env: env ?? undefined });
+  const zone = new route53.PublicHostedZone(stack, 'Zone', { zoneName: 'dept.gov.uk' });
+  const inbox = new ReportInbox(stack, 'Reports', { zone, domains: ['dept.gov.uk', 'old-dept.gov.uk'], ...props });
+  return { app, stack, zone, inbox };
+}
+
+function synth(props: Partial<ReportInboxProps> = {}) {
+  const built = build(props);
+  return { ...built, template: lint.template(built.stack) };
+}
+
+/** Every IAM statement a role or a custom resource policy in the template grants. */
+function iamStatements(template: Template): Array<{ Action: string | string[]; Resource: unknown; Condition?: unknown }> {
+  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+}
+
+/** The template with asset hashes and CDK's asset bucket replaced, so the snapshot is stable. */
+function stable(template: Template): unknown {
+  return JSON.parse(JSON.stringify(template.toJSON())
+    .replace(/[0-9a-f]{64}(\.zip)?/g, 'ASSET-HASH$1')
+    .replace(/cdk-hnb659fds-assets-[^"]+/g, 'CDK-ASSETS-BUCKET'));
+}
+
+describe('ReportInbox: addresses and names', () => {
+  test('the inbox domain, the two rua addresses, and the names an operator needs', () => {
+    const { inbox } = synth();
+    expect(inbox.domainName).toBe('reports.dept.gov.uk');
+    expect(inbox.dmarcAddress).toBe('mailto:dmarc@reports.dept.gov.uk');
+    expect(inbox.tlsReportAddress).toBe('mailto:tls@reports.dept.gov.uk');
+    expect(inbox.domains).toEqual(['dept.gov.uk', 'old-dept.gov.uk']);
+    expect(inbox.ruleSetName).toMatch(/^gov-email-reports-[0-9a-f]{8}$/);
+    expect(inbox.activationCommand).toBe(`aws ses set-active-receipt-rule-set --rule-set-name ${inbox.ruleSetName} --region eu-west-2`);
+    expect(inbox.databaseName).toBe('gov_email_reports_reports_dept_gov_uk');
+    expect([inbox.dmarcTableName, inbox.tlsRptTableName]).toEqual(['dmarc_aggregate', 'tls_rpt']);
+    expect(inbox.metricNamespace).toBe('GovEmail/Reports');
+  });
+
+  test('another address label, and domains normalised', () => {
+    const { inbox } = synth({ address: 'DMARC-Reports', domains: ['Dept.gov.uk.', 'agency.org.uk'] });
+    expect(inbox.dmarcAddress).toBe('mailto:dmarc@dmarc-reports.dept.gov.uk');
+    expect(inbox.domains).toEqual(['dept.gov.uk', 'agency.org.uk']);
+  });
+});
+
+describe('ReportInbox: DNS', () => {
+  test('MX to SES inbound in the stack\'s region, and the records of a domain that receives and sends no mail', () => {
+    const { template } = synth();
+    const record = (name: string, type: string, values: string[]) =>
+      template.hasResourceProperties('AWS::Route53::RecordSet', { Name: name, Type: type, ResourceRecords: values, TTL: '3600' });
+    record('reports.dept.gov.uk.', 'MX', ['10 inbound-smtp.eu-west-2.amazonaws.com']);
+    record('reports.dept.gov.uk.', 'TXT', ['"v=spf1 -all"']);
+    record('_dmarc.reports.dept.gov.uk.', 'TXT', ['"v=DMARC1; p=reject; sp=reject; np=reject; adkim=s; aspf=s; rua=mailto:dmarc@reports.dept.gov.uk"']);
+    record('_smtp._tls.reports.dept.gov.uk.', 'TXT', ['"v=TLSRPTv1; rua=mailto:tls@reports.dept.gov.uk"']);
+  });
+
+  test('RFC 7489 §7.1: an authorisation record for each domain at another organisational domain, none for the zone\'s own', () => {
+    const { template, inbox } = synth({ domains: ['dept.gov.uk', 'notify.dept.gov.uk', 'old-dept.gov.uk', 'agency.org.uk'] });
+    expect(inbox.reportAuthorisationNames).toEqual([
+      'old-dept.gov.uk._report._dmarc.reports.dept.gov.uk',
+      'agency.org.uk._report._dmarc.reports.dept.gov.uk',
+    ]);
+    for (const name of inbox.reportAuthorisationNames) {
+      template.hasResourceProperties('AWS::Route53::RecordSet', { Name: `${name}.`, Type: 'TXT', ResourceRecords: ['"v=DMARC1"'] });
+    }
+    expect(Object.values(template.findResources('AWS::Route53::RecordSet')).filter((r) => String(r.Properties.Name).includes('._report._dmarc.'))).toHaveLength(2);
+  });
+
+  test('an SES identity for the inbox domain (SES receives only for verified identities): Easy DKIM 2048, TLS required, retained', () => {
+    const { template } = synth();
+    template.hasResource('AWS::SES::EmailIdentity', {
+      Properties: {
+        EmailIdentity: 'reports.dept.gov.uk',
+        DkimSigningAttributes: { NextSigningKeyLength: 'RSA_2048_BIT' },
+        ConfigurationSetAttributes: { ConfigurationSetName: Match.anyValue() },
+      },
+      DeletionPolicy: 'Retain',
+    });
+    template.hasResourceProperties('AWS::SES::ConfigurationSet', { DeliveryOptions: { TlsPolicy: 'REQUIRE' } });
+    template.resourcePropertiesCountIs('AWS::Route53::RecordSet', { Type: 'CNAME' }, 3);
+  });
+
+  test('a second inbox at the same address in the zone fails synth: ROUTE53-RECORD-CONFLICT', () => {
+    const { stack, zone } = build();
+    new ReportInbox(stack, 'Again', { zone, domains: ['dept.gov.uk'] });
+    expect(() => Template.fromStack(stack)).toThrow(/ROUTE53-RECORD-CONFLICT.*reports\.dept\.gov\.uk/);
+  });
+});
+
+describe('ReportInbox: receiving', () => {
+  test('one receipt rule for the two addresses: TLS required, spam and virus scanning, raw mail to S3 under raw/', () => {
+    const { template, inbox } = synth();
+    template.hasResourceProperties('AWS::SES::ReceiptRuleSet', { RuleSetName: inbox.ruleSetName });
+    template.hasResource('AWS::SES::ReceiptRule', {
+      Properties: {
+        Rule: {
+          Name: 'store-reports',
+          Enabled: true,
+          TlsPolicy: 'Require',
+          ScanEnabled: true,
+          Recipients: ['dmarc@reports.dept.gov.uk', 'tls@reports.dept.gov.uk'],
+          Actions: [{ S3Action: { BucketName: { Ref: Match.stringLikeRegexp('^ReportsBucket') }, ObjectKeyPrefix: 'raw/' } }],
+        },
+      },
+      // SES checks it may write to the bucket when the rule is created.
+      DependsOn: [Match.stringLikeRegexp('^ReportsBucketPolicy')],
+    });
+  });
+
+  test('not active by default: the command to activate it is an output, and an info annotation says so', () => {
+    const { stack, inbox } = build();
+    const template = lint.template(stack);
+    template.hasOutput('*', { Value: inbox.activationCommand });
+    template.resourceCountIs('Custom::AWS', 0);
+    Annotations.fromStack(stack).hasInfo('/Mail/Reports', Match.stringLikeRegexp('REPORT-INBOX-RULE-SET-INACTIVE.*set-active-receipt-rule-set'));
+  });
+
+  test('activateRuleSet: a custom resource sets the rule set active on create and update, and deactivates it on delete', () => {
+    const { template, inbox } = synth({ activateRuleSet: true });
+    const [activation] = Object.values(template.findResources('Custom::AWS'));
+    const create = JSON.parse(JSON.stringify(activation.Properties.Create));
+    expect(JSON.stringify(create)).toContain('SetActiveReceiptRuleSet');
+    expect(JSON.stringify(create)).toContain(inbox.ruleSetName);
+    expect(JSON.stringify(activation.Properties.Delete)).toContain('SetActiveReceiptRuleSet');
+    expect(JSON.stringify(activation.Properties.Delete)).not.toContain('RuleSetName');
+    expect(activation.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^ReportsRule/)]));
+    expect(template.findOutputs('*')).toEqual({});
+  });
+});
+
+describe('ReportInbox: storage', () => {
+  test('the report bucket: encrypted, no public access, TLS 1.2 only, expires objects, logs access, notifies the parser of raw/', () => {
+    const { template } = synth({ retention: Duration.days(90) });
+    template.hasResource('AWS::S3::Bucket', {
+      Properties: {
+        BucketName: { 'Fn::Join': ['', [Match.stringLikeRegexp('^gov-email-reports-[0-9a-f]{8}-$'), { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }]] },
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        LifecycleConfiguration: { Rules: [{ Status: 'Enabled', ExpirationInDays: 90, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }] },
+        LoggingConfiguration: { DestinationBucketName: { Ref: Match.stringLikeRegexp('^ReportsAccessLogs') }, LogFilePrefix: 'report-bucket/' },
+        NotificationConfiguration: {
+          LambdaConfigurations: [{
+            Event: 's3:ObjectCreated:*',
+            Function: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReportsParser'), 'Arn'] },
+            Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: 'raw/' }] } },
+          }],
+        },
+      },
+      DeletionPolicy: 'Retain',
+      // S3 checks it may invoke the function when the notification is set.
+      DependsOn: [Match.stringLikeRegexp('^ReportsParserInvokeFromReportBucket')],
+    });
+  });
+
+  test('the bucket policy: plain HTTP and TLS below 1.2 denied; SES may put objects under raw/ only, for this account and this rule', () => {
+    const { template, inbox } = synth();
+    const [policy] = Object.values(template.findResources('AWS::S3::BucketPolicy', { Properties: { Bucket: { Ref: Match.stringLikeRegexp('^ReportsBucket') } } }));
+    const statements = policy.Properties.PolicyDocument.Statement;
+    expect(statements).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
+    ]));
+    const ses = statements.find((s: { Sid?: string }) => s.Sid === 'AllowSesToStoreReportMail');
+    expect(ses).toMatchObject({ Effect: 'Allow', Action: 's3:PutObject', Principal: { Service: 'ses.amazonaws.com' } });
+    expect(JSON.stringify(ses.Resource)).toMatch(/\/raw\/\*"\]\]\}$/);
+    expect(ses.Condition.StringEquals['aws:SourceAccount']).toEqual({ Ref: 'AWS::AccountId' });
+    expect(JSON.stringify(ses.Condition.StringEquals['aws:SourceArn'])).toContain(`:receipt-rule-set/${inbox.ruleSetName}:receipt-rule/store-reports`);
+    expect(statements).toHaveLength(3);
+  });
+
+  test('the access log bucket: encrypted, no public access, TLS only, expires logs, and takes logs from the report bucket alone', () => {
+    const { template } = synth();
+    const [logs] = Object.entries(template.findResources('AWS::S3::Bucket')).filter(([id]) => id.startsWith('ReportsAccessLogs')).map(([, r]) => r);
+    expect(logs.Properties).toMatchObject({
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      LifecycleConfiguration: { Rules: [expect.objectContaining({ ExpirationInDays: 365 })] },
+    });
+    const [policy] = Object.values(template.findResources('AWS::S3::BucketPolicy', { Properties: { Bucket: { Ref: Match.stringLikeRegexp('^ReportsAccessLogs') } } }));
+    const delivery = policy.Properties.PolicyDocument.Statement.find((s: { Sid?: string }) => s.Sid === 'AllowServerAccessLogsFromTheReportBucket');
+    expect(delivery).toMatchObject({ Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject', Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } });
+    expect(policy.Properties.PolicyDocument.Statement.some((s: { Condition?: { Bool?: object } }) => s.Condition?.Bool !== undefined)).toBe(true);
+  });
+});
+
+describe('ReportInbox: the parser function', () => {
+  test('Node.js 22, sized for the bounded parser, reserved concurrency, a dead-letter queue, retries, log retention', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Handler: 'index.handler',
+      Architectures: ['arm64'],
+      MemorySize: 1024,
+      Timeout: 120,
+      ReservedConcurrentExecutions: 2,
+      DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReportsDeadLetterQueue'), 'Arn'] } },
+      LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^ReportsParserLogs') } },
+      Environment: {
+        Variables: {
+          BUCKET_NAME: { 'Fn::Join': ['', [Match.stringLikeRegexp('^gov-email-reports-'), { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }]] },
+          RAW_PREFIX: 'raw/',
+          PARSED_PREFIX: 'parsed/',
+          METRIC_NAMESPACE: 'GovEmail/Reports',
+          DOMAINS: 'dept.gov.uk,old-dept.gov.uk,reports.dept.gov.uk',
+        },
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 21600 });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
+    });
+  });
+
+  test('only S3, for the report bucket in this account, may invoke it', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 's3.amazonaws.com',
+      SourceAccount: { Ref: 'AWS::AccountId' },
+      SourceArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, Match.stringLikeRegexp('^:s3:::gov-email-reports-'), { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }]] },
+    });
+    template.resourceCountIs('AWS::Lambda::Permission', 1);
+  });
+
+  test('least privilege: read raw/, write parsed/, put metric data in one namespace, write its own logs, send to its dead-letter queue; no managed policies', () => {
+    const { template } = synth();
+    const statements = iamStatements(template);
+    expect(statements.map((s) => s.Action)).toEqual([
+      'sqs:SendMessage', 's3:GetObject', 's3:PutObject', 'cloudwatch:PutMetricData', ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    ]);
+    const resource = (action: string) => JSON.stringify(statements.find((s) => s.Action === action)!.Resource);
+    expect(resource('s3:GetObject')).toMatch(/\/raw\/\*"\]\]\}$/);
+    expect(resource('s3:PutObject')).toMatch(/\/parsed\/\*"\]\]\}$/);
+    expect(resource('sqs:SendMessage')).toContain('ReportsDeadLetterQueue');
+    // No action wildcards anywhere; "*" as a resource only where IAM requires it (PutMetricData
+    // has no resource-level permissions), limited by the namespace condition.
+    for (const s of statements) {
+      for (const a of [s.Action].flat()) expect(a).not.toMatch(/\*/);
+    }
+    const anyResource = statements.filter((s) => s.Resource === '*');
+    expect(anyResource).toEqual([expect.objectContaining({ Action: 'cloudwatch:PutMetricData', Condition: { StringEquals: { 'cloudwatch:namespace': 'GovEmail/Reports' } } })]);
+    template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+  });
+
+  test('with activateRuleSet, the one other "*" is ses:SetActiveReceiptRuleSet, which has no resource-level permissions', () => {
+    const { template } = synth({ activateRuleSet: true });
+    const anyResource = iamStatements(template).filter((s) => s.Resource === '*').map((s) => s.Action);
+    expect(anyResource.sort()).toEqual(['cloudwatch:PutMetricData', 'ses:SetActiveReceiptRuleSet']);
+  });
+
+  test('parserConcurrency, logRetention and metricNamespace', () => {
+    const { template } = synth({ parserConcurrency: 5, logRetention: 30, metricNamespace: 'Dept/Reports' });
+    template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 5, Environment: { Variables: Match.objectLike({ METRIC_NAMESPACE: 'Dept/Reports' }) } });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    expect(JSON.stringify(iamStatements(template))).toContain('"cloudwatch:namespace":"Dept/Reports"');
+  });
+});
+
+describe('ReportInbox: Athena, metrics, dashboard, alarms', () => {
+  test('a Glue database and two partition-projected JSON tables over parsed/, with the parser\'s columns', () => {
+    const { template, inbox } = synth();
+    template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: inbox.databaseName } });
+    for (const [name, type, columns] of [['dmarc_aggregate', 'dmarc', DMARC_COLUMNS], ['tls_rpt', 'tlsrpt', TLSRPT_COLUMNS]] as const) {
+      template.hasResourceProperties('AWS::Glue::Table', {
+        DatabaseName: inbox.databaseName,
+        TableInput: {
+          Name: name,
+          TableType: 'EXTERNAL_TABLE',
+          Parameters: Match.objectLike({
+            'projection.enabled': 'true',
+            'projection.dt.type': 'date',
+            'projection.dt.format': 'yyyy-MM-dd',
+            'projection.domain.type': 'enum',
+            'projection.domain.values': 'dept.gov.uk,old-dept.gov.uk,reports.dept.gov.uk',
+            'storage.location.template': { 'Fn::Join': ['', [Match.stringLikeRegexp('^s3://gov-email-reports-'), { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }, `/parsed/type=${type}/dt=\${dt}/domain=\${domain}/`]] },
+          }),
+          PartitionKeys: [Match.objectLike({ Name: 'dt', Type: 'string' }), Match.objectLike({ Name: 'domain', Type: 'string' })],
+          StorageDescriptor: Match.objectLike({
+            Columns: columns.map((c) => ({ Name: c.name, Type: c.type, Comment: c.comment })),
+            SerdeInfo: { SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe', Parameters: { 'ignore.malformed.json': 'true' } },
+          }),
+        },
+      });
+    }
+  });
+
+  test('alarms on a rise in DMARC failures and in TLS failures (anomaly detection), and on parser failures', () => {
+    const { template } = synth();
+    for (const metric of ['DmarcFailedMessages', 'TlsFailedSessions']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        ComparisonOperator: 'GreaterThanUpperThreshold',
+        ThresholdMetricId: 'expr_1',
+        TreatMissingData: 'notBreaching',
+        Metrics: Match.arrayWith([
+          Match.objectLike({ Expression: 'ANOMALY_DETECTION_BAND(m0, 3)' }),
+          Match.objectLike({ MetricStat: { Metric: { MetricName: metric, Namespace: 'GovEmail/Reports' }, Period: 21600, Stat: 'Sum' } }),
+        ]),
+      });
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'errors + dlq' })]),
+    });
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  test('metric(): per-domain and total metrics of the inbox', () => {
+    const { inbox } = synth();
+    expect(inbox.metric('DmarcFailedMessages', 'Dept.gov.uk').dimensions).toEqual({ Domain: 'dept.gov.uk' });
+    expect(inbox.metric('TlsFailedSessions').dimensions).toBeUndefined();
+    expect(inbox.metric('DmarcMessages', undefined, { period: Duration.days(1) }).period.toDays()).toBe(1);
+  });
+});
+
+describe('ReportInbox: bad input fails synth, naming the rule and the value', () => {
+  test.each([
+    ['us-west-1', /\[SES-RECEIVING-REGION\].*Got: "us-west-1".*eu-west-2/],
+    ['eu-west-3', /\[SES-RECEIVING-REGION\]/],
+  ])('a stack in %s, where SES does not receive email', (region, message) => {
+    expect(() => build({}, { account: '111122223333', region })).toThrow(message);
+  });
+
+  test.each(['us-east-1', 'us-west-2', 'eu-west-1', 'eu-west-2', 'eu-central-1', 'ap-southeast-2'])('a stack in %s is accepted', (region) => {
+    const { stack } = build({}, { account: '111122223333', region });
+    Template.fromStack(stack).hasResourceProperties('AWS::Route53::RecordSet', { Type: 'MX', ResourceRecords: [`10 inbound-smtp.${region}.amazonaws.com`] });
+  });
+
+  test('an environment-agnostic stack: the MX host uses the deploy-time region, with a not-evaluated warning', () => {
+    const { stack } = build({}, null);
+    const template = lint.template(stack);
+    template.hasResourceProperties('AWS::Route53::RecordSet', { Type: 'MX', ResourceRecords: [{ 'Fn::Join': ['', ['10 inbound-smtp.', { Ref: 'AWS::Region' }, '.amazonaws.com']] }] });
+    Annotations.fromStack(stack).hasWarning('/Mail/Reports', Match.stringLikeRegexp('SES-RECEIVING-REGION'));
+  });
+
+  test.each([
+    ['no domains', { domains: [] }, /\[REPORT-INBOX-DOMAINS\].*Got: \[\]/],
+    ['a domain twice', { domains: ['dept.gov.uk', 'DEPT.gov.uk'] }, /\[REPORT-INBOX-DOMAINS\].*listed twice/],
+    ['a domain that is not one', { domains: ['dept'] }, /\[REPORT-INBOX-DOMAINS\].*Got: "dept"/],
+    ['a domain that is a token', { domains: [Token.asString({ Ref: 'Domain' })] }, /\[REPORT-INBOX-DOMAINS\].*known at synth/],
+    ['an address of two labels', { address: 'dmarc.reports' }, /\[REPORT-INBOX-ADDRESS\].*Got: "dmarc.reports"/],
+    ['an address with an underscore', { address: 'dmarc_reports' }, /\[REPORT-INBOX-ADDRESS\]/],
+    ['a retention of no days', { retention: Duration.days(0) }, /\[REPORT-INBOX-RETENTION\]/],
+    ['a retention of a day and a half', { retention: Duration.hours(36) }, /\[REPORT-INBOX-RETENTION\].*Got: "Duration.hours\(36\)"/],
+    ['a database name Athena cannot use', { databaseName: 'Dept-Reports' }, /\[REPORT-INBOX-SETTINGS\].*Got: "Dept-Reports"/],
+    ['no parser concurrency', { parserConcurrency: 0 }, /\[REPORT-INBOX-SETTINGS\].*Got: 0/],
+  ])('%s', (_what, props, message) => {
+    expect(() => build(props as Partial<ReportInboxProps>)).toThrow(message);
+  });
+
+  test('a zone imported without its name', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Mail', { env: ENV });
+    const zone = route53.HostedZone.fromHostedZoneId(stack, 'Zone', 'Z123');
+    expect(() => new ReportInbox(stack, 'Reports', { zone, domains: ['dept.gov.uk'] })).toThrow(/Mail\/Reports: \[REPORT-INBOX-ADDRESS\].*fromHostedZoneAttributes/);
+  });
+});
+
+describe('ReportInbox: with the domain constructs', () => {
+  test('a parked domain points its DMARC reports at the inbox; the inbox publishes the authorisation its rua needs', () => {
+    const { stack, inbox } = build();
+    const oldZone = new route53.PublicHostedZone(stack, 'OldZone', { zoneName: 'old-dept.gov.uk' });
+    new ParkedDomain(stack, 'Old', { zone: oldZone, dmarcReportTo: [inbox.dmarcAddress] });
+    const template = lint.template(stack);
+    template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'old-dept.gov.uk._report._dmarc.reports.dept.gov.uk.', ResourceRecords: ['"v=DMARC1"'] });
+    expect(JSON.stringify(template.toJSON())).toContain('rua=mailto:dmarc@reports.dept.gov.uk');
+  });
+});
+
+describe('ReportInbox: cdk-nag AwsSolutions', () => {
+  test.each([false, true])('no findings (activateRuleSet: %s), each acknowledgement with its reason', (activateRuleSet) => {
+    const { app, stack } = build({ activateRuleSet });
+    lint.template(stack);
+    const report = new AwsSolutionsChecks().validateScope(app);
+    expect(report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    const acknowledged = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules'))
+      .flatMap((m) => Object.entries(m.data as Record<string, string>));
+    expect(acknowledged.length).toBeGreaterThanOrEqual(activateRuleSet ? 8 : 6);
+    for (const [id, reason] of acknowledged) {
+      expect(id).toMatch(/AwsSolutions-/);
+      expect(reason.length).toBeGreaterThan(40);
+    }
+  });
+});
+
+describe('ReportInbox: snapshot', () => {
+  test('the template (asset hashes stripped)', () => {
+    const { template } = synth({ domains: ['dept.gov.uk', 'old-dept.gov.uk'] });
+    expect(stable(template)).toMatchSnapshot();
+  });
+});
