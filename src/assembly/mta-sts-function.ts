@@ -4,6 +4,7 @@
  * (`{ "mta-sts.dept.gov.uk": "version: STSv1\r\n…" }`). Bodies that are built at run time
  * (joined lines, a KeyValueStore) are not found, and are then reported as not evaluated.
  */
+import { policiesInPolicyHostCode } from '../records/private/mta-sts-host-code';
 
 /** A policy body found in function code. */
 export interface EmbeddedMtaStsPolicy {
@@ -28,6 +29,11 @@ interface Literal {
  * @param code a CloudFront Function's code
  */
 export function mtaStsPoliciesInCode(code: string): EmbeddedMtaStsPolicy[] {
+  // MtaStsPolicyHost's own code keeps its policies in one data line: read it exactly.
+  const hosted = policiesInPolicyHostCode(code);
+  if (hosted !== undefined) {
+    return hosted.map((p) => ({ host: `mta-sts.${p.domain}`, body: p.body }));
+  }
   const literals = stringLiterals(code);
   const out: EmbeddedMtaStsPolicy[] = [];
   literals.forEach((lit, i) => {

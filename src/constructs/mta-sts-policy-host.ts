@@ -11,7 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, DependencyGroup } from 'constructs';
 import { IMtaStsPolicyHost, MtaStsDomainOptions, MtaStsRegistration } from './gov-email-domain';
 import { ANNOTATION_PREFIX, invalidInput } from './private/findings';
-import { HostedPolicy, MAX_FUNCTION_CODE_BYTES, policyHostFunctionCode } from './private/mta-sts-function';
+import { HostedPolicy, MAX_FUNCTION_CODE_BYTES, policyHostFunctionCode } from '../records/private/mta-sts-host-code';
 import { RecordNames } from './private/record-names';
 import { RECORD_CONSTRUCT_RULES, claimRecord } from './private/record-registry';
 import { MTASTS_RULES, MtaSts } from '../records/mta-sts';

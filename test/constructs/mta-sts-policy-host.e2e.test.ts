@@ -15,7 +15,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { fetchMtaStsPolicy } from '../../src/cli/check/mta-sts-fetch';
 import { GovEmailDomain } from '../../src/constructs/gov-email-domain';
 import { MtaStsPolicyHost } from '../../src/constructs/mta-sts-policy-host';
-import { policiesInPolicyHostCode } from '../../src/constructs/private/mta-sts-function';
+import { policiesInPolicyHostCode } from '../../src/records/private/mta-sts-host-code';
 import { MtaSts, MtaStsMode } from '../../src/records/mta-sts';
 import { Mx } from '../../src/records/mx';
 import { TxtChunks } from '../../src/records/txt';
