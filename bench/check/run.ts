@@ -139,6 +139,8 @@ interface ScenarioResult {
   readonly fetches: number;
   readonly identical: boolean;
   readonly smallestNearBest: number;
+  /** The largest ratio of slowest to fastest round of one configuration. */
+  readonly spread: number;
 }
 
 /** Run the sweep (which includes the sequential run) and the floor, round by round, side by side. */
@@ -187,6 +189,7 @@ async function scenario(title: string, servers: Servers, domains: string[]): Pro
     fetches: [...work.values()].filter((w) => w.fetches).length,
     identical,
     smallestNearBest: SWEEP.find((c) => rate(best(checkMs.get(c)!)) >= 0.9 * top)!,
+    spread: Math.max(...[...checkMs.values(), floorMs].map((xs) => Math.max(...xs) / Math.min(...xs))),
   };
 }
 
@@ -229,7 +232,8 @@ async function bench(): Promise<void> {
       out.push(`### ${r.title}`, '',
         `${r.queries.toLocaleString('en-GB')} DNS queries and ${r.fetches} policy fetches per run; findings ${r.identical ? 'identical' : 'NOT identical'} in every run.`, '',
         ...markdownTable(r.main), '', 'Concurrency sweep (`--concurrency`):', '', ...markdownTable(r.sweep), '',
-        `Plateau: the smallest concurrency within 10% of the best rate is ${r.smallestNearBest}.`, '');
+        `Plateau: the smallest concurrency within 10% of the best rate is ${r.smallestNearBest}. Rounds of one configuration`,
+        `varied by up to ${r.spread.toFixed(1)}× (other work on the machine), so smaller differences between rows are noise.`, '');
     }
     out.push(
       `The default \`--concurrency\` is ${DEFAULT_CONCURRENCY} (src/cli/check/bulk.ts), chosen from these sweeps. With answers at`,

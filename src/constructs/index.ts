@@ -8,3 +8,4 @@ export * from './parked-domain';
 export * from './null-mx-record';
 export * from './hosted-zone';
 export * from './mta-sts-policy-host';
+export * from './domain-portfolio';

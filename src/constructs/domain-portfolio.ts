@@ -1,0 +1,717 @@
+import { CfnResource, Duration, Environment, Stack, Stage, Token } from 'aws-cdk-lib';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Construct, IConstruct } from 'constructs';
+import { DmarcOptions } from './dmarc-record';
+import {
+  GovEmailDomain, GovEmailDomainSesOptions, GovEmailDomainSpfOptions,
+} from './gov-email-domain';
+import { MtaStsPolicyHost, MtaStsPolicyHostProps } from './mta-sts-policy-host';
+import { ParkedDomain } from './parked-domain';
+import { invalidInput } from './private/findings';
+import { PortfolioBuildContext } from './private/portfolio-build';
+import { PORTFOLIO_RULES } from './private/portfolio-rules';
+import { normaliseDomainName, shardId, shardOf } from './private/portfolio-shards';
+import { MtaStsMode } from '../records/mta-sts';
+import { isHostname } from '../records/private/uri';
+import { Senders } from '../senders/catalogue';
+import { Sender } from '../senders/sender';
+import { CONSTRUCT_RULES, RECORD_CONSTRUCT_RULES } from '../standard/platform-rules';
+
+/** The context key of `App({ stackTraces: false })` (aws-cdk-lib cx-api `DISABLE_METADATA_STACK_TRACE`). */
+const DISABLE_METADATA_STACK_TRACE = 'aws:cdk:disable-stack-trace';
+/** The context key that stops aws-cdk-lib recording where each resource was created (cx-api `DISABLE_CREATION_STACK_TRACES`). */
+const DISABLE_CREATION_STACK_TRACES = 'aws:cdk:disable-creation-stack-traces';
+/** CloudFront takes its certificates from ACM in this region only, so the MTA-STS host is there. */
+const MTA_STS_HOST_REGION = 'us-east-1';
+/** CloudFormation's quota of resources per stack. */
+const CLOUDFORMATION_MAX_RESOURCES = 500;
+/** The largest `shardCount`, and the largest stack number a domain may be pinned to. */
+const MAX_SHARD_COUNT = 100;
+const MAX_STACK_NUMBER = 999;
+/** CloudFormation stack names: a letter, then letters, digits and hyphens, at most 128 characters. */
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
+
+/**
+ * Where a domain of a `DomainPortfolio` is published, and in which stack.
+ */
+export interface PortfolioDomainOptions {
+  /**
+   * The domain, for example `old-dept.gov.uk`: the zone's own name or a name under it.
+   */
+  readonly domainName: string;
+
+  /**
+   * The id of the Route 53 hosted zone that holds the domain's records, for example
+   * `Z0123456789ABCDEFGHIJ`. The zone is imported by id and name: no lookup, so `cdk synth`
+   * needs no AWS credentials.
+   */
+  readonly hostedZoneId: string;
+
+  /**
+   * The hosted zone's name.
+   *
+   * @default - the domain name (the domain is its zone's apex)
+   */
+  readonly zoneName?: string;
+
+  /**
+   * Pin the domain to a stack by number, instead of the stack the sharding rule gives it: any
+   * whole number from 1 to 999. Numbers above the portfolio's `shardCount` make stacks that
+   * hold pinned domains only. Use it when a stack is full (`PORTFOLIO-STACK-RESOURCES`), for
+   * domains not yet deployed, or to keep a domain where it already is.
+   *
+   * @default - the stack `DomainPortfolio.shardOf(domainName, shardCount)` gives
+   */
+  readonly stack?: number;
+
+  /**
+   * How long resolvers may cache the domain's records.
+   *
+   * @default Duration.hours(1)
+   */
+  readonly ttl?: Duration;
+}
+
+/**
+ * A domain that sends and receives no mail, locked down as `ParkedDomain` does.
+ */
+export interface PortfolioParkedDomainOptions extends PortfolioDomainOptions {
+  /**
+   * Where DMARC aggregate reports go (`rua`): one or two `mailto:` URIs.
+   *
+   * @default - the portfolio's `dmarcReportTo`
+   */
+  readonly dmarcReportTo?: string[];
+
+  /**
+   * Where SMTP TLS reports go: publishes `_smtp._tls` TXT `v=TLSRPTv1; rua=...` when given.
+   *
+   * @default - no TLS-RPT record
+   */
+  readonly tlsReportTo?: string[];
+
+  /**
+   * Publish CAA `0 issue ";"` at the domain, so no certificate authority may issue a
+   * certificate for it. Set `false` when the domain still serves a website.
+   *
+   * @default true
+   */
+  readonly caa?: boolean;
+
+  /**
+   * Other TXT values at the domain (site-verification tokens), merged into the one apex TXT
+   * record set with `v=spf1 -all`.
+   *
+   * @default - none
+   */
+  readonly additionalApexTxt?: string[];
+}
+
+/**
+ * MTA-STS for a sending domain of a portfolio that receives mail. The policy is served by the
+ * portfolio's `MtaStsPolicyHost`, in its us-east-1 stack.
+ */
+export interface PortfolioMtaStsOptions {
+  /**
+   * Publish MTA-STS. `false` leaves it out, which raises the `cdk-gov-email:GOVUK-MTASTS-MISSING`
+   * warning for a domain that receives mail.
+   *
+   * @default true
+   */
+  readonly publish?: boolean;
+
+  /**
+   * The policy mode. Start with `MtaStsMode.TESTING`, read the TLS reports, then move to
+   * `MtaStsMode.ENFORCE`.
+   *
+   * @default MtaStsMode.ENFORCE
+   */
+  readonly mode?: MtaStsMode;
+
+  /**
+   * How long sending servers may cache the policy (`max_age`).
+   *
+   * @default Duration.days(14)
+   */
+  readonly maxAge?: Duration;
+
+  /**
+   * More `mx` patterns for the policy, after the senders' own.
+   *
+   * @default - the senders' patterns only
+   */
+  readonly additionalMx?: string[];
+}
+
+/**
+ * A domain that sends (and perhaps receives) mail, set up as `GovEmailDomain` does.
+ */
+export interface PortfolioSendingDomainOptions extends PortfolioDomainOptions {
+  /**
+   * The services that send (and perhaps receive) the domain's mail.
+   */
+  readonly senders: Sender[];
+
+  /**
+   * The DMARC record: at least the report destinations.
+   */
+  readonly dmarc: DmarcOptions;
+
+  /**
+   * Where TLS reports go: one `mailto:` or `https:` URI. Required when a sender receives the
+   * domain's mail.
+   *
+   * @default - no TLS-RPT record (allowed only for a domain that receives no mail)
+   */
+  readonly tlsReportTo?: string[];
+
+  /**
+   * MTA-STS, for a domain that receives mail (a sender has MX records): the policy is served by
+   * the portfolio's `MtaStsPolicyHost`. Ignored for a domain that receives no mail.
+   *
+   * @default - MTA-STS in enforce mode, max_age 2 weeks, for a domain that receives mail
+   */
+  readonly mtaSts?: PortfolioMtaStsOptions;
+
+  /**
+   * Other TXT values at the domain, merged into the one apex TXT record set with SPF.
+   *
+   * @default - none
+   */
+  readonly additionalApexTxt?: string[];
+
+  /**
+   * The apex SPF record's closing qualifier and extra mechanisms.
+   *
+   * @default - the senders' mechanisms, then `-all`
+   */
+  readonly spf?: GovEmailDomainSpfOptions;
+
+  /**
+   * Options for the SES identity created for `Sender.amazonSes()`.
+   *
+   * @default - Easy DKIM RSA_2048_BIT, TLS required, retained
+   */
+  readonly ses?: GovEmailDomainSesOptions;
+}
+
+/**
+ * What a domain of a portfolio is.
+ */
+export enum PortfolioDomainKind {
+  /** Sends and receives no mail: a `ParkedDomain`. */
+  PARKED = 'parked',
+  /** Sends (and perhaps receives) mail: a `GovEmailDomain`. */
+  SENDING = 'sending',
+}
+
+/**
+ * One domain of a `DomainPortfolio`: parked or sending, with its hosted zone.
+ *
+ * ```ts
+ * PortfolioDomain.parked({ domainName: 'old-dept.gov.uk', hostedZoneId: 'Z0123456789ABCDEFGHIJ' });
+ * PortfolioDomain.sending({ domainName: 'dept.gov.uk', hostedZoneId: 'Z0DEPT00000000000001', senders, dmarc, tlsReportTo });
+ * ```
+ */
+export abstract class PortfolioDomain {
+  /**
+   * A domain that sends and receives no mail: one `ParkedDomain`, one CloudFormation resource.
+   */
+  public static parked(options: PortfolioParkedDomainOptions): PortfolioDomain {
+    return new ParkedPortfolioDomain(options);
+  }
+
+  /**
+   * A domain that sends mail: one `GovEmailDomain` and, when it receives mail, its MTA-STS
+   * policy on the portfolio's policy host.
+   */
+  public static sending(options: PortfolioSendingDomainOptions): PortfolioDomain {
+    return new SendingPortfolioDomain(options);
+  }
+
+  /** The domain name as given. */
+  public abstract readonly domainName: string;
+
+  /** Parked or sending. */
+  public abstract readonly kind: PortfolioDomainKind;
+
+  /** Where the domain is published. @internal */
+  public abstract readonly _where: PortfolioDomainOptions;
+
+  /**
+   * Build the domain's construct in its stack.
+   * @internal
+   */
+  public abstract _build(scope: Construct, id: string, zone: route53.IHostedZone, context: PortfolioBuildContext): Construct;
+}
+
+class ParkedPortfolioDomain extends PortfolioDomain {
+  public readonly kind = PortfolioDomainKind.PARKED;
+  public readonly domainName: string;
+  public readonly _where: PortfolioDomainOptions;
+
+  constructor(private readonly options: PortfolioParkedDomainOptions) {
+    super();
+    this.domainName = options.domainName;
+    this._where = options;
+  }
+
+  public _build(scope: Construct, id: string, zone: route53.IHostedZone, context: PortfolioBuildContext): Construct {
+    const dmarcReportTo = this.options.dmarcReportTo ?? context.dmarcReportTo;
+    if (dmarcReportTo === undefined) {
+      throw invalidInput(context.portfolio, PORTFOLIO_RULES.domainOptions.id, this.domainName,
+        'a parked domain with dmarcReportTo, or a portfolio whose dmarcReportTo gives the report destinations of its parked domains',
+        'A parked domain publishes DMARC with aggregate reports, so it needs a report destination.');
+    }
+    return new ParkedDomain(scope, id, {
+      zone,
+      domainName: this.options.domainName,
+      dmarcReportTo,
+      tlsReportTo: this.options.tlsReportTo,
+      caa: this.options.caa,
+      additionalApexTxt: this.options.additionalApexTxt,
+      ttl: this.options.ttl,
+    });
+  }
+}
+
+class SendingPortfolioDomain extends PortfolioDomain {
+  public readonly kind = PortfolioDomainKind.SENDING;
+  public readonly domainName: string;
+  public readonly _where: PortfolioDomainOptions;
+
+  constructor(private readonly options: PortfolioSendingDomainOptions) {
+    super();
+    this.domainName = options.domainName;
+    this._where = options;
+  }
+
+  public _build(scope: Construct, id: string, zone: route53.IHostedZone, context: PortfolioBuildContext): Construct {
+    const o = this.options;
+    const receives = Senders.mxRecords(o.senders, normaliseDomainName(o.domainName)).length > 0;
+    const mtaSts = receives && (o.mtaSts?.publish ?? true)
+      ? { host: context.mtaStsHost(), mode: o.mtaSts?.mode, maxAge: o.mtaSts?.maxAge, additionalMx: o.mtaSts?.additionalMx }
+      : undefined;
+    return new GovEmailDomain(scope, id, {
+      zone,
+      domainName: o.domainName,
+      senders: o.senders,
+      dmarc: o.dmarc,
+      tlsReportTo: o.tlsReportTo,
+      mtaSts,
+      additionalApexTxt: o.additionalApexTxt,
+      spf: o.spf,
+      ses: o.ses,
+      ttl: o.ttl,
+    });
+  }
+}
+
+/**
+ * Properties of a `DomainPortfolio`.
+ */
+export interface DomainPortfolioProps {
+  /**
+   * The domains, each `PortfolioDomain.parked(...)` or `PortfolioDomain.sending(...)`. Their
+   * order does not decide their stack. It does decide which CloudFront distribution of the
+   * MTA-STS host serves a receiving domain's policy: add new domains at the end.
+   */
+  readonly domains: PortfolioDomain[];
+
+  /**
+   * How many stacks the domains are spread over, by a hash of each domain's name (see
+   * `DomainPortfolio`). Choose it once, for the largest estate you expect: changing it moves
+   * most domains to another stack. Each stack holds up to `maxResourcesPerStack` resources:
+   * with the default 400, about 350 parked domains per stack allowing for the hash's unevenness
+   * (4 stacks: about 1,400 parked domains; 10: about 3,500; 16: about 5,600).
+   *
+   * @default 4
+   */
+  readonly shardCount?: number;
+
+  /**
+   * The most CloudFormation resources a stack of the portfolio may hold, 1 to 500. Synth fails
+   * (`PORTFOLIO-STACK-RESOURCES`) when a stack would hold more, naming what to do.
+   *
+   * @default 400 (headroom under CloudFormation's 500)
+   */
+  readonly maxResourcesPerStack?: number;
+
+  /**
+   * The account and region of the domains' stacks. The MTA-STS host's stack is in the same
+   * account and in us-east-1, where CloudFront takes its certificates from.
+   *
+   * @default - environment-agnostic domain stacks; the host stack in us-east-1 of the account deployed to
+   */
+  readonly env?: Environment;
+
+  /**
+   * The start of the stacks' CloudFormation names: `<prefix>-Shard01`, `<prefix>-Shard02`, …,
+   * and `<prefix>-MtaSts` for the policy host.
+   *
+   * @default - the portfolio's id, after the stage's name when it is in a Stage
+   */
+  readonly stackNamePrefix?: string;
+
+  /**
+   * Where the parked domains' DMARC aggregate reports go, for those that do not give their own.
+   *
+   * @default - each parked domain gives its own `dmarcReportTo`
+   */
+  readonly dmarcReportTo?: string[];
+
+  /**
+   * Options of the `MtaStsPolicyHost` that serves the MTA-STS policies of the sending domains
+   * that receive mail.
+   *
+   * @default - the host's defaults: 100 domains per distribution, TLSv1.2_2021, price class 100
+   */
+  readonly mtaStsHost?: MtaStsPolicyHostProps;
+}
+
+/**
+ * Many email domains, parked or sending, spread over as many CloudFormation stacks as they need,
+ * each well under CloudFormation's quotas, with the MTA-STS policies of the receiving domains
+ * served from one us-east-1 stack.
+ *
+ * ```ts
+ * const app = new App();
+ * new DomainPortfolio(app, 'Estate', {
+ *   env: { account: '111111111111', region: 'eu-west-2' },
+ *   shardCount: 10,
+ *   dmarcReportTo: ['mailto:dmarc-reports@dept.gov.uk'],
+ *   domains: rows.map((r) => PortfolioDomain.parked({ domainName: r.domain, hostedZoneId: r.zoneId })),
+ * });
+ * ```
+ *
+ * ## Which stack a domain goes to
+ *
+ * A domain goes to stack number `(first 4 bytes of SHA-256(domain name), unsigned big-endian)
+ * mod shardCount + 1` (`DomainPortfolio.shardOf`), the name taken in lower case without a trailing
+ * dot, unless it is pinned to a stack with `stack`. Its stack depends on its own name and on
+ * `shardCount` only: adding or removing a domain, or reordering the list, never moves another
+ * domain, so CloudFormation never deletes and re-creates a domain's records. The construct id of
+ * each domain is its name, so its logical ids are the same whichever stack holds it. Stacks are
+ * `<prefix>-Shard01` … (only those that hold a domain are created) and `<prefix>-MtaSts`.
+ *
+ * `shardCount` is chosen once: changing it moves most domains (a move deletes the records in the
+ * old stack after creating them in the new one, which Route 53 refuses while they exist). When
+ * a stack fills up, synth fails with `PORTFOLIO-STACK-RESOURCES`; pin the domains added since the
+ * last deployment to a stack with room, or to a new stack number above `shardCount`.
+ *
+ * ## Limits
+ *
+ * - A parked domain is 1 resource (`ParkedDomain.RESOURCES_PER_DOMAIN`) and about 1.3 KB of
+ *   template; a sending domain with SES about 14. The 400-resource default keeps every template
+ *   under about 550 KB, half CloudFormation's 1 MB limit for templates uploaded through S3
+ *   (which is how `cdk deploy` uploads them).
+ * - The MTA-STS host's stack holds one record set group per receiving domain and 3 resources per
+ *   100 of them: up to `maxResourcesPerStack` in all.
+ * - Route 53 takes 5 changes a second per account: the stacks of a large portfolio deploy best
+ *   one or two at a time (`cdk deploy --concurrency 2`).
+ */
+export class DomainPortfolio extends Construct {
+  /** The number of stacks the domains are spread over unless `shardCount` says otherwise. */
+  public static readonly DEFAULT_SHARD_COUNT: number = 4;
+
+  /** The most resources a stack holds unless `maxResourcesPerStack` says otherwise. */
+  public static readonly DEFAULT_MAX_RESOURCES_PER_STACK: number = 400;
+
+  /**
+   * The stack number (1 to `shardCount`) the sharding rule gives a domain: the first 4 bytes of
+   * the SHA-256 of its name (lower case, no trailing dot), unsigned big-endian, modulo
+   * `shardCount`, plus one.
+   *
+   * @param domainName the domain
+   * @param shardCount the portfolio's `shardCount`
+   */
+  public static shardOf(domainName: string, shardCount: number): number {
+    return shardOf(domainName, shardCount);
+  }
+
+  /** How many stacks the domains are spread over by the sharding rule. */
+  public readonly shardCount: number;
+
+  /** The most resources a stack of the portfolio holds. */
+  public readonly maxResourcesPerStack: number;
+
+  /** The MTA-STS policy host, when a sending domain receives mail. */
+  public readonly mtaStsHost?: MtaStsPolicyHost;
+
+  /** The us-east-1 stack of the MTA-STS policy host, when there is one. */
+  public readonly mtaStsStack?: Stack;
+
+  private readonly shardStacks = new Map<number, Stack>();
+  private readonly placed = new Map<string, { readonly stack: number; readonly construct: Construct; readonly kind: PortfolioDomainKind }>();
+  private readonly prefix: string;
+  private readonly env?: Environment;
+  private hostStack?: Stack;
+  private host?: MtaStsPolicyHost;
+
+  constructor(scope: Construct, id: string, props: DomainPortfolioProps) {
+    super(scope, id);
+    if (scope.node.scopes.some((s) => Stack.isStack(s))) {
+      throw invalidInput(this, PORTFOLIO_RULES.scope.id, `a scope inside the stack ${Stack.of(scope).node.path}`,
+        'an App or a Stage: new DomainPortfolio(app, id, props)', PORTFOLIO_RULES.scope.summary);
+    }
+    // A stack trace for each resource and annotation of thousands of domains, each the same path
+    // through this constructor, costs more time than building the records: none are recorded in
+    // the portfolio, unless the app set these keys itself or CDK_DEBUG asks for them.
+    for (const key of [DISABLE_METADATA_STACK_TRACE, DISABLE_CREATION_STACK_TRACES]) {
+      if (this.node.tryGetContext(key) === undefined && !process.env.CDK_DEBUG) {
+        this.node.setContext(key, true);
+      }
+    }
+    this.shardCount = this.checkShardCount(props.shardCount ?? DomainPortfolio.DEFAULT_SHARD_COUNT);
+    this.maxResourcesPerStack = this.checkMaxResources(props.maxResourcesPerStack ?? DomainPortfolio.DEFAULT_MAX_RESOURCES_PER_STACK);
+    this.prefix = this.checkPrefix(props.stackNamePrefix);
+    this.env = props.env;
+
+    // Every domain checked, and placed, before any is built.
+    const plan = this.plan(props.domains);
+
+    const context: PortfolioBuildContext = {
+      portfolio: this,
+      dmarcReportTo: props.dmarcReportTo,
+      mtaStsHost: () => this.policyHost(props.mtaStsHost),
+    };
+    // Built in the order given: the policy host fills its distributions in registration order.
+    const zones = new Map<Stack, Map<string, route53.IHostedZone>>();
+    for (const p of plan) {
+      const stack = this.shardStack(p.stack);
+      let stackZones = zones.get(stack);
+      if (stackZones === undefined) {
+        stackZones = new Map();
+        zones.set(stack, stackZones);
+      }
+      let zone = stackZones.get(p.hostedZoneId);
+      if (zone === undefined) {
+        const zonesScope = (stack.node.tryFindChild('Zones') as Construct | undefined) ?? new Construct(stack, 'Zones');
+        zone = route53.HostedZone.fromHostedZoneAttributes(zonesScope, p.hostedZoneId, { hostedZoneId: p.hostedZoneId, zoneName: p.zoneName });
+        stackZones.set(p.hostedZoneId, zone);
+      }
+      const construct = p.domain._build(stack, p.name, zone, context);
+      this.placed.set(p.name, { stack: p.stack, construct, kind: p.domain.kind });
+    }
+    this.mtaStsHost = this.host;
+    this.mtaStsStack = this.hostStack;
+    this.checkResources(plan);
+  }
+
+  /** The stacks that hold the domains, in order of their number. */
+  public get stacks(): Stack[] {
+    return [...this.shardStacks.entries()].sort(([a], [b]) => a - b).map(([, s]) => s);
+  }
+
+  /** The domains, lower case, in the order given. */
+  public get domainNames(): string[] {
+    return [...this.placed.keys()];
+  }
+
+  /**
+   * The stack that holds a domain's records.
+   *
+   * @param domainName a domain of the portfolio
+   */
+  public stackFor(domainName: string): Stack {
+    return this.shardStacks.get(this.find(domainName).stack)!;
+  }
+
+  /**
+   * The `ParkedDomain` of a parked domain of the portfolio.
+   *
+   * @param domainName a parked domain of the portfolio
+   */
+  public parkedDomain(domainName: string): ParkedDomain {
+    const found = this.find(domainName);
+    if (found.kind !== PortfolioDomainKind.PARKED) {
+      throw new Error(`${this.node.path}: "${domainName}" is a sending domain of this portfolio; use sendingDomain().`);
+    }
+    return found.construct as ParkedDomain;
+  }
+
+  /**
+   * The `GovEmailDomain` of a sending domain of the portfolio.
+   *
+   * @param domainName a sending domain of the portfolio
+   */
+  public sendingDomain(domainName: string): GovEmailDomain {
+    const found = this.find(domainName);
+    if (found.kind !== PortfolioDomainKind.SENDING) {
+      throw new Error(`${this.node.path}: "${domainName}" is a parked domain of this portfolio; use parkedDomain().`);
+    }
+    return found.construct as GovEmailDomain;
+  }
+
+  private find(domainName: string) {
+    const found = this.placed.get(normaliseDomainName(domainName));
+    if (found === undefined) {
+      throw new Error(`${this.node.path}: "${domainName}" is not a domain of this portfolio.`);
+    }
+    return found;
+  }
+
+  /** Check every domain and give it its stack. */
+  private plan(domains: PortfolioDomain[]): PlannedDomain[] {
+    const out: PlannedDomain[] = [];
+    const seen = new Set<string>();
+    const zoneNames = new Map<string, string>();
+    for (const domain of domains) {
+      if (!(domain instanceof PortfolioDomain)) {
+        throw invalidInput(this, PORTFOLIO_RULES.domainOptions.id, domain,
+          'PortfolioDomain.parked({ domainName, hostedZoneId, ... }) or PortfolioDomain.sending({ domainName, hostedZoneId, senders, dmarc, ... })',
+          PORTFOLIO_RULES.domainOptions.summary);
+      }
+      const where = domain._where;
+      for (const [field, value] of [['domainName', where.domainName], ['hostedZoneId', where.hostedZoneId], ['zoneName', where.zoneName]] as const) {
+        if (value !== undefined && (typeof value !== 'string' || Token.isUnresolved(value))) {
+          throw invalidInput(this, PORTFOLIO_RULES.domainOptions.id, value,
+            `a ${field} known at synth: the domain's stack and construct id are worked out from it`, PORTFOLIO_RULES.domainOptions.summary);
+        }
+      }
+      const name = normaliseDomainName(where.domainName);
+      if (!isHostname(name)) {
+        throw invalidInput(this, CONSTRUCT_RULES.dnsName.id, where.domainName,
+          'a domain name such as "dept.gov.uk" (letters, digits and inner hyphens; labels of at most 63 octets; at most 253 in all)',
+          CONSTRUCT_RULES.dnsName.summary);
+      }
+      if (seen.has(name)) {
+        const conflict = RECORD_CONSTRUCT_RULES.recordConflict;
+        throw invalidInput(this, conflict.id, where.domainName, `each domain once in a portfolio: "${name}" is given twice`, conflict.summary);
+      }
+      seen.add(name);
+      if (!/^[A-Za-z0-9]{1,32}$/.test(where.hostedZoneId)) {
+        throw invalidInput(this, PORTFOLIO_RULES.domainOptions.id, where.hostedZoneId,
+          `the id of ${name}'s hosted zone, such as "Z0123456789ABCDEFGHIJ" (letters and digits, without "/hostedzone/")`,
+          PORTFOLIO_RULES.domainOptions.summary);
+      }
+      const zoneName = normaliseDomainName(where.zoneName ?? name);
+      const known = zoneNames.get(where.hostedZoneId);
+      if (known !== undefined && known !== zoneName) {
+        throw invalidInput(this, PORTFOLIO_RULES.zoneName.id, `${zoneName} for ${name}`,
+          `"${known}", the zoneName given with hostedZoneId ${where.hostedZoneId} before`, PORTFOLIO_RULES.zoneName.summary);
+      }
+      zoneNames.set(where.hostedZoneId, zoneName);
+      const stack = where.stack === undefined ? shardOf(name, this.shardCount) : this.checkPin(name, where.stack);
+      out.push({ domain, name, hostedZoneId: where.hostedZoneId, zoneName, stack, pinned: where.stack !== undefined });
+    }
+    return out;
+  }
+
+  private shardStack(n: number): Stack {
+    let stack = this.shardStacks.get(n);
+    if (stack === undefined) {
+      const id = shardId(n);
+      stack = new Stack(this, id, {
+        env: this.env,
+        stackName: `${this.prefix}-${id}`,
+        description: `Email domains of ${this.node.path}, stack ${n} (cdk-gov-email DomainPortfolio)`,
+      });
+      this.shardStacks.set(n, stack);
+    }
+    return stack;
+  }
+
+  private policyHost(props?: MtaStsPolicyHostProps): MtaStsPolicyHost {
+    if (this.host === undefined) {
+      this.hostStack = new Stack(this, 'MtaSts', {
+        env: { account: this.env?.account, region: MTA_STS_HOST_REGION },
+        stackName: `${this.prefix}-MtaSts`,
+        description: `MTA-STS policy host of ${this.node.path} (cdk-gov-email DomainPortfolio)`,
+      });
+      this.host = new MtaStsPolicyHost(this.hostStack, 'PolicyHost', props);
+    }
+    return this.host;
+  }
+
+  /** Every stack within `maxResourcesPerStack`, or a message that says what to do. */
+  private checkResources(plan: PlannedDomain[]): void {
+    const resourcesOf = (c: IConstruct) => c.node.findAll().filter((x) => CfnResource.isCfnResource(x)).length;
+    const perDomain = new Map(plan.map((p) => [p.name, resourcesOf(this.placed.get(p.name)!.construct)]));
+    const counts = new Map<number, number>();
+    for (const [n, stack] of this.shardStacks) counts.set(n, resourcesOf(stack));
+    for (const [n, count] of [...counts].sort(([a], [b]) => a - b)) {
+      if (count <= this.maxResourcesPerStack) continue;
+      const stack = this.shardStacks.get(n)!;
+      const room = [...counts].filter(([, c]) => c < this.maxResourcesPerStack).sort(([a], [b]) => a - b)
+        .map(([m, c]) => `${m} (${this.maxResourcesPerStack - c} free)`);
+      const suggestion = this.smallestShardCount(plan, perDomain);
+      throw invalidInput(this, PORTFOLIO_RULES.stackResources.id,
+        `stack ${n} (${stack.stackName}) with ${count} resources for ${plan.filter((p) => p.stack === n).length} domains`,
+        `at most ${this.maxResourcesPerStack} resources a stack (maxResourcesPerStack). Before the first deployment, raise shardCount`
+        + `${suggestion === undefined ? '' : ` to ${suggestion} or more`} (it moves domains between stacks). Once deployed, pin the domains added since`
+        + ` with \`stack\` to a stack with room (${room.length > 0 ? room.join(', ') : 'none'}) or to a new stack number above ${this.shardCount}`,
+        PORTFOLIO_RULES.stackResources.summary);
+    }
+    if (this.hostStack !== undefined) {
+      const count = resourcesOf(this.hostStack);
+      if (count > this.maxResourcesPerStack) {
+        throw invalidInput(this, PORTFOLIO_RULES.stackResources.id,
+          `the MTA-STS host stack (${this.hostStack.stackName}) with ${count} resources for ${this.host!.domainNames.length} domains`,
+          `at most ${this.maxResourcesPerStack} resources a stack: serve the policies of the rest of the receiving domains from a second portfolio`,
+          PORTFOLIO_RULES.stackResources.summary);
+      }
+    }
+  }
+
+  /** The smallest shardCount (up to 100) that fits the unpinned domains, if there is one. */
+  private smallestShardCount(plan: PlannedDomain[], perDomain: Map<string, number>): number | undefined {
+    const pinned = new Map<number, number>();
+    for (const p of plan.filter((q) => q.pinned)) pinned.set(p.stack, (pinned.get(p.stack) ?? 0) + perDomain.get(p.name)!);
+    for (let n = this.shardCount + 1; n <= MAX_SHARD_COUNT; n++) {
+      const load = new Map(pinned);
+      for (const p of plan.filter((q) => !q.pinned)) {
+        const s = shardOf(p.name, n);
+        load.set(s, (load.get(s) ?? 0) + perDomain.get(p.name)!);
+      }
+      if ([...load.values()].every((c) => c <= this.maxResourcesPerStack)) return n;
+    }
+    return undefined;
+  }
+
+  private checkShardCount(n: number): number {
+    if (Token.isUnresolved(n) || !Number.isInteger(n) || n < 1 || n > MAX_SHARD_COUNT) {
+      throw invalidInput(this, PORTFOLIO_RULES.shardCount.id, n, `a whole number from 1 to ${MAX_SHARD_COUNT} known at synth`,
+        PORTFOLIO_RULES.shardCount.summary);
+    }
+    return n;
+  }
+
+  private checkMaxResources(n: number): number {
+    if (Token.isUnresolved(n) || !Number.isInteger(n) || n < 1 || n > CLOUDFORMATION_MAX_RESOURCES) {
+      throw invalidInput(this, PORTFOLIO_RULES.stackResources.id, n,
+        `maxResourcesPerStack as a whole number from 1 to ${CLOUDFORMATION_MAX_RESOURCES} (CloudFormation's quota per stack)`,
+        PORTFOLIO_RULES.stackResources.summary);
+    }
+    return n;
+  }
+
+  private checkPin(name: string, n: number): number {
+    if (Token.isUnresolved(n) || !Number.isInteger(n) || n < 1 || n > MAX_STACK_NUMBER) {
+      throw invalidInput(this, PORTFOLIO_RULES.stackPin.id, `stack ${n} for ${name}`,
+        `a whole number from 1 to ${MAX_STACK_NUMBER}, or no stack to let the sharding rule choose (it gives ${shardOf(name, this.shardCount)})`,
+        PORTFOLIO_RULES.stackPin.summary);
+    }
+    return n;
+  }
+
+  private checkPrefix(given: string | undefined): string {
+    const stageName = Stage.of(this)?.stageName;
+    const prefix = given ?? `${stageName ? `${stageName}-` : ''}${this.node.id}`;
+    if (Token.isUnresolved(prefix) || !STACK_NAME.test(prefix) || prefix.length > 100) {
+      throw invalidInput(this, PORTFOLIO_RULES.domainOptions.id, prefix,
+        'a stackNamePrefix of at most 100 letters, digits and hyphens, starting with a letter (CloudFormation stack names)',
+        'The portfolio\'s stacks are named <prefix>-Shard01, <prefix>-MtaSts, ….');
+    }
+    return prefix;
+  }
+}
+
+interface PlannedDomain {
+  readonly domain: PortfolioDomain;
+  readonly name: string;
+  readonly hostedZoneId: string;
+  readonly zoneName: string;
+  readonly stack: number;
+  readonly pinned: boolean;
+}

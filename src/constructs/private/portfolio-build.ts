@@ -1,0 +1,15 @@
+import { IConstruct } from 'constructs';
+import { MtaStsPolicyHost } from '../mta-sts-policy-host';
+
+/**
+ * What a domain of a `DomainPortfolio` needs from the portfolio while it is built.
+ * @internal
+ */
+export interface PortfolioBuildContext {
+  /** The portfolio, named in errors. */
+  readonly portfolio: IConstruct;
+  /** The portfolio's `dmarcReportTo`, for parked domains without their own. */
+  readonly dmarcReportTo?: string[];
+  /** The portfolio's MTA-STS policy host, created (with its us-east-1 stack) on first use. */
+  mtaStsHost(): MtaStsPolicyHost;
+}

@@ -1,0 +1,25 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The stack number (1 to `shardCount`) a domain's records go to: the first four bytes of the
+ * SHA-256 of the domain name (lower case, no trailing dot, UTF-8), read as an unsigned
+ * big-endian integer, modulo `shardCount`, plus one. It depends on the name and `shardCount`
+ * only, never on the other domains or their order, so adding or removing a domain never moves
+ * another. Stable across releases: logical ids and stack placement are public API.
+ * @internal
+ */
+export function shardOf(domainName: string, shardCount: number): number {
+  const digest = createHash('sha256').update(normaliseDomainName(domainName), 'utf8').digest();
+  return (digest.readUInt32BE(0) % shardCount) + 1;
+}
+
+/** Lower case, trimmed, without a trailing dot. @internal */
+export function normaliseDomainName(name: string): string {
+  const n = name.trim().toLowerCase();
+  return n.endsWith('.') ? n.slice(0, -1) : n;
+}
+
+/** The construct id of stack number `n`: `Shard01` … `Shard99`, `Shard100` …. @internal */
+export function shardId(n: number): string {
+  return `Shard${String(n).padStart(2, '0')}`;
+}

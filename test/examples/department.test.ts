@@ -1,0 +1,79 @@
+/**
+ * examples/department: synthesised in-process, linted, snapshotted, and reviewed with
+ * `gov-email review` as the README's review step does.
+ */
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { outdir, review, stripHashes, synthTemplates } from './support';
+import { DepartmentMailStack, departmentApp } from '../../examples/department/department';
+import { DmarcPolicy } from '../../src/records/dmarc';
+import { Finding } from '../../src/records/finding';
+import { MtaStsMode } from '../../src/records/mta-sts';
+import { TemplateLinter } from '../util/cfn-lint';
+
+const lint = new TemplateLinter();
+afterAll(() => lint.expectNoErrors(), 120000);
+
+interface DomainJson { readonly domain: string; readonly findings: Finding[] }
+const key = (d: string, f: Finding) => `${d} ${f.severity} ${f.ruleId} ${f.message}`;
+const findings = async (dir: string) => (JSON.parse((await review(dir, '--format', 'json')).stdout).domains as DomainJson[])
+  .flatMap((d) => d.findings.map((f) => key(d.domain, f)));
+
+const clean = outdir('clean');
+const weak = outdir('weak-dmarc');
+let templates: Record<string, any>;
+
+beforeAll(() => {
+  templates = synthTemplates(departmentApp(clean), lint, 'department');
+  departmentApp(weak, { dmarcPolicy: DmarcPolicy.NONE, allowMonitoringOnly: true }).synth();
+});
+
+describe('examples/department', () => {
+  test('two stacks: the MTA-STS policy host in us-east-1, the mail domains in eu-west-2, deployed in that order', () => {
+    const assembly = departmentApp(outdir('order')).synth();
+    expect(assembly.stacks.map((s) => [s.stackName, s.environment.region])).toEqual([
+      ['DepartmentMtaSts', 'us-east-1'],
+      ['DepartmentMail', 'eu-west-2'],
+    ]);
+    expect(assembly.getStackByName('DepartmentMail').dependencies.map((d) => d.id)).toContain('DepartmentMtaSts');
+  });
+
+  test('MTA-STS starts in testing mode, served by CloudFront at mta-sts.dept.gov.uk, with the _mta-sts id published', () => {
+    const host = templates.DepartmentMtaSts.Resources;
+    const fn = Object.values<any>(host).find((r) => r.Type === 'AWS::CloudFront::Function');
+    expect(fn.Properties.FunctionCode).toContain('mode: testing');
+    const distribution = Object.values<any>(host).find((r) => r.Type === 'AWS::CloudFront::Distribution');
+    expect(distribution.Properties.DistributionConfig.Aliases).toEqual(['mta-sts.dept.gov.uk']);
+    expect(distribution.Properties.DistributionConfig.ViewerCertificate.MinimumProtocolVersion).toBe('TLSv1.2_2021');
+    const mtaSts = Object.values<any>(templates.DepartmentMail.Resources).find((r) => r.Properties?.Name === '_mta-sts.dept.gov.uk.');
+    expect(mtaSts.Properties.ResourceRecords[0]).toMatch(/^"v=STSv1; id=[0-9a-f]{32}"$/);
+  });
+
+  test('testing mode raises the GOVUK-MTASTS-MODE warning; enforce mode does not', () => {
+    const testing = departmentApp(outdir('testing')).node.findChild('DepartmentMail') as DepartmentMailStack;
+    const enforce = departmentApp(outdir('enforce'), { mtaStsMode: MtaStsMode.ENFORCE }).node.findChild('DepartmentMail') as DepartmentMailStack;
+    const modeWarnings = (s: DepartmentMailStack) => Annotations.fromStack(s).findWarning('*', Match.stringLikeRegexp('GOVUK-MTASTS-MODE'));
+    expect(modeWarnings(testing)).toHaveLength(1);
+    expect(modeWarnings(enforce)).toEqual([]);
+    expect(enforce.domain.mtaStsPolicy).toBe('version: STSv1\r\nmode: enforce\r\nmx: *.mail.protection.outlook.com\r\nmax_age: 1209600\r\n');
+  });
+
+  test('is reviewed clean by gov-email review: exit 0, no errors', async () => {
+    const result = await review(clean);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect((await findings(clean)).filter((f) => f.includes(' error '))).toEqual([]);
+    expect(result.stdout).toContain('3 domains: 0 errors');
+  });
+
+  test('with a weakened DMARC policy (p=none), review reports exactly GOVUK-DMARC-POLICY more, and exits 1', async () => {
+    const before = await findings(clean);
+    const after = await findings(weak);
+    expect(before.filter((f) => !after.includes(f))).toEqual([]);
+    expect(after.filter((f) => !before.includes(f)).map((f) => f.split(' ').slice(0, 3).join(' '))).toEqual(['dept.gov.uk error GOVUK-DMARC-POLICY']);
+    expect((await review(weak)).code).toBe(1);
+  });
+
+  test('snapshot', () => {
+    expect(stripHashes(templates)).toMatchSnapshot();
+  });
+});
