@@ -51,7 +51,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-cdk@^2',
   ],
   lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_22_X },
-  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'bench', 'build-tools', 'projenrc'] },
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'build-tools', 'projenrc'] },
   githubOptions: { mergify: false },
 
   jestOptions: {

@@ -12,10 +12,10 @@ import { Finding, finding } from '../records/finding';
 import { MtaSts } from '../records/mta-sts';
 import { Spf } from '../records/spf';
 import { TxtChunks } from '../records/txt';
-import { DkimSelectorPosture, DomainPosture, ReportAuthorisationPosture } from '../standard/posture';
-import { GovUkProfile } from '../standard/profile';
 import { Senders } from '../senders/catalogue';
 import { RECORD_CONSTRUCT_RULES } from '../standard/platform-rules';
+import { DkimSelectorPosture, DomainPosture, ReportAuthorisationPosture } from '../standard/posture';
+import { GovUkProfile } from '../standard/profile';
 import { GOVUK_RULES } from '../standard/rules';
 
 /**

@@ -1,7 +1,7 @@
 /** What every `gov-email` subcommand implements. */
 export interface CliIo {
-  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
-  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
+  readonly stdout: { readonly isTTY?: boolean; write(text: string): unknown };
+  readonly stderr: { readonly isTTY?: boolean; write(text: string): unknown };
   readonly stdin?: NodeJS.ReadableStream;
   /** Environment, for colour and credentials decisions. */
   readonly env?: NodeJS.ProcessEnv;

@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { Severity } from '../records/finding';
-import { MTASTS_HOST_RULES } from '../standard/platform-rules';
 import { Annotations, CfnRule, Fn, Lazy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -10,13 +8,14 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, DependencyGroup } from 'constructs';
 import { IMtaStsPolicyHost, MtaStsDomainOptions, MtaStsRegistration } from './gov-email-domain';
+import { Severity } from '../records/finding';
 import { ANNOTATION_PREFIX, invalidInput } from './private/findings';
-import { HostedPolicy, MAX_FUNCTION_CODE_BYTES, policyHostFunctionCode } from '../records/private/mta-sts-host-code';
 import { RecordNames } from './private/record-names';
 import { RECORD_CONSTRUCT_RULES, claimRecord } from './private/record-registry';
 import { MTASTS_RULES, MtaSts } from '../records/mta-sts';
+import { HostedPolicy, MAX_FUNCTION_CODE_BYTES, policyHostFunctionCode } from '../records/private/mta-sts-host-code';
 import { isHostname } from '../records/private/uri';
-import { CONSTRUCT_RULES } from '../standard/platform-rules';
+import { MTASTS_HOST_RULES, CONSTRUCT_RULES } from '../standard/platform-rules';
 import { GovUkProfile } from '../standard/profile';
 import { GOVUK_RULES } from '../standard/rules';
 

@@ -3,8 +3,8 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct, IConstruct } from 'constructs';
-import { claimRecordName } from './private/record-registry';
 import { ANNOTATION_PREFIX, invalidInput, isUnresolved, reportFindings, warnNotEvaluated } from './private/findings';
+import { claimRecordName } from './private/record-registry';
 import { DKIM_RULES, Dkim } from '../records/dkim';
 import { Severity } from '../records/finding';
 import { MX_RULES, Mx } from '../records/mx';
@@ -14,7 +14,6 @@ import { TxtChunks } from '../records/txt';
 import { AmazonSesMailFrom } from '../senders/sender';
 import { SES_RULES } from '../standard/platform-rules';
 import { GOVUK_RULES } from '../standard/rules';
-
 
 
 /** Default TTL of the records this construct publishes. */

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { readCloudAssembly } from '../../src/assembly/cloud-assembly';
-import { Senders } from '../../src/senders/catalogue';
 import { ASSEMBLY_RULES, EmailDomain, domainsFromAssembly, domainsFromResources, evaluateDomain, posturesFromAssembly } from '../../src/assembly/domains';
 import { originText, recordsFromTemplate, resourcesFromStacks } from '../../src/assembly/resources';
 import { CfnTemplate } from '../../src/assembly/template';
+import { Senders } from '../../src/senders/catalogue';
 import { RuleCatalogue } from '../../src/standard/catalogue';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'assemblies');

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 
 function capture() {
@@ -39,6 +41,6 @@ describe('gov-email', () => {
   test('--version prints the package version', async () => {
     const c = capture();
     expect(await main(['--version'], c.io)).toBe(0);
-    expect(c.out().trim()).toBe(require('../../package.json').version);
+    expect(c.out().trim()).toBe(JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).version);
   });
 });

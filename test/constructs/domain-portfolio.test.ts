@@ -138,8 +138,12 @@ describe('DomainPortfolio: stacks', () => {
       domains: [
         PortfolioDomain.parked({ domainName: 'old-dept.gov.uk', hostedZoneId: 'Z0OLD' }),
         PortfolioDomain.parked({
-          domainName: 'campaign.dept.gov.uk', hostedZoneId: 'Z0DEPT00000000000001', zoneName: 'dept.gov.uk',
-          dmarcReportTo: ['mailto:campaign-dmarc@dept.gov.uk'], caa: false, ttl: Duration.minutes(5),
+          domainName: 'campaign.dept.gov.uk',
+          hostedZoneId: 'Z0DEPT00000000000001',
+          zoneName: 'dept.gov.uk',
+          dmarcReportTo: ['mailto:campaign-dmarc@dept.gov.uk'],
+          caa: false,
+          ttl: Duration.minutes(5),
         }),
       ],
     });
@@ -243,7 +247,8 @@ describe('DomainPortfolio: stacks', () => {
       ],
     });
     const assembly = app.synth();
-    const templates = Object.fromEntries(assembly.stacks.map((s) => [s.stackName, s.template]).sort(([a], [b]) => String(a).localeCompare(String(b))));
+    const templates = Object.fromEntries(assembly.stacks.map((s) => [s.stackName, s.template])
+      .sort(([a], [b]) => String(a).localeCompare(String(b))));
     expect(Object.keys(templates)).toEqual(['Estate-MtaSts', 'Estate-Shard01', 'Estate-Shard02', 'Estate-Shard04']);
     expect(JSON.parse(JSON.stringify(templates).replace(/[0-9a-f]{64}/g, '<hash>'))).toMatchSnapshot();
   });

@@ -9,10 +9,10 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as fc from 'fast-check';
 import { mtaStsPoliciesInCode } from '../../src/assembly/mta-sts-function';
 import { MtaStsPolicyHost } from '../../src/constructs/mta-sts-policy-host';
+import { MtaSts, MtaStsMode } from '../../src/records/mta-sts';
 import {
   HostedPolicy, MAX_FUNCTION_CODE_BYTES, policiesInPolicyHostCode, policyHostFunctionCode,
 } from '../../src/records/private/mta-sts-host-code';
-import { MtaSts, MtaStsMode } from '../../src/records/mta-sts';
 import { TemplateLinter } from '../util/cfn-lint';
 
 const lint = new TemplateLinter();

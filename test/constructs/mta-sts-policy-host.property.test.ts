@@ -9,8 +9,8 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as fc from 'fast-check';
 import { GovEmailDomain, GovEmailDomainMtaStsOptions } from '../../src/constructs/gov-email-domain';
 import { MtaStsPolicyHost } from '../../src/constructs/mta-sts-policy-host';
-import { policiesInPolicyHostCode } from '../../src/records/private/mta-sts-host-code';
 import { MtaSts, MtaStsMode } from '../../src/records/mta-sts';
+import { policiesInPolicyHostCode } from '../../src/records/private/mta-sts-host-code';
 import { Sender } from '../../src/senders/sender';
 import { TemplateLinter } from '../util/cfn-lint';
 

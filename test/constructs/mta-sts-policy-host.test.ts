@@ -9,8 +9,8 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { Dependable } from 'constructs';
 import { GovEmailDomain } from '../../src/constructs/gov-email-domain';
 import { MtaStsPolicyHost, MtaStsPolicyHostProps } from '../../src/constructs/mta-sts-policy-host';
-import { policiesInPolicyHostCode } from '../../src/records/private/mta-sts-host-code';
 import { MtaSts, MtaStsMode } from '../../src/records/mta-sts';
+import { policiesInPolicyHostCode } from '../../src/records/private/mta-sts-host-code';
 import { Sender } from '../../src/senders/sender';
 import { TemplateLinter } from '../util/cfn-lint';
 

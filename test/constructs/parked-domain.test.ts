@@ -1,8 +1,8 @@
 import { App, Duration, Fn, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { ParkedDomain, ParkedDomainProps } from '../../src/constructs/parked-domain';
 import { NullMxRecord } from '../../src/constructs/null-mx-record';
+import { ParkedDomain, ParkedDomainProps } from '../../src/constructs/parked-domain';
 import { Dkim } from '../../src/records/dkim';
 import { Dmarc } from '../../src/records/dmarc';
 import { Finding } from '../../src/records/finding';

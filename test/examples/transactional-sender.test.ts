@@ -2,8 +2,8 @@
  * examples/transactional-sender: notify.dept.gov.uk sending through SES only, TLS required;
  * synthesised in-process, linted, snapshotted.
  */
-import * as ses from 'aws-cdk-lib/aws-ses';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ses from 'aws-cdk-lib/aws-ses';
 import { outdir, review, stripHashes, synthTemplates } from './support';
 import { TransactionalSenderStack, transactionalSenderApp } from '../../examples/transactional-sender/transactional-sender';
 import { TemplateLinter } from '../util/cfn-lint';

@@ -4,7 +4,6 @@ import { CHECK_RULES } from '../../standard/live-rules';
 export { CHECK_RULES };
 
 
-
 /** The check rules as a list, for reports (SARIF names each rule with its source). */
 export function checkRuleList(): RuleDefinition[] {
   return Object.values(CHECK_RULES);
