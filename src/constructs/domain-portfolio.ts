@@ -394,16 +394,16 @@ export interface DomainPortfolioProps {
  * each domain is its name, so its logical ids are the same whichever stack holds it. Stacks are
  * `<prefix>-Shard01` … (only those that hold a domain are created) and `<prefix>-MtaSts`.
  *
- * `shardCount` is chosen once: changing it moves most domains (a move deletes the records in the
- * old stack after creating them in the new one, which Route 53 refuses while they exist). When
+ * `shardCount` is chosen once: changing it moves most domains, and a move fails (the new stack
+ * cannot create a record set while the old stack still holds it). When
  * a stack fills up, synth fails with `PORTFOLIO-STACK-RESOURCES`; pin the domains added since the
  * last deployment to a stack with room, or to a new stack number above `shardCount`.
  *
  * ## Limits
  *
- * - A parked domain is 1 resource (`ParkedDomain.RESOURCES_PER_DOMAIN`) and about 1.3 KB of
- *   template; a sending domain with SES about 14. The 400-resource default keeps every template
- *   under about 550 KB, half CloudFormation's 1 MB limit for templates uploaded through S3
+ * - A parked domain is 1 resource (`ParkedDomain.RESOURCES_PER_DOMAIN`) and about 1.1 KB of
+ *   template; a sending domain with SES 9 to 14. The 400-resource default keeps every template
+ *   under about 450 KB, under half CloudFormation's 1 MB limit for templates uploaded through S3
  *   (which is how `cdk deploy` uploads them).
  * - The MTA-STS host's stack holds one record set group per receiving domain and 3 resources per
  *   100 of them: up to `maxResourcesPerStack` in all.
