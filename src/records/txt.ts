@@ -66,6 +66,14 @@ export class TxtChunks {
     if (value.length === 0) {
       return [''];
     }
+    if (isAscii(value)) {
+      // One octet a character: cut every 255 characters.
+      const ascii: string[] = [];
+      for (let i = 0; i < value.length; i += MAX_STRING_OCTETS) {
+        ascii.push(value.slice(i, i + MAX_STRING_OCTETS));
+      }
+      return ascii;
+    }
     const chunks: string[] = [];
     let current = '';
     let currentBytes = 0;
@@ -134,6 +142,13 @@ export class TxtChunks {
         continue;
       }
       i++;
+      const plainEnd = plainAsciiRun(trimmed, i);
+      if (trimmed[plainEnd] === '"') {
+        // No escapes and nothing outside ASCII: the string is the text between the quotes.
+        strings.push(trimmed.slice(i, plainEnd));
+        i = plainEnd + 1;
+        continue;
+      }
       const bytes: number[] = [];
       let closed = false;
       while (i < trimmed.length) {
@@ -178,7 +193,7 @@ export class TxtChunks {
     const findings: Finding[] = [];
     let total = 0;
     strings.forEach((s, idx) => {
-      const size = encoder.encode(s).length;
+      const size = TxtChunks.byteLength(s);
       total += size;
       if (size > MAX_STRING_OCTETS) {
         findings.push(finding(TXT_RULES.stringLength, `Character-string ${idx + 1} is ${size} octets; the limit is ${MAX_STRING_OCTETS}.`, name));
@@ -198,13 +213,16 @@ export class TxtChunks {
 
   /** The size of a string in UTF-8 octets. */
   public static byteLength(value: string): number {
-    return encoder.encode(value).length;
+    return isAscii(value) ? value.length : encoder.encode(value).length;
   }
 
   private constructor() {}
 }
 
 function quoteRoute53(chunk: string): string {
+  if (plainAsciiRun(chunk, 0) === chunk.length) {
+    return `"${chunk}"`;
+  }
   let out = '"';
   for (const ch of chunk) {
     if (ch === '"' || ch === '\\') {
@@ -221,6 +239,28 @@ function quoteRoute53(chunk: string): string {
     }
   }
   return out + '"';
+}
+
+/** True when every character of the value is one UTF-8 octet (U+0000–U+007F). */
+function isAscii(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    if (value.charCodeAt(i) > 0x7f) return false;
+  }
+  return true;
+}
+
+/**
+ * The index of the first character from `start` that is not printable ASCII, or is a quote or a
+ * backslash: the end of a run that reads and writes as it is.
+ */
+function plainAsciiRun(value: string, start: number): number {
+  let i = start;
+  while (i < value.length) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) break;
+    i++;
+  }
+  return i;
 }
 
 function firstNonAscii(value: string): { index: number; char: string } | undefined {
