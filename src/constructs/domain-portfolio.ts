@@ -9,13 +9,12 @@ import { MtaStsPolicyHost, MtaStsPolicyHostProps } from './mta-sts-policy-host';
 import { ParkedDomain } from './parked-domain';
 import { invalidInput } from './private/findings';
 import { PortfolioBuildContext } from './private/portfolio-build';
-import { PORTFOLIO_RULES } from './private/portfolio-rules';
 import { normaliseDomainName, shardId, shardOf } from './private/portfolio-shards';
 import { MtaStsMode } from '../records/mta-sts';
 import { isHostname } from '../records/private/uri';
 import { Senders } from '../senders/catalogue';
 import { Sender } from '../senders/sender';
-import { CONSTRUCT_RULES, RECORD_CONSTRUCT_RULES } from '../standard/platform-rules';
+import { CONSTRUCT_RULES, PORTFOLIO_RULES, RECORD_CONSTRUCT_RULES } from '../standard/platform-rules';
 
 /** The context key of `App({ stackTraces: false })` (aws-cdk-lib cx-api `DISABLE_METADATA_STACK_TRACE`). */
 const DISABLE_METADATA_STACK_TRACE = 'aws:cdk:disable-stack-trace';
@@ -452,7 +451,7 @@ export class DomainPortfolio extends Construct {
     super(scope, id);
     if (scope.node.scopes.some((s) => Stack.isStack(s))) {
       throw invalidInput(this, PORTFOLIO_RULES.scope.id, `a scope inside the stack ${Stack.of(scope).node.path}`,
-        'an App or a Stage: new DomainPortfolio(app, id, props)', PORTFOLIO_RULES.scope.summary);
+        'an App or a Stage: new DomainPortfolio(app, id, props)');
     }
     // A stack trace for each resource and annotation of thousands of domains, each the same path
     // through this constructor, costs more time than building the records: none are recorded in
@@ -559,14 +558,13 @@ export class DomainPortfolio extends Construct {
     for (const domain of domains) {
       if (!(domain instanceof PortfolioDomain)) {
         throw invalidInput(this, PORTFOLIO_RULES.domainOptions.id, domain,
-          'PortfolioDomain.parked({ domainName, hostedZoneId, ... }) or PortfolioDomain.sending({ domainName, hostedZoneId, senders, dmarc, ... })',
-          PORTFOLIO_RULES.domainOptions.summary);
+          'PortfolioDomain.parked({ domainName, hostedZoneId, ... }) or PortfolioDomain.sending({ domainName, hostedZoneId, senders, dmarc, ... })');
       }
       const where = domain._where;
       for (const [field, value] of [['domainName', where.domainName], ['hostedZoneId', where.hostedZoneId], ['zoneName', where.zoneName]] as const) {
         if (value !== undefined && (typeof value !== 'string' || Token.isUnresolved(value))) {
           throw invalidInput(this, PORTFOLIO_RULES.domainOptions.id, value,
-            `a ${field} known at synth: the domain's stack and construct id are worked out from it`, PORTFOLIO_RULES.domainOptions.summary);
+            `a ${field} known at synth: the domain's stack and construct id are worked out from it`);
         }
       }
       const name = normaliseDomainName(where.domainName);
@@ -582,14 +580,13 @@ export class DomainPortfolio extends Construct {
       seen.add(name);
       if (!/^[A-Za-z0-9]{1,32}$/.test(where.hostedZoneId)) {
         throw invalidInput(this, PORTFOLIO_RULES.domainOptions.id, where.hostedZoneId,
-          `the id of ${name}'s hosted zone, such as "Z0123456789ABCDEFGHIJ" (letters and digits, without "/hostedzone/")`,
-          PORTFOLIO_RULES.domainOptions.summary);
+          `the id of ${name}'s hosted zone, such as "Z0123456789ABCDEFGHIJ" (letters and digits, without "/hostedzone/")`);
       }
       const zoneName = normaliseDomainName(where.zoneName ?? name);
       const known = zoneNames.get(where.hostedZoneId);
       if (known !== undefined && known !== zoneName) {
         throw invalidInput(this, PORTFOLIO_RULES.zoneName.id, `${zoneName} for ${name}`,
-          `"${known}", the zoneName given with hostedZoneId ${where.hostedZoneId} before`, PORTFOLIO_RULES.zoneName.summary);
+          `"${known}", the zoneName given with hostedZoneId ${where.hostedZoneId} before`);
       }
       zoneNames.set(where.hostedZoneId, zoneName);
       const stack = where.stack === undefined ? shardOf(name, this.shardCount) : this.checkPin(name, where.stack);
@@ -640,16 +637,14 @@ export class DomainPortfolio extends Construct {
         `stack ${n} (${stack.stackName}) with ${count} resources for ${plan.filter((p) => p.stack === n).length} domains`,
         `at most ${this.maxResourcesPerStack} resources a stack (maxResourcesPerStack). Before the first deployment, raise shardCount`
         + `${suggestion === undefined ? '' : ` to ${suggestion} or more`} (it moves domains between stacks). Once deployed, pin the domains added since`
-        + ` with \`stack\` to a stack with room (${room.length > 0 ? room.join(', ') : 'none'}) or to a new stack number above ${this.shardCount}`,
-        PORTFOLIO_RULES.stackResources.summary);
+        + ` with \`stack\` to a stack with room (${room.length > 0 ? room.join(', ') : 'none'}) or to a new stack number above ${this.shardCount}`);
     }
     if (this.hostStack !== undefined) {
       const count = resourcesOf(this.hostStack);
       if (count > this.maxResourcesPerStack) {
         throw invalidInput(this, PORTFOLIO_RULES.stackResources.id,
           `the MTA-STS host stack (${this.hostStack.stackName}) with ${count} resources for ${this.host!.domainNames.length} domains`,
-          `at most ${this.maxResourcesPerStack} resources a stack: serve the policies of the rest of the receiving domains from a second portfolio`,
-          PORTFOLIO_RULES.stackResources.summary);
+          `at most ${this.maxResourcesPerStack} resources a stack: serve the policies of the rest of the receiving domains from a second portfolio`);
       }
     }
   }
@@ -671,8 +666,7 @@ export class DomainPortfolio extends Construct {
 
   private checkShardCount(n: number): number {
     if (Token.isUnresolved(n) || !Number.isInteger(n) || n < 1 || n > MAX_SHARD_COUNT) {
-      throw invalidInput(this, PORTFOLIO_RULES.shardCount.id, n, `a whole number from 1 to ${MAX_SHARD_COUNT} known at synth`,
-        PORTFOLIO_RULES.shardCount.summary);
+      throw invalidInput(this, PORTFOLIO_RULES.shardCount.id, n, `a whole number from 1 to ${MAX_SHARD_COUNT} known at synth`);
     }
     return n;
   }
@@ -680,8 +674,7 @@ export class DomainPortfolio extends Construct {
   private checkMaxResources(n: number): number {
     if (Token.isUnresolved(n) || !Number.isInteger(n) || n < 1 || n > CLOUDFORMATION_MAX_RESOURCES) {
       throw invalidInput(this, PORTFOLIO_RULES.stackResources.id, n,
-        `maxResourcesPerStack as a whole number from 1 to ${CLOUDFORMATION_MAX_RESOURCES} (CloudFormation's quota per stack)`,
-        PORTFOLIO_RULES.stackResources.summary);
+        `maxResourcesPerStack as a whole number from 1 to ${CLOUDFORMATION_MAX_RESOURCES} (CloudFormation's quota per stack)`);
     }
     return n;
   }
@@ -689,8 +682,7 @@ export class DomainPortfolio extends Construct {
   private checkPin(name: string, n: number): number {
     if (Token.isUnresolved(n) || !Number.isInteger(n) || n < 1 || n > MAX_STACK_NUMBER) {
       throw invalidInput(this, PORTFOLIO_RULES.stackPin.id, `stack ${n} for ${name}`,
-        `a whole number from 1 to ${MAX_STACK_NUMBER}, or no stack to let the sharding rule choose (it gives ${shardOf(name, this.shardCount)})`,
-        PORTFOLIO_RULES.stackPin.summary);
+        `a whole number from 1 to ${MAX_STACK_NUMBER}, or no stack to let the sharding rule choose (it gives ${shardOf(name, this.shardCount)})`);
     }
     return n;
   }

@@ -1,5 +1,5 @@
 import { CHECK_RULES, VERIFY_RULES } from './live-rules';
-import { CONSTRUCT_RULES, MTASTS_HOST_RULES, RECORD_CONSTRUCT_RULES, SES_RULES } from './platform-rules';
+import { CONSTRUCT_RULES, MTASTS_HOST_RULES, PORTFOLIO_RULES, RECORD_CONSTRUCT_RULES, SES_RULES } from './platform-rules';
 import { REPORT_RULES } from './report-rules';
 import { GOVUK_RULES } from './rules';
 import { CAA_RULES } from '../records/caa';
@@ -32,6 +32,7 @@ export const RULE_GROUPS: Record<string, Record<string, RuleDefinition>> = {
   CHECK_RULES,
   VERIFY_RULES,
   MTASTS_HOST_RULES,
+  PORTFOLIO_RULES,
   REPORT_RULES,
 };
 
