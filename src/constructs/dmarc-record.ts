@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { ANNOTATION_PREFIX, invalidInput, reportFindings, warnNotEvaluated } from './private/findings';
 import { RecordNames, isInZone, literalZoneName, locationInZone } from './private/record-names';
 import { acceptMonitoringOnly, isEvaluatedByParent, publishRecordSet, route53Txt } from './private/record-registry';
+import { isAuthorisedByDestination, requireListedAtDestination } from './private/report-destinations';
 import { ttlString } from './private/zone-names';
 import { DMARC_RULES, Dmarc, DmarcAlignment, DmarcModel, DmarcPolicy } from '../records/dmarc';
 import { Finding, Severity } from '../records/finding';
@@ -318,11 +319,13 @@ export class DmarcRecord extends Construct {
       }
       return [];
     }
+    requireListedAtDestination(this, domain, uris, 'DMARC');
     const needed = new Map<string, string>(); // authorisation name -> URI
     for (const uri of uris) {
       if (Token.isUnresolved(uri)) continue;
       const name = Dmarc.externalReportAuthorisation(domain, uri);
-      if (name !== undefined && !needed.has(name)) needed.set(name, uri);
+      // A ReportInbox of this app that takes the domain's reports publishes the record itself.
+      if (name !== undefined && !needed.has(name) && !isAuthorisedByDestination(this, uri, name)) needed.set(name, uri);
     }
     const created: string[] = [];
     const missing: string[] = [];

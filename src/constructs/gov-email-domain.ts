@@ -5,6 +5,7 @@ import { Construct, IDependable } from 'constructs';
 import { DkimRecords } from './dkim-records';
 import { DmarcOptions, DmarcRecord } from './dmarc-record';
 import { invalidInput, reportFindings } from './private/findings';
+import { checkMtaStsMaxAge } from './private/mta-sts-options';
 import { RecordNames } from './private/record-names';
 import {
   RECORD_CONSTRUCT_RULES, acceptAsWarnings, acceptMonitoringOnly, evaluateChildRecordsHere, publishRecordSet, route53Txt,
@@ -24,10 +25,6 @@ import { DkimSelectorPosture, DomainPosture } from '../standard/posture';
 import { GovUkProfile } from '../standard/profile';
 import { GOVUK_RULES } from '../standard/rules';
 
-/** RFC 8461 §3.2: the largest `max_age`. */
-const MAX_AGE_LIMIT_SECONDS = 31557600;
-/** Mail Check's minimum for enforce mode, and the default here. */
-const DEFAULT_MAX_AGE = Duration.days(14);
 
 /**
  * What a domain asks an MTA-STS policy host to serve.
@@ -436,7 +433,7 @@ export class GovEmailDomain extends Construct {
     if (!Object.values(MtaStsMode).includes(mode)) {
       throw invalidInput(this, MTASTS_RULES.policyMode.id, mode, 'MtaStsMode.ENFORCE, MtaStsMode.TESTING or MtaStsMode.NONE');
     }
-    const maxAge = this.checkMaxAge(options.maxAge ?? DEFAULT_MAX_AGE);
+    const maxAge = checkMtaStsMaxAge(this, options.maxAge);
     const mx: string[] = [];
     for (const pattern of [...Senders.mtaStsMx(senders, domain), ...(options.additionalMx ?? [])]) {
       if (Token.isUnresolved(pattern)) {
@@ -461,19 +458,6 @@ export class GovEmailDomain extends Construct {
     return policy;
   }
 
-  private checkMaxAge(maxAge: Duration): number {
-    const allowed = `a whole number of seconds from 0 to ${MAX_AGE_LIMIT_SECONDS} (a year) known at synth; GOV.UK asks for at least 1209600 (2 weeks) in enforce mode`;
-    let seconds: number;
-    try {
-      seconds = maxAge.toSeconds();
-    } catch {
-      throw invalidInput(this, MTASTS_RULES.policyMaxAge.id, maxAge.toString(), allowed);
-    }
-    if (Token.isUnresolved(seconds) || seconds < 0 || seconds > MAX_AGE_LIMIT_SECONDS) {
-      throw invalidInput(this, MTASTS_RULES.policyMaxAge.id, maxAge.toString(), allowed);
-    }
-    return seconds;
-  }
 
   /** What the domain publishes, as the profile reads it. */
   private buildPosture(o: {

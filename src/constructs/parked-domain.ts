@@ -5,6 +5,7 @@ import { claimRecordName } from './private/record-registry';
 import { ResolvedDomain, recordNameAt, resolveDomain, ttlString } from './private/zone-names';
 import { CONSTRUCT_RULES } from '../standard/platform-rules';
 import { ANNOTATION_PREFIX, invalidInput, reportFindings } from './private/findings';
+import { isAuthorisedByDestination, requireListedAtDestination } from './private/report-destinations';
 import { Caa } from '../records/caa';
 import { Dkim } from '../records/dkim';
 import { Dmarc, DmarcAlignment, DmarcModel, DmarcPolicy } from '../records/dmarc';
@@ -193,6 +194,9 @@ export class ParkedDomain extends Construct {
     };
     reportFindings(this, GovUkProfile.evaluateParked(posture));
     this.noteExternalReportDestinations(domain, props.dmarcReportTo);
+    if (domain.literal && props.tlsReportTo !== undefined) {
+      requireListedAtDestination(this, domain.name, props.tlsReportTo, 'TLS-RPT');
+    }
   }
 
   /** `dmarcReportTo`: one or two report URIs DMARC accepts. */
@@ -279,10 +283,12 @@ export class ParkedDomain extends Construct {
    */
   private noteExternalReportDestinations(domain: ResolvedDomain, uris: string[]): void {
     if (!domain.literal) return;
+    requireListedAtDestination(this, domain.name, uris, 'DMARC');
     for (const uri of uris) {
       if (Token.isUnresolved(uri)) continue;
       const authorisation = Dmarc.externalReportAuthorisation(domain.name, uri);
-      if (authorisation !== undefined) {
+      // A ReportInbox of this app that takes the domain's reports publishes the record itself.
+      if (authorisation !== undefined && !isAuthorisedByDestination(this, uri, authorisation)) {
         Annotations.of(this).addInfo(`[${ANNOTATION_PREFIX}${GOVUK_RULES.dmarcReportAuthorisation.id}] ${uri} is at another organisation: it receives DMARC reports for ${domain.name} only if ${authorisation} publishes TXT "v=DMARC1".`);
       }
     }

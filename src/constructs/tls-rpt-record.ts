@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { invalidInput, reportFindings } from './private/findings';
 import { RecordNames } from './private/record-names';
 import { isEvaluatedByParent, publishRecordSet, route53Txt } from './private/record-registry';
+import { requireListedAtDestination } from './private/report-destinations';
 import { ttlString } from './private/zone-names';
 import { Severity } from '../records/finding';
 import { TLSRPT_RULES, TlsRpt } from '../records/tls-rpt';
@@ -72,6 +73,7 @@ export class TlsRptRecord extends Construct {
     const ttl = ttlString(this, props.ttl);
 
     this.value = TlsRpt.render({ reportUris: this.checkReportTo(props.reportTo) });
+    requireListedAtDestination(this, names.literalDomain, props.reportTo, 'TLS-RPT');
     this.recordSet = publishRecordSet(this, 'Resource', names.location('_smtp._tls.'), route53.RecordType.TXT,
       [route53Txt(this, this.value)], ttl);
 

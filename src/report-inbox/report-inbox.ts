@@ -14,13 +14,20 @@ import { DMARC_COLUMNS, REPORT_RULES, TLSRPT_COLUMNS, TableColumn } from './pars
 import { acknowledgeFindings } from './private/nag';
 import { SES_RECEIVING_REGIONS, sesInboundHost } from './private/ses-receiving';
 import { ReportParserFunction } from './report-parser-function';
-import { ANNOTATION_PREFIX, invalidInput, warnNotEvaluated } from '../constructs/private/findings';
-import { literalZoneName, locationInZone } from '../constructs/private/record-names';
-import { publishRecordSet, route53Txt } from '../constructs/private/record-registry';
+import { IMtaStsPolicyHost } from '../constructs/gov-email-domain';
+import { ANNOTATION_PREFIX, invalidInput, reportFindings, warnNotEvaluated } from '../constructs/private/findings';
+import { checkMtaStsMaxAge } from '../constructs/private/mta-sts-options';
+import { RecordLocation, literalZoneName, locationInZone } from '../constructs/private/record-names';
+import { acceptAsWarnings, publishRecordSet, route53Txt } from '../constructs/private/record-registry';
+import { registerReportDestination } from '../constructs/private/report-destinations';
 import { ttlString } from '../constructs/private/zone-names';
 import { Dmarc, DmarcAlignment, DmarcPolicy } from '../records/dmarc';
+import { MTASTS_RULES, MtaSts, MtaStsMode, MtaStsPolicyModel } from '../records/mta-sts';
 import { isHostname } from '../records/private/uri';
 import { TlsRpt } from '../records/tls-rpt';
+import { DomainPosture } from '../standard/posture';
+import { GovUkProfile } from '../standard/profile';
+import { GOVUK_RULES } from '../standard/rules';
 
 /** Where SES stores raw mail in the bucket. */
 const RAW_PREFIX = 'raw/';
@@ -141,6 +148,40 @@ export interface ReportInboxProps {
    * @default Duration.hours(1)
    */
   readonly ttl?: Duration;
+
+  /**
+   * MTA-STS for the inbox's domain. The inbox receives mail from the internet like any other
+   * receiving domain, so GOV.UK asks it for an MTA-STS policy: its one MX host,
+   * `inbound-smtp.<region>.amazonaws.com`, serves a certificate for that name, so the policy can
+   * be enforced from the start. Without it synth raises the
+   * `cdk-gov-email:GOVUK-MTASTS-MISSING` warning.
+   *
+   * @default - no MTA-STS policy for the inbox's domain (a warning)
+   */
+  readonly mtaSts?: ReportInboxMtaStsOptions;
+}
+
+/**
+ * MTA-STS for a `ReportInbox`'s domain.
+ */
+export interface ReportInboxMtaStsOptions {
+  /** The host that serves the policy, for example the department's `MtaStsPolicyHost`. */
+  readonly host: IMtaStsPolicyHost;
+
+  /**
+   * The policy mode. Anything but `MtaStsMode.ENFORCE` raises the
+   * `cdk-gov-email:GOVUK-MTASTS-MODE` warning.
+   *
+   * @default MtaStsMode.ENFORCE
+   */
+  readonly mode?: MtaStsMode;
+
+  /**
+   * How long sending servers may cache the policy (`max_age`), in whole seconds, at most a year.
+   *
+   * @default Duration.days(14)
+   */
+  readonly maxAge?: Duration;
 }
 
 /**
@@ -205,6 +246,8 @@ export class ReportInbox extends Construct {
   public readonly tlsRptTableName: string;
   /** The names of the external report authorisation records published. */
   public readonly reportAuthorisationNames: string[];
+  /** The MTA-STS policy body served for the inbox's domain, when `mtaSts` is given. */
+  public readonly mtaStsPolicy?: string;
   /** The dashboard. */
   public readonly dashboard: cloudwatch.Dashboard;
   /** In alarm when DMARC failures rise above their expected band (anomaly detection). */
@@ -323,17 +366,27 @@ export class ReportInbox extends Construct {
     publishRecordSet(this, 'Mx', at(''), route53.RecordType.MX, [`10 ${sesInboundHost(region)}`], ttl);
     // The inbox domain receives mail and sends none: the records GOV.UK asks of such a domain.
     publishRecordSet(this, 'Spf', at(''), route53.RecordType.TXT, [route53Txt(this, 'v=spf1 -all')], ttl);
-    publishRecordSet(this, 'Dmarc', at('_dmarc.'), route53.RecordType.TXT, [route53Txt(this, Dmarc.render({
+    const dmarcTxt = Dmarc.render({
       policy: DmarcPolicy.REJECT,
       subdomainPolicy: DmarcPolicy.REJECT,
       nonExistentSubdomainPolicy: DmarcPolicy.REJECT,
       dkimAlignment: DmarcAlignment.STRICT,
       spfAlignment: DmarcAlignment.STRICT,
       aggregateReportUris: [{ uri: this.dmarcAddress }],
-    }))], ttl);
+    });
+    publishRecordSet(this, 'Dmarc', at('_dmarc.'), route53.RecordType.TXT, [route53Txt(this, dmarcTxt)], ttl);
     publishRecordSet(this, 'TlsRpt', at('_smtp._tls.'), route53.RecordType.TXT,
       [route53Txt(this, TlsRpt.render({ reportUris: [this.tlsReportAddress] }))], ttl);
+    const mtaStsTxt = props.mtaSts === undefined ? undefined : this.publishMtaSts(props.mtaSts, props.zone, at('_mta-sts.'), region, ttl);
+    this.mtaStsPolicy = mtaStsTxt?.policy;
+    this.evaluateOwnDomain(region, dmarcTxt, mtaStsTxt);
     this.reportAuthorisationNames = this.authoriseDomains(props.zone, zoneName, ttl);
+    registerReportDestination({
+      owner: this,
+      domainName: this.domainName.toLowerCase(),
+      domains: this.domains,
+      authorisations: this.reportAuthorisationNames.map((n) => n.toLowerCase()),
+    });
 
     // ---- receiving ---------------------------------------------------------------------------
     const ruleSet = new ses.ReceiptRuleSet(this, 'RuleSet', { receiptRuleSetName: this.ruleSetName });
@@ -555,6 +608,52 @@ export class ReportInbox extends Construct {
       throw invalidInput(this, REPORT_RULES.inboxSettings.id, name, 'lower-case letters, digits and underscores for databaseName (Glue and Athena names), at most 255');
     }
     return name;
+  }
+
+  /**
+   * The inbox's MTA-STS policy: its one MX host, served by the host, and the `_mta-sts` record
+   * published only after the host serves the body (RFC 8461 §8.1).
+   */
+  private publishMtaSts(options: ReportInboxMtaStsOptions, zone: route53.IHostedZone, location: RecordLocation, region: string,
+    ttl: string): { policy: string; record: string } {
+    if (Token.isUnresolved(region)) {
+      throw invalidInput(this, MTASTS_RULES.policyMxSyntax.id, 'a stack without a region',
+        'a stack with env.region set: the policy names the region\'s SES inbound host, and its id is a hash of the policy body');
+    }
+    const mode = options.mode ?? MtaStsMode.ENFORCE;
+    if (!Object.values(MtaStsMode).includes(mode)) {
+      throw invalidInput(this, MTASTS_RULES.policyMode.id, mode, 'MtaStsMode.ENFORCE, MtaStsMode.TESTING or MtaStsMode.NONE');
+    }
+    const model: MtaStsPolicyModel = { mode, maxAge: checkMtaStsMaxAge(this, options.maxAge), mx: [sesInboundHost(region)] };
+    const policy = MtaSts.renderPolicy(model);
+    const policyId = MtaSts.policyId(policy);
+    const registration = options.host.addDomain({ domainName: this.domainName, zone, policy, policyId });
+    const record = MtaSts.renderRecord({ id: policyId });
+    const recordSet = publishRecordSet(this, 'MtaSts', location, route53.RecordType.TXT, [route53Txt(this, record)], ttl);
+    recordSet.node.addDependency(registration.policyServedBy);
+    return { policy, record };
+  }
+
+  /**
+   * The inbox's own domain through the profile the CLI and the pack use: it receives mail and
+   * sends none. MTA-STS missing is accepted as a warning, as GovEmailDomain accepts it.
+   */
+  private evaluateOwnDomain(region: string, dmarcTxt: string, mtaSts: { policy: string; record: string } | undefined): void {
+    if (Token.isUnresolved(region)) return;
+    const posture: DomainPosture = {
+      domainName: this.domainName,
+      apexTxt: ['v=spf1 -all'],
+      mx: [`10 ${sesInboundHost(region)}`],
+      dmarc: [dmarcTxt],
+      tlsRpt: [TlsRpt.render({ reportUris: [this.tlsReportAddress] })],
+      mtaStsTxt: mtaSts === undefined ? [] : [mtaSts.record],
+      mtaStsPolicy: mtaSts?.policy,
+      sesTlsRequired: true,
+      // The domain sends nothing (SPF -all), so DKIM is not asked of it; its Easy DKIM records
+      // are there because SES verifies the receiving identity with them.
+    };
+    reportFindings(this, acceptAsWarnings(GovUkProfile.evaluate(posture), [GOVUK_RULES.mtaStsMissing.id],
+      'the inbox receives mail from the internet: give mtaSts a host (ReportInbox mtaSts) so senders must deliver reports over TLS'));
   }
 
   /** The stack's region, checked: SES receives mail only in some regions. */

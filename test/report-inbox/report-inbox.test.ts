@@ -2,8 +2,12 @@ import { App, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { DmarcRecord } from '../../src/constructs/dmarc-record';
+import { MtaStsPolicyHost } from '../../src/constructs/mta-sts-policy-host';
 import { ParkedDomain } from '../../src/constructs/parked-domain';
-import { ReportInbox, ReportInboxProps } from '../../src/report-inbox';
+import { TlsRptRecord } from '../../src/constructs/tls-rpt-record';
+import { MtaSts, MtaStsMode } from '../../src/records/mta-sts';
+import { ReportInbox, ReportInboxMtaStsOptions, ReportInboxProps } from '../../src/report-inbox';
 import { DMARC_COLUMNS, TLSRPT_COLUMNS } from '../../src/report-inbox/parser';
 import { TemplateLinter } from '../util/cfn-lint';
 import { ensureParserBundle } from './support/bundle';
@@ -408,5 +412,125 @@ describe('ReportInbox: snapshot', () => {
   test('the template (asset hashes stripped)', () => {
     const { template } = synth({ domains: ['dept.gov.uk', 'old-dept.gov.uk'] });
     expect(stable(template)).toMatchSnapshot();
+  });
+});
+
+describe('ReportInbox: MTA-STS for the inbox domain, and the domains that report to it', () => {
+  const ZONE = { hostedZoneId: 'Z0DEPT00000000000001', zoneName: 'dept.gov.uk' };
+
+  /** An inbox and an MTA-STS host in us-east-1, with an imported zone so no reference crosses regions. */
+  function withHost(mtaSts?: Partial<ReportInboxMtaStsOptions>, domains = ['dept.gov.uk', 'old-dept.gov.uk']) {
+    const app = new App();
+    const hostStack = new Stack(app, 'Host', { env: { ...ENV, region: 'us-east-1' } });
+    const host = new MtaStsPolicyHost(hostStack, 'MtaSts');
+    const stack = new Stack(app, 'Mail', { env: ENV });
+    const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', ZONE);
+    const inbox = new ReportInbox(stack, 'Reports', {
+      zone, domains, ...(mtaSts === undefined ? {} : { mtaSts: { host, ...mtaSts } }),
+    });
+    return { app, hostStack, host, stack, zone, inbox };
+  }
+
+  /** The ids of the cdk-gov-email warnings on a path. */
+  function warningIds(stack: Stack, path: string): string[] {
+    return Annotations.fromStack(stack).findWarning(path, Match.anyValue())
+      .map((w) => /cdk-gov-email:([A-Z0-9-]+)/.exec(String(w.entry.data))?.[1] ?? String(w.entry.data));
+  }
+
+  test('without mtaSts the inbox warns that it receives mail without MTA-STS, and raises nothing else of the profile', () => {
+    const { stack } = withHost();
+    expect(warningIds(stack, '/Mail/Reports')).toEqual(['GOVUK-MTASTS-MISSING']);
+    Annotations.fromStack(stack).hasWarning('/Mail/Reports', Match.stringLikeRegexp('reports\\.dept\\.gov\\.uk receives mail but publishes no MTA-STS record.*Accepted as a warning'));
+  });
+
+  test('with mtaSts the host serves an enforce policy naming the region\'s SES inbound host, and the id is its hash', () => {
+    const { stack, hostStack, host, inbox } = withHost({});
+    expect(inbox.mtaStsPolicy).toBe('version: STSv1\r\nmode: enforce\r\nmx: inbound-smtp.eu-west-2.amazonaws.com\r\nmax_age: 1209600\r\n');
+    expect(host.domainNames).toEqual(['reports.dept.gov.uk']);
+    const template = lint.template(stack);
+    template.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: '_mta-sts.reports.dept.gov.uk.',
+      Type: 'TXT',
+      ResourceRecords: [`"v=STSv1; id=${MtaSts.policyId(inbox.mtaStsPolicy!)}"`],
+    });
+    lint.template(hostStack).hasResourceProperties('AWS::Route53::RecordSetGroup', {
+      RecordSets: Match.arrayWith([Match.objectLike({ Name: 'mta-sts.reports.dept.gov.uk.', Type: 'A' })]),
+    });
+    // The record waits for the host's stack: the body is served before senders see the new id.
+    expect(stack.dependencies.map((s) => s.stackName)).toContain('Host');
+    expect(warningIds(stack, '/Mail/Reports')).toEqual([]);
+  });
+
+  test('a testing policy is accepted with the GOVUK-MTASTS-MODE warning; a max_age over a year fails synth', () => {
+    const { stack, inbox } = withHost({ mode: MtaStsMode.TESTING, maxAge: Duration.days(1) });
+    expect(inbox.mtaStsPolicy).toContain('mode: testing');
+    expect(warningIds(stack, '/Mail/Reports')).toEqual(['GOVUK-MTASTS-MODE']);
+    expect(() => withHost({ maxAge: Duration.days(400) }))
+      .toThrow(/^Mail\/Reports: \[MTASTS-POLICY-MAX-AGE\].*Got: "Duration.days\(400\)"/);
+  });
+
+  test('mtaSts needs the stack\'s region: the policy names the region\'s inbound host', () => {
+    const app = new App();
+    const host = new MtaStsPolicyHost(new Stack(app, 'Host', { env: { ...ENV, region: 'us-east-1' } }), 'MtaSts');
+    const stack = new Stack(app, 'Mail');
+    const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', ZONE);
+    expect(() => new ReportInbox(stack, 'Reports', { zone, domains: ['dept.gov.uk'], mtaSts: { host } }))
+      .toThrow(/^Mail\/Reports: \[MTASTS-POLICY-MX-SYNTAX\].*Got: "a stack without a region".*env\.region/);
+  });
+
+  test('a domain reporting to the inbox needs no authorisation warning, and its authorisation is published once, by the inbox', () => {
+    const { stack, zone, inbox } = withHost({});
+    const oldZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'OldZone', { hostedZoneId: 'Z0OLD', zoneName: 'old-dept.gov.uk' });
+    const dmarc = new DmarcRecord(stack, 'OldDmarc', {
+      zone: oldZone,
+      reportTo: [inbox.dmarcAddress],
+      // Even given the inbox's zone, the record is not made twice.
+      reportAuthorisationZones: [zone],
+    });
+    new TlsRptRecord(stack, 'OldTlsRpt', { zone: oldZone, reportTo: [inbox.tlsReportAddress] });
+    expect(dmarc.reportAuthorisationNames).toEqual([]);
+    expect(inbox.reportAuthorisationNames).toEqual(['old-dept.gov.uk._report._dmarc.reports.dept.gov.uk']);
+    const template = lint.template(stack);
+    expect(Object.values(template.findResources('AWS::Route53::RecordSet', {
+      Properties: { Name: 'old-dept.gov.uk._report._dmarc.reports.dept.gov.uk.' },
+    }))).toHaveLength(1);
+    expect(warningIds(stack, '/Mail/OldDmarc')).toEqual([]);
+  });
+
+  test('a parked domain reporting to the inbox gets no note about authorisation', () => {
+    const { stack, inbox } = withHost({});
+    const oldZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'OldZone', { hostedZoneId: 'Z0OLD', zoneName: 'old-dept.gov.uk' });
+    new ParkedDomain(stack, 'Old', { zone: oldZone, dmarcReportTo: [inbox.dmarcAddress], tlsReportTo: [inbox.tlsReportAddress] });
+    lint.template(stack);
+    expect(Annotations.fromStack(stack).findInfo('/Mail/Old', Match.stringLikeRegexp('GOVUK-DMARC-REPORT-AUTHORISATION'))).toEqual([]);
+  });
+
+  test('a domain the inbox does not list fails synth, for DMARC and TLS-RPT, whichever is built first', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Mail', { env: ENV });
+    const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', ZONE);
+    const otherZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'OtherZone', { hostedZoneId: 'Z0OTHER', zoneName: 'other.gov.uk' });
+    // Built before the inbox, with the address written out.
+    new DmarcRecord(stack, 'OtherDmarc', { zone: otherZone, reportTo: ['mailto:dmarc@reports.dept.gov.uk'] });
+    const inbox = new ReportInbox(stack, 'Reports', { zone, domains: ['dept.gov.uk'] });
+    new TlsRptRecord(stack, 'OtherTlsRpt', { zone: otherZone, reportTo: [inbox.tlsReportAddress] });
+    new ParkedDomain(stack, 'Other', {
+      zone: route53.HostedZone.fromHostedZoneAttributes(stack, 'ParkedZone', { hostedZoneId: 'Z0P', zoneName: 'parked.gov.uk' }),
+      dmarcReportTo: [inbox.dmarcAddress],
+    });
+    // A name under a listed domain is taken, and so is the inbox's own domain.
+    new DmarcRecord(stack, 'Notify', { zone, domainName: 'notify.dept.gov.uk', reportTo: [inbox.dmarcAddress] });
+    let message = '';
+    try {
+      app.synth();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message.match(/REPORT-INBOX-UNLISTED-DOMAIN/g)).toHaveLength(3);
+    expect(message).toContain('Mail/OtherDmarc');
+    expect(message).toContain('DMARC reports for "other.gov.uk" sent to mailto:dmarc@reports.dept.gov.uk, the inbox Mail/Reports, whose domains are dept.gov.uk. Allowed: add "other.gov.uk" to the inbox\'s domains');
+    expect(message).toContain('TLS-RPT reports for "other.gov.uk" sent to mailto:tls@reports.dept.gov.uk');
+    expect(message).toContain('DMARC reports for "parked.gov.uk"');
+    expect(message).not.toContain('notify.dept.gov.uk"');
   });
 });
