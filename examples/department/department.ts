@@ -11,7 +11,7 @@
 import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { DmarcPolicy, GovEmailDomain, IMtaStsPolicyHost, MtaStsMode, ParkedDomain, Sender } from '../../src';
+import { DmarcPolicy, GovEmailDomain, IMtaStsPolicyHost, MtaStsMode, ParkedDomain, ReportInbox, Sender } from '../../src';
 import { MtaStsPolicyHost } from '../../src/constructs/mta-sts-policy-host';
 
 /** What a reviewer may want to vary when trying the example. */
@@ -87,16 +87,27 @@ export interface DepartmentMailStackProps extends DepartmentProps {
   readonly policyHost: IMtaStsPolicyHost;
 }
 
-/** The department's mail domains. */
+/** The department's mail domains, and the inbox that reads their DMARC and TLS reports. */
 export class DepartmentMailStack extends Stack {
   public readonly domain: GovEmailDomain;
+  public readonly reportInbox: ReportInbox;
 
   constructor(scope: Construct, id: string, props: DepartmentMailStackProps) {
     const { dmarcPolicy, allowMonitoringOnly, mtaStsMode, policyHost, zone: zoneAttributes, parkedZones, account, ...stackProps } = props;
     super(scope, id, { env: { ...DEPARTMENT_ENV, account: account ?? DEPARTMENT_ENV.account }, ...stackProps });
 
     const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', zoneAttributes ?? DEPT_ZONE);
-    const mailbox = (local: string) => `mailto:${local}@${zone.zoneName}`;
+    const parked = (parkedZones ?? PARKED_ZONES);
+
+    // DMARC and TLS reports of every domain go to reports.dept.gov.uk, in this account: SES
+    // receives them (TLS required), a parser turns them into rows for Athena, metrics and alarms.
+    // The inbox publishes the authorisation each parked domain's reports need (RFC 7489 §7.1),
+    // and its own MTA-STS policy, enforced from the start: its one MX host is SES's.
+    this.reportInbox = new ReportInbox(this, 'Reports', {
+      zone,
+      domains: [zone.zoneName, ...parked.map((z) => z.zoneName)],
+      mtaSts: { host: policyHost, mode: MtaStsMode.ENFORCE },
+    });
 
     this.domain = new GovEmailDomain(this, 'Dept', {
       zone,
@@ -110,9 +121,9 @@ export class DepartmentMailStack extends Stack {
         // Written out, so weakening `policy` weakens only p.
         subdomainPolicy: DmarcPolicy.REJECT,
         allowMonitoringOnly,
-        reportTo: [mailbox('dmarc-reports')],
+        reportTo: [this.reportInbox.dmarcAddress],
       },
-      tlsReportTo: [mailbox('tls-reports')],
+      tlsReportTo: [this.reportInbox.tlsReportAddress],
       // Testing first (the GOVUK-MTASTS-MODE warning says so until it is enforce); 2 weeks of
       // max_age either way, the minimum GOV.UK asks for in enforce mode.
       mtaSts: { host: policyHost, mode: mtaStsMode ?? MtaStsMode.TESTING, maxAge: Duration.days(14) },
@@ -124,11 +135,11 @@ export class DepartmentMailStack extends Stack {
     // CloudFormation resource.
     // (The construct ids are the ones the example has always had: logical ids are kept stable.)
     const parkedIds = ['OldDept', 'DeptCampaign'];
-    (parkedZones ?? PARKED_ZONES).forEach((attributes, i) => {
+    parked.forEach((attributes, i) => {
       const parkedId = parkedIds[i] ?? `Parked${i + 1}`;
       new ParkedDomain(this, parkedId, {
         zone: route53.HostedZone.fromHostedZoneAttributes(this, `${parkedId}Zone`, attributes),
-        dmarcReportTo: [mailbox('dmarc-reports')],
+        dmarcReportTo: [this.reportInbox.dmarcAddress],
       });
     });
   }

@@ -8,6 +8,7 @@ import { DepartmentMailStack, departmentApp } from '../../examples/department/de
 import { DmarcPolicy } from '../../src/records/dmarc';
 import { Finding } from '../../src/records/finding';
 import { MtaStsMode } from '../../src/records/mta-sts';
+import { ensureParserBundle } from '../report-inbox/support/bundle';
 import { TemplateLinter } from '../util/cfn-lint';
 
 const lint = new TemplateLinter();
@@ -23,6 +24,7 @@ const weak = outdir('weak-dmarc');
 let templates: Record<string, any>;
 
 beforeAll(() => {
+  ensureParserBundle();
   templates = synthTemplates(departmentApp(clean), lint, 'department');
   departmentApp(weak, { dmarcPolicy: DmarcPolicy.NONE, allowMonitoringOnly: true }).synth();
 });
@@ -42,7 +44,8 @@ describe('examples/department', () => {
     const fn = Object.values<any>(host).find((r) => r.Type === 'AWS::CloudFront::Function');
     expect(fn.Properties.FunctionCode).toContain('mode: testing');
     const distribution = Object.values<any>(host).find((r) => r.Type === 'AWS::CloudFront::Distribution');
-    expect(distribution.Properties.DistributionConfig.Aliases).toEqual(['mta-sts.dept.gov.uk']);
+    // One distribution serves the department's policy and the report inbox's.
+    expect(distribution.Properties.DistributionConfig.Aliases).toEqual(['mta-sts.reports.dept.gov.uk', 'mta-sts.dept.gov.uk']);
     expect(distribution.Properties.DistributionConfig.ViewerCertificate.MinimumProtocolVersion).toBe('TLSv1.2_2021');
     const mtaSts = Object.values<any>(templates.DepartmentMail.Resources).find((r) => r.Properties?.Name === '_mta-sts.dept.gov.uk.');
     expect(mtaSts.Properties.ResourceRecords[0]).toMatch(/^"v=STSv1; id=[0-9a-f]{32}"$/);
@@ -62,7 +65,7 @@ describe('examples/department', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect((await findings(clean)).filter((f) => f.includes(' error '))).toEqual([]);
-    expect(result.stdout).toContain('3 domains: 0 errors');
+    expect(result.stdout).toContain('4 domains: 0 errors');
   });
 
   test('with a weakened DMARC policy (p=none), review reports exactly GOVUK-DMARC-POLICY more, and exits 1', async () => {
@@ -71,6 +74,29 @@ describe('examples/department', () => {
     expect(before.filter((f) => !after.includes(f))).toEqual([]);
     expect(after.filter((f) => !before.includes(f)).map((f) => f.split(' ').slice(0, 3).join(' '))).toEqual(['dept.gov.uk error GOVUK-DMARC-POLICY']);
     expect((await review(weak)).code).toBe(1);
+  });
+
+  test('every domain reports to the department\'s own inbox, which authorises the parked domains and enforces MTA-STS', () => {
+    const mail = Object.values<any>(templates.DepartmentMail.Resources);
+    const txt = (name: string) => mail.find((r) => r.Type === 'AWS::Route53::RecordSet' && r.Properties.Name === name && r.Properties.Type === 'TXT')
+      ?.Properties.ResourceRecords;
+    expect(txt('_dmarc.dept.gov.uk.')[0]).toContain('rua=mailto:dmarc@reports.dept.gov.uk"');
+    expect(txt('_smtp._tls.dept.gov.uk.')).toEqual(['"v=TLSRPTv1; rua=mailto:tls@reports.dept.gov.uk"']);
+    const parkedDmarc = mail.filter((r) => r.Type === 'AWS::Route53::RecordSetGroup')
+      .flatMap((g) => g.Properties.RecordSets).filter((rs: any) => rs.Name.startsWith('_dmarc.'));
+    expect(parkedDmarc.map((rs: any) => rs.ResourceRecords[0])).toEqual([
+      expect.stringContaining('rua=mailto:dmarc@reports.dept.gov.uk"'),
+      expect.stringContaining('rua=mailto:dmarc@reports.dept.gov.uk"'),
+    ]);
+    // RFC 7489 §7.1: the parked domains are other organisational domains, so the inbox says it
+    // takes their reports; dept.gov.uk is the inbox's own organisational domain and needs none.
+    expect(txt('old-dept.gov.uk._report._dmarc.reports.dept.gov.uk.')).toEqual(['"v=DMARC1"']);
+    expect(txt('dept-campaign.gov.uk._report._dmarc.reports.dept.gov.uk.')).toEqual(['"v=DMARC1"']);
+    expect(txt('dept.gov.uk._report._dmarc.reports.dept.gov.uk.')).toBeUndefined();
+    expect(mail.find((r) => r.Type === 'AWS::SES::ReceiptRule').Properties.Rule.TlsPolicy).toBe('Require');
+    const stack = departmentApp(outdir('inbox')).node.findChild('DepartmentMail') as DepartmentMailStack;
+    expect(stack.reportInbox.mtaStsPolicy).toContain('mode: enforce');
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('GOVUK-DMARC-REPORT-AUTHORISATION|REPORT-INBOX'))).toEqual([]);
   });
 
   test('snapshot', () => {

@@ -2,7 +2,9 @@
  * Integ test of examples/department: the MTA-STS policy host (us-east-1) and the department's
  * mail domains (eu-west-2), with live assertions once deployed: SES signs with Easy DKIM
  * (status SUCCESS) and uses the TLS-required configuration set by default, Route 53 holds the
- * DMARC and _mta-sts records, and the policy is served over HTTPS at the MTA-STS URL.
+ * DMARC and _mta-sts records, and the policy is served over HTTPS at the MTA-STS URL; the report
+ * inbox's identity verifies, its policy is served, and it publishes the parked domains' report
+ * authorisations.
  *
  * Snapshot only (no AWS account): npx integ-runner (see test/integ/README.md).
  */
@@ -49,6 +51,24 @@ for (const [prefix, text] of [['_dmarc.', domain.dmarc.value], ['_mta-sts.', `v=
 integ.assertions.httpApiCall(`https://mta-sts.${domain.domainName}/.well-known/mta-sts.txt`)
   .expect(ExpectedResult.objectLike({ status: 200, body: domain.mtaStsPolicy! }))
   .waitForAssertions(patiently);
+
+// The report inbox: SES receives for it (its identity verified with Easy DKIM), its MTA-STS
+// policy is served from the same host, and it publishes each parked domain's report
+// authorisation (RFC 7489 §7.1).
+const inbox = mail.reportInbox;
+integ.assertions.awsApiCall('SESv2', 'GetEmailIdentity', { EmailIdentity: inbox.domainName })
+  .expect(ExpectedResult.objectLike({ DkimAttributes: { Status: 'SUCCESS' }, VerifiedForSendingStatus: true }))
+  .waitForAssertions(patiently);
+integ.assertions.httpApiCall(`https://mta-sts.${inbox.domainName}/.well-known/mta-sts.txt`)
+  .expect(ExpectedResult.objectLike({ status: 200, body: inbox.mtaStsPolicy! }))
+  .waitForAssertions(patiently);
+for (const name of inbox.reportAuthorisationNames) {
+  integ.assertions.awsApiCall('Route53', 'ListResourceRecordSets', {
+    HostedZoneId: zone.hostedZoneId, StartRecordName: name, StartRecordType: 'TXT', MaxItems: '1',
+  }).expect(ExpectedResult.objectLike({
+    ResourceRecordSets: [{ Name: `${name}.`, Type: 'TXT', ResourceRecords: [{ Value: '"v=DMARC1"' }] }],
+  }));
+}
 
 function policyIdOf(policy: string): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
