@@ -24,4 +24,17 @@ describe('TemplateLinter', () => {
     lint.template(stack);
     lint.expectNoErrors();
   });
+
+  withCfnLint('the same nested stack path synthesised twice is linted twice, each under a file name of its own', () => {
+    const lint = new TemplateLinter();
+    for (let i = 0; i < 2; i++) {
+      const stack = new Stack(new App(), 'Stage', { stackName: `Stage${i}` });
+      const inner = new Stack(stack, 'Inner');
+      new CfnResource(inner, 'Bad', { type: 'AWS::Route53::RecordSet', properties: { Name: 'a.example.com.', Type: 'NOPE' } });
+      lint.template(inner);
+    }
+    expect(lint.size).toBe(2);
+    const files = new Set(lint.lint().filter((m) => m.level === 'Error').map((m) => m.file));
+    expect([...files].sort()).toEqual(['Stage_Inner.json', 'Stage_Inner_1.json']);
+  });
 });

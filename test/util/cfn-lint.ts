@@ -52,9 +52,11 @@ export class TemplateLinter {
 
   /** Remember a template (as JSON) for linting. */
   public add(name: string, template: unknown): void {
-    let key = name.replace(/[^A-Za-z0-9_-]/g, '_');
+    // The key is a file name: construct paths hold "/", and one path may be synthesised twice.
+    const base = name.replace(/[^A-Za-z0-9_-]/g, '_');
+    let key = base;
     let n = 1;
-    while (this.templates.has(key)) key = `${name}_${n++}`;
+    while (this.templates.has(key)) key = `${base}_${n++}`;
     this.templates.set(key, template);
   }
 
