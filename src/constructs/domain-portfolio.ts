@@ -298,6 +298,8 @@ class SendingPortfolioDomain extends PortfolioDomain {
       dmarc: o.dmarc,
       tlsReportTo: o.tlsReportTo,
       mtaSts,
+      // `publish: false` is the explicit choice to go without, for now.
+      allowMissingMtaSts: o.mtaSts?.publish === false,
       additionalApexTxt: o.additionalApexTxt,
       spf: o.spf,
       ses: o.ses,

@@ -5,10 +5,10 @@ import { Construct, IDependable } from 'constructs';
 import { DkimRecords } from './dkim-records';
 import { DmarcOptions, DmarcRecord } from './dmarc-record';
 import { invalidInput, reportFindings } from './private/findings';
-import { checkMtaStsMaxAge } from './private/mta-sts-options';
+import { checkMtaStsMaxAge, missingMtaSts } from './private/mta-sts-options';
 import { RecordNames } from './private/record-names';
 import {
-  RECORD_CONSTRUCT_RULES, acceptAsWarnings, acceptMonitoringOnly, evaluateChildRecordsHere, publishRecordSet, route53Txt,
+  RECORD_CONSTRUCT_RULES, acceptMonitoringOnly, evaluateChildRecordsHere, publishRecordSet, route53Txt,
 } from './private/record-registry';
 import { ttlString } from './private/zone-names';
 import { SesDkim, SesSendingIdentity } from './ses-sending-identity';
@@ -223,13 +223,23 @@ export interface GovEmailDomainProps {
    * MTA-STS: the policy is built from the senders' MX patterns and registered with the host,
    * and the `_mta-sts` TXT record is published once the host serves it.
    *
-   * Without it, a domain that receives mail raises the `cdk-gov-email:GOVUK-MTASTS-MISSING`
-   * warning. (The profile, and the CLI, report a missing MTA-STS policy as an error; the
-   * construct accepts it as a warning until the library's policy host is available.)
+   * Required for a domain that receives mail (a sender has MX records): without it synth fails
+   * (`GOVUK-MTASTS-MISSING`), unless `allowMissingMtaSts` is set. A domain that receives no
+   * mail needs none.
    *
-   * @default - no MTA-STS
+   * @default - no MTA-STS (allowed only for a domain that receives no mail, or with `allowMissingMtaSts`)
    */
   readonly mtaSts?: GovEmailDomainMtaStsOptions;
+
+  /**
+   * Accept a domain that receives mail without MTA-STS, for a while: synth then passes with the
+   * `cdk-gov-email:GOVUK-MTASTS-MISSING` warning, and `gov-email review` and the nag pack still
+   * report the error. For a domain whose policy host is not deployed yet; publish MTA-STS with
+   * `mtaSts` as soon as it is.
+   *
+   * @default false
+   */
+  readonly allowMissingMtaSts?: boolean;
 
   /**
    * Other TXT values at the domain (site-verification tokens and the like), merged into the ONE
@@ -411,8 +421,8 @@ export class GovEmailDomain extends Construct {
     if (props.dmarc.allowMonitoringOnly) {
       findings = acceptMonitoringOnly(findings);
     }
-    findings = acceptAsWarnings(findings, [GOVUK_RULES.mtaStsMissing.id],
-      'no mtaSts host was given; publish MTA-STS with one as soon as the domain can (GovEmailDomain accepts its absence until then)');
+    findings = missingMtaSts(findings, props.allowMissingMtaSts ?? false,
+      'publish MTA-STS with mtaSts and a policy host as soon as the domain can');
     reportFindings(this, findings);
   }
 

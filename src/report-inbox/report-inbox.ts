@@ -16,9 +16,9 @@ import { SES_RECEIVING_REGIONS, sesInboundHost } from './private/ses-receiving';
 import { ReportParserFunction } from './report-parser-function';
 import { IMtaStsPolicyHost } from '../constructs/gov-email-domain';
 import { ANNOTATION_PREFIX, invalidInput, reportFindings, warnNotEvaluated } from '../constructs/private/findings';
-import { checkMtaStsMaxAge } from '../constructs/private/mta-sts-options';
+import { checkMtaStsMaxAge, missingMtaSts } from '../constructs/private/mta-sts-options';
 import { RecordLocation, literalZoneName, locationInZone } from '../constructs/private/record-names';
-import { acceptAsWarnings, publishRecordSet, route53Txt } from '../constructs/private/record-registry';
+import { publishRecordSet, route53Txt } from '../constructs/private/record-registry';
 import { registerReportDestination } from '../constructs/private/report-destinations';
 import { ttlString } from '../constructs/private/zone-names';
 import { Dmarc, DmarcAlignment, DmarcPolicy } from '../records/dmarc';
@@ -27,7 +27,6 @@ import { isHostname } from '../records/private/uri';
 import { TlsRpt } from '../records/tls-rpt';
 import { DomainPosture } from '../standard/posture';
 import { GovUkProfile } from '../standard/profile';
-import { GOVUK_RULES } from '../standard/rules';
 
 /** Where SES stores raw mail in the bucket. */
 const RAW_PREFIX = 'raw/';
@@ -153,12 +152,20 @@ export interface ReportInboxProps {
    * MTA-STS for the inbox's domain. The inbox receives mail from the internet like any other
    * receiving domain, so GOV.UK asks it for an MTA-STS policy: its one MX host,
    * `inbound-smtp.<region>.amazonaws.com`, serves a certificate for that name, so the policy can
-   * be enforced from the start. Without it synth raises the
-   * `cdk-gov-email:GOVUK-MTASTS-MISSING` warning.
+   * be enforced from the start. Without it synth fails (`GOVUK-MTASTS-MISSING`) unless
+   * `allowMissingMtaSts` is set.
    *
-   * @default - no MTA-STS policy for the inbox's domain (a warning)
+   * @default - no MTA-STS policy for the inbox's domain (allowed only with `allowMissingMtaSts`)
    */
   readonly mtaSts?: ReportInboxMtaStsOptions;
+
+  /**
+   * Accept the inbox without MTA-STS, for a while: synth then passes with the
+   * `cdk-gov-email:GOVUK-MTASTS-MISSING` warning, and `gov-email review` still reports the error.
+   *
+   * @default false
+   */
+  readonly allowMissingMtaSts?: boolean;
 }
 
 /**
@@ -379,7 +386,7 @@ export class ReportInbox extends Construct {
       [route53Txt(this, TlsRpt.render({ reportUris: [this.tlsReportAddress] }))], ttl);
     const mtaStsTxt = props.mtaSts === undefined ? undefined : this.publishMtaSts(props.mtaSts, props.zone, at('_mta-sts.'), region, ttl);
     this.mtaStsPolicy = mtaStsTxt?.policy;
-    this.evaluateOwnDomain(region, dmarcTxt, mtaStsTxt);
+    this.evaluateOwnDomain(region, dmarcTxt, mtaStsTxt, props.allowMissingMtaSts ?? false);
     this.reportAuthorisationNames = this.authoriseDomains(props.zone, zoneName, ttl);
     registerReportDestination({
       owner: this,
@@ -638,7 +645,8 @@ export class ReportInbox extends Construct {
    * The inbox's own domain through the profile the CLI and the pack use: it receives mail and
    * sends none. MTA-STS missing is accepted as a warning, as GovEmailDomain accepts it.
    */
-  private evaluateOwnDomain(region: string, dmarcTxt: string, mtaSts: { policy: string; record: string } | undefined): void {
+  private evaluateOwnDomain(region: string, dmarcTxt: string, mtaSts: { policy: string; record: string } | undefined,
+    allowMissingMtaSts: boolean): void {
     if (Token.isUnresolved(region)) return;
     const posture: DomainPosture = {
       domainName: this.domainName,
@@ -652,8 +660,9 @@ export class ReportInbox extends Construct {
       // The domain sends nothing (SPF -all), so DKIM is not asked of it; its Easy DKIM records
       // are there because SES verifies the receiving identity with them.
     };
-    reportFindings(this, acceptAsWarnings(GovUkProfile.evaluate(posture), [GOVUK_RULES.mtaStsMissing.id],
-      'the inbox receives mail from the internet: give mtaSts a host (ReportInbox mtaSts) so senders must deliver reports over TLS'));
+    const findings = GovUkProfile.evaluate(posture);
+    reportFindings(this, missingMtaSts(findings, allowMissingMtaSts,
+      'give mtaSts a policy host as soon as the inbox can, so senders must deliver reports over TLS'));
   }
 
   /** The stack's region, checked: SES receives mail only in some regions. */

@@ -56,7 +56,8 @@ function domain(props: Partial<GovEmailDomainProps> = {}, host?: (stack: Stack) 
     senders: [M365],
     dmarc: { reportTo: [DMARC_RUA] },
     tlsReportTo: [TLS_RUA],
-    ...(host === undefined ? {} : { mtaSts: { host: host(stack) } }),
+    // Tests about other records accept the domain without MTA-STS explicitly.
+    ...(host === undefined ? { allowMissingMtaSts: true } : { mtaSts: { host: host(stack) } }),
     ...props,
   });
   return { app, stack, zone, construct };
@@ -207,14 +208,22 @@ describe('GovEmailDomain: other shapes of domain', () => {
     expect(warningIds(stack)).toEqual([]);
   });
 
-  test('a domain that receives mail without MTA-STS: the profile\'s GOVUK-MTASTS-MISSING is a warning, once', () => {
-    // GIVEN / WHEN Microsoft 365 receives the domain's mail and no policy host is given
-    const { stack } = domain();
+  test('a domain that receives mail without MTA-STS fails synth, naming what to give', () => {
+    // GIVEN / WHEN Microsoft 365 receives the domain's mail, and neither a policy host nor the opt-out is given
+    const { app } = domain({ allowMissingMtaSts: undefined });
+    // THEN synth fails with the profile's rule, the path, and the two ways out
+    expect(() => app.synth()).toThrow(new RegExp('\\[Test/Dept\\] \\[GOVUK-MTASTS-MISSING\\] dept\\.gov\\.uk receives mail but publishes no MTA-STS record at _mta-sts\\.dept\\.gov\\.uk, so senders cannot insist on TLS\\. '
+      + 'Got: no mtaSts\\. Allowed: mtaSts: \\{ host \\} \\(an MtaStsPolicyHost in a us-east-1 stack\\), or allowMissingMtaSts: true'));
+  });
+
+  test('allowMissingMtaSts accepts a receiving domain without MTA-STS: the profile\'s GOVUK-MTASTS-MISSING is a warning, once', () => {
+    // GIVEN / WHEN Microsoft 365 receives the domain's mail, no policy host, and the opt-out
+    const { stack } = domain({ allowMissingMtaSts: true });
     lint.template(stack);
-    // THEN one warning says so, and why it is not (yet) an error
+    // THEN one warning says so, and why it is not an error
     expect(warningIds(stack)).toEqual(['/Test/Dept GOVUK-MTASTS-MISSING']);
     Annotations.fromStack(stack).hasWarning('/Test/Dept', Match.stringLikeRegexp(
-      '^dept\\.gov\\.uk receives mail but publishes no MTA-STS record at _mta-sts\\.dept\\.gov\\.uk, so senders cannot insist on TLS\\. Accepted as a warning: no mtaSts host was given; .*\\[ack: cdk-gov-email:GOVUK-MTASTS-MISSING\\]$'));
+      '^dept\\.gov\\.uk receives mail but publishes no MTA-STS record at _mta-sts\\.dept\\.gov\\.uk, so senders cannot insist on TLS\\. Accepted as a warning: allowMissingMtaSts is set; .*\\[ack: cdk-gov-email:GOVUK-MTASTS-MISSING\\]$'));
   });
 
   test('a zone whose name is a token, or not known at all, with the domain name given: fully qualified names', () => {
@@ -223,7 +232,7 @@ describe('GovEmailDomain: other shapes of domain', () => {
     const tokenZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'TokenZone', { hostedZoneId: ZONE_ID, zoneName: Fn.importValue('ZoneName') });
     const idZone = route53.HostedZone.fromHostedZoneId(stack, 'IdZone', 'Z9999999999999999999');
     // WHEN a domain is built in each, with its name given
-    new GovEmailDomain(stack, 'Dept', { zone: tokenZone, domainName: 'dept.gov.uk', senders: [M365], dmarc: { reportTo: [DMARC_RUA] }, tlsReportTo: [TLS_RUA] });
+    new GovEmailDomain(stack, 'Dept', { zone: tokenZone, domainName: 'dept.gov.uk', senders: [M365], dmarc: { reportTo: [DMARC_RUA] }, tlsReportTo: [TLS_RUA], allowMissingMtaSts: true });
     new GovEmailDomain(stack, 'Other', { zone: idZone, domainName: 'other.gov.uk', senders: [], dmarc: { reportTo: ['mailto:dmarc@other.gov.uk'] } });
     // THEN every record is at the fully qualified name given
     expect(recordSets(lint.template(stack)).map(([name, type]) => `${type} ${name}`)).toEqual([

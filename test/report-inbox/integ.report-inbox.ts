@@ -33,6 +33,8 @@ const inbox = new ReportInbox(stack, 'Inbox', {
   activateRuleSet: true,
   retention: Duration.days(1),
   removalPolicy: RemovalPolicy.DESTROY,
+  // A short-lived sandbox inbox: no policy host is deployed for it.
+  allowMissingMtaSts: true,
 });
 
 /** A Google-shaped report about the zone's domain, gzipped and mailed from the inbox's own verified domain. */

@@ -23,7 +23,8 @@ function build(props: Partial<ReportInboxProps> = {}, env: { account?: string; r
   const app = new App();
   const stack = new Stack(app, 'Mail', { env: env ?? undefined });
   const zone = new route53.PublicHostedZone(stack, 'Zone', { zoneName: 'dept.gov.uk' });
-  const inbox = new ReportInbox(stack, 'Reports', { zone, domains: ['dept.gov.uk', 'old-dept.gov.uk'], ...props });
+  // Tests about other parts of the inbox accept it without MTA-STS explicitly.
+  const inbox = new ReportInbox(stack, 'Reports', { zone, domains: ['dept.gov.uk', 'old-dept.gov.uk'], allowMissingMtaSts: true, ...props });
   return { app, stack, zone, inbox };
 }
 
@@ -419,14 +420,14 @@ describe('ReportInbox: MTA-STS for the inbox domain, and the domains that report
   const ZONE = { hostedZoneId: 'Z0DEPT00000000000001', zoneName: 'dept.gov.uk' };
 
   /** An inbox and an MTA-STS host in us-east-1, with an imported zone so no reference crosses regions. */
-  function withHost(mtaSts?: Partial<ReportInboxMtaStsOptions>, domains = ['dept.gov.uk', 'old-dept.gov.uk']) {
+  function withHost(mtaSts?: Partial<ReportInboxMtaStsOptions>, domains = ['dept.gov.uk', 'old-dept.gov.uk'], allowMissingMtaSts?: boolean) {
     const app = new App();
     const hostStack = new Stack(app, 'Host', { env: { ...ENV, region: 'us-east-1' } });
     const host = new MtaStsPolicyHost(hostStack, 'MtaSts');
     const stack = new Stack(app, 'Mail', { env: ENV });
     const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', ZONE);
     const inbox = new ReportInbox(stack, 'Reports', {
-      zone, domains, ...(mtaSts === undefined ? {} : { mtaSts: { host, ...mtaSts } }),
+      zone, domains, allowMissingMtaSts, ...(mtaSts === undefined ? {} : { mtaSts: { host, ...mtaSts } }),
     });
     return { app, hostStack, host, stack, zone, inbox };
   }
@@ -437,8 +438,13 @@ describe('ReportInbox: MTA-STS for the inbox domain, and the domains that report
       .map((w) => /cdk-gov-email:([A-Z0-9-]+)/.exec(String(w.entry.data))?.[1] ?? String(w.entry.data));
   }
 
-  test('without mtaSts the inbox warns that it receives mail without MTA-STS, and raises nothing else of the profile', () => {
-    const { stack } = withHost();
+  test('without mtaSts synth fails: the inbox receives mail, and the profile asks it for MTA-STS', () => {
+    const { app } = withHost();
+    expect(() => app.synth()).toThrow(/\[Mail\/Reports\] \[GOVUK-MTASTS-MISSING\] reports\.dept\.gov\.uk receives mail but publishes no MTA-STS record.*Got: no mtaSts\. Allowed: mtaSts: \{ host \}/);
+  });
+
+  test('with allowMissingMtaSts the inbox warns that it receives mail without MTA-STS, and raises nothing else of the profile', () => {
+    const { stack } = withHost(undefined, undefined, true);
     expect(warningIds(stack, '/Mail/Reports')).toEqual(['GOVUK-MTASTS-MISSING']);
     Annotations.fromStack(stack).hasWarning('/Mail/Reports', Match.stringLikeRegexp('reports\\.dept\\.gov\\.uk receives mail but publishes no MTA-STS record.*Accepted as a warning'));
   });

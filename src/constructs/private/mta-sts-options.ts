@@ -1,7 +1,10 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { invalidInput } from './findings';
+import { acceptAsWarnings } from './record-registry';
+import { Finding, Severity } from '../../records/finding';
 import { MTASTS_RULES } from '../../records/mta-sts';
+import { GOVUK_RULES } from '../../standard/rules';
 
 /** RFC 8461 §3.2: the largest `max_age`. */
 const MAX_AGE_LIMIT_SECONDS = 31557600;
@@ -25,4 +28,19 @@ export function checkMtaStsMaxAge(scope: IConstruct, maxAge: Duration = DEFAULT_
     throw invalidInput(scope, MTASTS_RULES.policyMaxAge.id, maxAge.toString(), allowed);
   }
   return seconds;
+}
+
+/**
+ * The profile's GOVUK-MTASTS-MISSING for a construct that receives mail without `mtaSts`: an
+ * error that says what to give, or, with `allowMissingMtaSts`, a warning.
+ * @internal
+ */
+export function missingMtaSts(findings: Finding[], allowMissingMtaSts: boolean, later: string): Finding[] {
+  const id = GOVUK_RULES.mtaStsMissing.id;
+  if (allowMissingMtaSts) {
+    return acceptAsWarnings(findings, [id], `allowMissingMtaSts is set; ${later}`);
+  }
+  return findings.map((f) => f.ruleId === id && f.severity === Severity.ERROR
+    ? { ...f, message: `${f.message} Got: no mtaSts. Allowed: mtaSts: { host } (an MtaStsPolicyHost in a us-east-1 stack), or allowMissingMtaSts: true to accept its absence as a warning for now.` }
+    : f);
 }
