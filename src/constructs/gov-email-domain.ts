@@ -1,10 +1,10 @@
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct, IDependable } from 'constructs';
 import { DkimRecords } from './dkim-records';
 import { DmarcOptions, DmarcRecord } from './dmarc-record';
-import { invalidInput, reportFindings } from './private/findings';
+import { invalidInput, reportFindings, warnNotEvaluated } from './private/findings';
 import { checkMtaStsMaxAge, missingMtaSts } from './private/mta-sts-options';
 import { RecordNames } from './private/record-names';
 import {
@@ -20,7 +20,7 @@ import { Mx, MxModel } from '../records/mx';
 import { SpfIncludeCost, SpfQualifier } from '../records/spf';
 import { Senders } from '../senders/catalogue';
 import { DkimRecordType, Sender, SenderKind } from '../senders/sender';
-import { CONSTRUCT_RULES } from '../standard/platform-rules';
+import { CONSTRUCT_RULES, SES_RULES } from '../standard/platform-rules';
 import { DkimSelectorPosture, DomainPosture } from '../standard/posture';
 import { GovUkProfile } from '../standard/profile';
 import { GOVUK_RULES } from '../standard/rules';
@@ -392,6 +392,7 @@ export class GovEmailDomain extends Construct {
       this.mtaStsRecord.node.addDependency(registration.policyServedBy);
     }
     if (sesSenders.length === 1) {
+      this.checkSesRegion((sesSenders[0] as unknown as { region?: string }).region);
       this.sesIdentity = new SesSendingIdentity(this, 'Ses', {
         zone: props.zone,
         domainName: domain,
@@ -424,6 +425,20 @@ export class GovEmailDomain extends Construct {
     findings = missingMtaSts(findings, props.allowMissingMtaSts ?? false,
       'publish MTA-STS with mtaSts and a policy host as soon as the domain can');
     reportFindings(this, findings);
+  }
+
+  /** `Sender.amazonSes({ region })`: the identity is created in this stack's region, so the two agree. */
+  private checkSesRegion(region: string | undefined): void {
+    if (region === undefined) return;
+    const stackRegion = Stack.of(this).region;
+    if (Token.isUnresolved(stackRegion)) {
+      warnNotEvaluated(this, `Whether Sender.amazonSes() region ${region} is the stack's region (${SES_RULES.region.id}; set the stack's env.region to check it here)`);
+      return;
+    }
+    if (region !== stackRegion) {
+      throw invalidInput(this, SES_RULES.region.id, region,
+        `"${stackRegion}", the region of the stack ${Stack.of(this).node.path} that creates the identity, or no region; to send from ${region}, put the domain in a stack in ${region}`);
+    }
   }
 
   /** The MX records of the senders that receive mail, each valid, as one set. */

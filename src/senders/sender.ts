@@ -45,7 +45,9 @@ export interface SenderDkimRecord {
 export interface AmazonSesSenderOptions {
   /**
    * The SES region the identity lives in. Its MAIL FROM MX host is
-   * `feedback-smtp.<region>.amazonses.com`.
+   * `feedback-smtp.<region>.amazonses.com`. The constructs create the identity in the region of
+   * the stack that holds the domain, so a region given here must be that region, or synth fails
+   * (`SES-REGION`): it states where sending happens, and catches a stack moved to another region.
    *
    * @default - the region of the stack the domain is in
    */

@@ -411,6 +411,8 @@ describe('GovEmailDomain: bad input fails synth', () => {
       `${P}/Spf: [GOVUK-SPF-ALL] SPF ends with ~all or -all: never +all, ?all, or no all at all. Got: "?all". Allowed: SpfQualifier.FAIL ("-all", the default) or SpfQualifier.SOFTFAIL ("~all").`],
     ['no DMARC report address', () => ({ dmarc: { reportTo: [] } }),
       `${P}/Dmarc: [GOVUK-DMARC-RUA-MISSING] DMARC aggregate reports are requested (rua) so the department sees who sends as its domains. Got: []. Allowed: one or two mailto: URIs, for example ["mailto:dmarc-reports@dept.gov.uk"].`],
+    ['an SES region other than the stack\'s', () => ({ senders: [Sender.amazonSes({ region: 'eu-west-1' })] }),
+      `${P}: [SES-REGION] An SES identity is created in the region of the stack that holds it, and its MAIL FROM MX host names that region: a region given to Sender.amazonSes() is the stack's. Got: "eu-west-1". Allowed: "eu-west-2", the region of the stack Test that creates the identity, or no region; to send from eu-west-1, put the domain in a stack in eu-west-1.`],
     ['a domain outside the zone', () => ({ domainName: 'dept.gov.uk.example' }),
       `${P}: [ROUTE53-NAME-OUTSIDE-ZONE] Records are published at the hosted zone's own name or a name under it; when the zone was imported without its name, the domain name must be given. Got: "dept.gov.uk.example". Allowed: "dept.gov.uk" or a name ending in ".dept.gov.uk".`],
   ])('%s', (_name, props, message) => {
@@ -488,5 +490,21 @@ describe('GovEmailDomain: every TXT value reads back through the foundation pars
     }).filter((f) => f.severity === Severity.ERROR);
     // THEN nothing is an error
     expect(errors).toEqual([]);
+  });
+});
+
+describe('GovEmailDomain: the SES region', () => {
+  test('Sender.amazonSes() naming the stack\'s region is accepted, and the MAIL FROM MX names it', () => {
+    const { stack } = domain({ senders: [Sender.amazonSes({ region: 'eu-west-2' })] });
+    const mx = lint.template(stack).findResources('AWS::Route53::RecordSet', { Properties: { Name: 'mail.dept.gov.uk.', Type: 'MX' } });
+    expect(JSON.stringify(Object.values(mx))).toContain('10 feedback-smtp.eu-west-2.amazonses.com');
+    expect(warningIds(stack)).toEqual([]);
+  });
+
+  test('in a stack without a region the comparison is not made, and a warning says so', () => {
+    const stack = new Stack(new App(), 'Test');
+    const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: ZONE_ID, zoneName: 'dept.gov.uk' });
+    new GovEmailDomain(stack, 'Dept', { zone, senders: [Sender.amazonSes({ region: 'eu-west-1' })], dmarc: { reportTo: [DMARC_RUA] } });
+    Annotations.fromStack(stack).hasWarning('/Test/Dept', Match.stringLikeRegexp('Sender.amazonSes\\(\\) region eu-west-1 is the stack\'s region \\(SES-REGION;'));
   });
 });
