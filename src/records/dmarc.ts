@@ -1,5 +1,6 @@
 import { Finding, RuleDefinition, Severity, finding, rule } from './finding';
 import { normaliseDomain, organisationalDomainOf } from './private/dmarc-org-domain';
+import { checkTxtRecord, checkTxtRecordSet } from './private/txt-record';
 import { firstUnencoded, mailtoDomain, mailtoProblem, percentEncoded, splitCommaHint, uriScheme, uriSyntaxProblem } from './private/uri';
 import { RecordSyntaxError } from './syntax-error';
 import { TxtChunks } from './txt';
@@ -316,21 +317,7 @@ export class Dmarc {
    * and every DMARC rule. Never throws: text that is not a DMARC record gives a finding.
    */
   public static check(text: string, options: DmarcValidationOptions = {}): Finding[] {
-    const name = options.name;
-    let txt: Finding[];
-    try {
-      txt = TxtChunks.validate(TxtChunks.parseStrings(text), name);
-    } catch {
-      txt = [];
-    }
-    try {
-      return [...Dmarc.validate(Dmarc.parse(text), options), ...txt];
-    } catch (err) {
-      if (err instanceof RecordSyntaxError) {
-        return [err.toFinding(name), ...txt];
-      }
-      return [finding(DMARC_RULES.version, `The record could not be read: ${String(err)}.`, name), ...txt];
-    }
+    return checkTxtRecord(text, options.name, () => Dmarc.validate(Dmarc.parse(text), options), DMARC_RULES.version);
   }
 
   /**
@@ -354,22 +341,13 @@ export class Dmarc {
    * @param values the TXT values at the name, as DNS holds them
    */
   public static checkRecordSet(values: string[], options: DmarcValidationOptions = {}): Finding[] {
-    const records = values.filter((v) => Dmarc.isDmarc(v));
-    const attempts = values.filter((v) => !Dmarc.isDmarc(v) && looksLikeDmarc(v));
-    const findings: Finding[] = [];
-    if (records.length > 1) {
-      findings.push(finding(DMARC_RULES.multipleRecords,
-        `${records.length} records start with v=DMARC1; receivers discard them all and apply no DMARC policy. Keep one.`,
-        options.name));
-    }
-    if (records.length === 0 && attempts.length === 0) {
-      findings.push(finding(DMARC_RULES.noRecord,
-        `None of the ${values.length} TXT values is a v=DMARC1 record.`, options.name));
-    }
-    for (const value of [...records, ...attempts]) {
-      findings.push(...Dmarc.check(value, options));
-    }
-    return findings;
+    return checkTxtRecordSet(values, options.name, {
+      isRecord: (v) => Dmarc.isDmarc(v),
+      looksLike: looksLikeDmarc,
+      check: (v) => Dmarc.check(v, options),
+      multiple: { rule: DMARC_RULES.multipleRecords, message: (count) => `${count} records start with v=DMARC1; receivers discard them all and apply no DMARC policy. Keep one.` },
+      none: { rule: DMARC_RULES.noRecord, message: (total) => `None of the ${total} TXT values is a v=DMARC1 record.` },
+    });
   }
 
   /**

@@ -1,4 +1,5 @@
 import { Finding, RuleDefinition, Severity, finding, rule } from './finding';
+import { checkTxtRecord, checkTxtRecordSet } from './private/txt-record';
 import { firstUnencoded, httpsProblem, mailtoProblem, percentEncoded, splitCommaHint, uriScheme, uriSyntaxProblem } from './private/uri';
 import { RecordSyntaxError } from './syntax-error';
 import { TxtChunks } from './txt';
@@ -186,21 +187,7 @@ export class TlsRpt {
    * and every TLS-RPT rule. Never throws: text that is not a TLS-RPT record gives a finding.
    */
   public static check(text: string, options: TlsRptValidationOptions = {}): Finding[] {
-    const name = options.name;
-    let txt: Finding[];
-    try {
-      txt = TxtChunks.validate(TxtChunks.parseStrings(text), name);
-    } catch {
-      txt = [];
-    }
-    try {
-      return [...TlsRpt.validate(TlsRpt.parse(text), options), ...txt];
-    } catch (err) {
-      if (err instanceof RecordSyntaxError) {
-        return [err.toFinding(name), ...txt];
-      }
-      return [finding(TLSRPT_RULES.version, `The record could not be read: ${String(err)}.`, name), ...txt];
-    }
+    return checkTxtRecord(text, options.name, () => TlsRpt.validate(TlsRpt.parse(text), options), TLSRPT_RULES.version);
   }
 
   /**
@@ -224,23 +211,15 @@ export class TlsRpt {
    * @param values the TXT values at the name, as DNS holds them
    */
   public static checkRecordSet(values: string[], options: TlsRptValidationOptions = {}): Finding[] {
-    const records = values.filter((v) => TlsRpt.isTlsRpt(v));
-    const attempts = values.filter((v) => !TlsRpt.isTlsRpt(v) && looksLikeTlsRpt(v));
-    const findings: Finding[] = [];
-    if (records.length > 1) {
-      findings.push(finding(TLSRPT_RULES.multipleRecords,
-        `${records.length} records start with v=TLSRPTv1; senders use none of them and send no reports. Keep one.`,
-        options.name));
-    }
-    if (records.length === 0 && attempts.length === 0) {
-      findings.push(finding(TLSRPT_RULES.noRecord,
-        `None of the ${values.length} TXT values is a v=TLSRPTv1 record.`, options.name));
-    }
-    for (const value of [...records, ...attempts]) {
-      findings.push(...TlsRpt.check(value, options));
-    }
-    return findings;
+    return checkTxtRecordSet(values, options.name, {
+      isRecord: (v) => TlsRpt.isTlsRpt(v),
+      looksLike: looksLikeTlsRpt,
+      check: (v) => TlsRpt.check(v, options),
+      multiple: { rule: TLSRPT_RULES.multipleRecords, message: (count) => `${count} records start with v=TLSRPTv1; senders use none of them and send no reports. Keep one.` },
+      none: { rule: TLSRPT_RULES.noRecord, message: (total) => `None of the ${total} TXT values is a v=TLSRPTv1 record.` },
+    });
   }
+
 
   private constructor() {}
 }
