@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { JsonFile, awscdk, javascript } from 'projen';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-gov-email',
@@ -51,7 +51,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-cdk@^2',
   ],
   lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_22_X },
-  eslintOptions: { dirs: ['src'], devdirs: ['test', 'build-tools', 'projenrc'] },
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'build-tools', 'projenrc', 'examples', 'bench'] },
   githubOptions: { mergify: false },
 
   jestOptions: {
@@ -114,6 +114,20 @@ project.addTask('bench:check', {
   exec: 'ts-node --project test/tsconfig.json bench/check/run.ts',
   receiveArgs: true,
 });
+
+// examples/ and bench/ run with ts-node; a tsconfig of their own lets eslint type-check them too.
+for (const dir of ['examples', 'bench']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    allowComments: true,
+    marker: true,
+    obj: {
+      extends: '../tsconfig.json',
+      compilerOptions: { noEmit: true, rootDir: '..', stripInternal: true, isolatedModules: true },
+      include: ['**/*.ts'],
+      exclude: ['node_modules', '**/cdk.out'],
+    },
+  });
+}
 
 // The report-inbox function is bundled before the tests that synthesise it.
 const bundle = project.tasks.tryFind('bundle');

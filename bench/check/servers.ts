@@ -5,11 +5,11 @@
  * round trip (BENCH_LATENCY_MS, default 5 ms, on every DNS answer and HTTP response). Prints
  * one JSON line with the ports and the CA file, then serves until its standard input closes.
  */
+import { BENCH_DOMAINS, benchWorld } from './world';
 import { TestCa } from '../../test/cli/support/certs';
 import { TestDnsServer } from '../../test/cli/support/dns-server';
 import { TestHttpsServer } from '../../test/cli/support/https-server';
 import { rsaPublicKey } from '../../test/cli/support/zones';
-import { BENCH_DOMAINS, benchWorld } from './world';
 
 async function serve(): Promise<void> {
   const n = Number(process.env.BENCH_DOMAINS ?? BENCH_DOMAINS);

@@ -31,7 +31,8 @@ const stacks = assembly.stacks.map((s) => ({
   bytes: JSON.stringify(s.template, undefined, 1).length,
 }));
 process.stdout.write(`${JSON.stringify({
-  variant, n,
+  variant,
+  n,
   buildMs: built - start,
   synthMs: end - built,
   totalMs: end - start,

@@ -97,7 +97,10 @@ function resourcesPerDomain(): string[][] {
     domains: [
       PortfolioDomain.parked({ domainName: 'old-dept.gov.uk', hostedZoneId: 'Z0OLD' }),
       PortfolioDomain.sending({
-        domainName: 'dept.gov.uk', hostedZoneId: 'Z0DEPT', tlsReportTo: ['mailto:tls-reports@dept.gov.uk'], dmarc: { reportTo: report },
+        domainName: 'dept.gov.uk',
+        hostedZoneId: 'Z0DEPT',
+        tlsReportTo: ['mailto:tls-reports@dept.gov.uk'],
+        dmarc: { reportTo: report },
         senders: [Sender.amazonSes(), Sender.microsoft365({ initialDomain: 'dept.onmicrosoft.com' }), Sender.govUkNotify()],
       }),
       PortfolioDomain.sending({ domainName: 'notify.dept.gov.uk', hostedZoneId: 'Z0DEPT', zoneName: 'dept.gov.uk', dmarc: { reportTo: report }, senders: [Sender.amazonSes()] }),
@@ -173,7 +176,7 @@ function main(): void {
     `Goal: at ${largest.toLocaleString('en-GB')} domains at most 0.7× the hand-written L2 time, and never slower than it at smaller sizes.`,
     `Measured: ${SIZES.map((n) => `${ratio(share(n), 1)} at ${n.toLocaleString('en-GB')}`).join(', ')}:`,
     share(largest) <= 0.7 && SIZES.every((n) => share(n) <= 1) ? 'met.' : `not met at ${largest.toLocaleString('en-GB')}.`,
-'Before `TxtChunks` read and split ASCII text without encoding it one character at a time, that encoding was about half of the',
+    'Before `TxtChunks` read and split ASCII text without encoding it one character at a time, that encoding was about half of the',
     'portfolio\'s build time (a CPU profile at 3,000 domains) and the portfolio measured 0.82× the L2 time at 3,000 domains (12.25 s against',
     '15.01 s); the rest of the difference is one resource a domain instead of five, and no stack traces (below).',
   ].join(' ');
@@ -206,7 +209,7 @@ function main(): void {
     '',
     goal,
     '',
-    `"hand-written L2, stack traces off" is the L2 app with the two stack-trace context keys DomainPortfolio sets in its own subtree (\`aws:cdk:disable-stack-trace\`, \`aws:cdk:disable-creation-stack-traces\`; CDK_DEBUG or the app's own setting turns them back on): the rest of the difference is one resource a domain instead of five.`,
+    '"hand-written L2, stack traces off" is the L2 app with the two stack-trace context keys DomainPortfolio sets in its own subtree (`aws:cdk:disable-stack-trace`, `aws:cdk:disable-creation-stack-traces`; CDK_DEBUG or the app\'s own setting turns them back on): the rest of the difference is one resource a domain instead of five.',
     '',
     `### ${largest.toLocaleString('en-GB')} parked domains: stacks, resources and template sizes`,
     '',

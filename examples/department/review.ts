@@ -5,8 +5,8 @@
  *
  *   npx ts-node --project test/tsconfig.json examples/department/review.ts [outdir] [review options]
  */
-import { main } from '../../src/cli/main';
 import { departmentApp } from './department';
+import { main } from '../../src/cli/main';
 
 const [outdir = 'examples/department/cdk.out', ...options] = process.argv.slice(2);
 departmentApp(outdir).synth();
