@@ -14,6 +14,7 @@ import { RecordNames } from './private/record-names';
 import { RECORD_CONSTRUCT_RULES, claimRecord } from './private/record-registry';
 import { MTASTS_RULES, MtaSts } from '../records/mta-sts';
 import { HostedPolicy, MAX_FUNCTION_CODE_BYTES, policyHostFunctionCode } from '../records/private/mta-sts-host-code';
+import { normaliseDomainName } from '../records/private/names';
 import { isHostname } from '../records/private/uri';
 import { MTASTS_HOST_RULES, CONSTRUCT_RULES } from '../standard/platform-rules';
 import { GovUkProfile } from '../standard/profile';
@@ -214,7 +215,7 @@ export class MtaStsPolicyHost extends Construct implements IMtaStsPolicyHost {
    * @param domainName a domain registered with `addDomain`
    */
   public distributionFor(domainName: string): cloudfront.IDistribution {
-    const shard = this.registered.get(normaliseName(domainName));
+    const shard = this.registered.get(normaliseDomainName(domainName));
     if (shard === undefined) {
       throw new Error(`${this.node.path}: "${domainName}" is not registered with this MTA-STS policy host.`);
     }
@@ -360,7 +361,7 @@ export class MtaStsPolicyHost extends Construct implements IMtaStsPolicyHost {
       throw invalidInput(this, dns.id, options.domainName,
         'a domain name known at synth: the policy function, the certificate and the aliases are built from it', dns.summary);
     }
-    const domain = normaliseName(options.domainName);
+    const domain = normaliseDomainName(options.domainName);
     if (!isHostname(domain) || !isHostname(`mta-sts.${domain}`)) {
       throw invalidInput(this, dns.id, options.domainName,
         'a domain name such as "dept.gov.uk" (letters, digits and inner hyphens; labels of at most 63 octets) whose mta-sts. name is at most 253 octets', dns.summary);
@@ -506,7 +507,3 @@ function oneLine(text: string): string {
   return line.length > 200 ? `${line.slice(0, 200)}...` : line;
 }
 
-function normaliseName(name: string): string {
-  const n = name.trim().toLowerCase();
-  return n.endsWith('.') ? n.slice(0, -1) : n;
-}

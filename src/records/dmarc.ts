@@ -1,5 +1,6 @@
 import { Finding, RuleDefinition, Severity, finding, rule } from './finding';
-import { normaliseDomain, organisationalDomainOf } from './private/dmarc-org-domain';
+import { organisationalDomainOf } from './private/dmarc-org-domain';
+import { normaliseDomainName } from './private/names';
 import { checkTxtRecord, checkTxtRecordSet } from './private/txt-record';
 import { firstUnencoded, mailtoDomain, mailtoProblem, percentEncoded, splitCommaHint, uriScheme, uriSyntaxProblem } from './private/uri';
 import { RecordSyntaxError } from './syntax-error';
@@ -362,7 +363,7 @@ export class Dmarc {
    * @param uri a report URI as written in `rua` or `ruf`, for example `mailto:dmarc-rua@dmarc.service.gov.uk`
    */
   public static externalReportAuthorisation(policyDomain: string, uri: string): string | undefined {
-    let domain = normaliseDomain(policyDomain);
+    let domain = normaliseDomainName(policyDomain);
     if (domain.startsWith('_dmarc.')) {
       domain = domain.slice('_dmarc.'.length);
     }

@@ -1,4 +1,5 @@
 import { Finding, RuleDefinition, Severity, finding, rule } from './finding';
+import { normaliseDomainName } from './private/names';
 import { domainEndProblems, isIp4Network, isIp6Network, isModifierName, scanMacroString } from './private/spf-syntax';
 import { RecordSyntaxError } from './syntax-error';
 import { TxtChunks } from './txt';
@@ -386,14 +387,14 @@ export class Spf {
   public static lookupCount(model: SpfModel, options: SpfValidationOptions = {}): SpfLookupCount {
     const costs = new Map<string, SpfIncludeCost>();
     for (const c of options.includeCosts ?? []) {
-      costs.set(normaliseDomain(c.domain), c);
+      costs.set(normaliseDomainName(c.domain), c);
     }
     let lookups = 0;
     let voidLookupRisk = 0;
     const unknown: string[] = [];
     const addTarget = (spec: string | undefined) => {
       if (spec === undefined) return;
-      const cost = costs.get(normaliseDomain(spec));
+      const cost = costs.get(normaliseDomainName(spec));
       if (cost === undefined) {
         if (!unknown.includes(spec)) unknown.push(spec);
         return;
@@ -749,14 +750,10 @@ function isAll(t: SpfTerm): boolean {
 
 /** What makes two mechanisms the same, whatever their qualifiers (names are case-insensitive). */
 function mechanismKey(t: SpfTerm): string {
-  const domain = t.domainSpec === undefined ? null : normaliseDomain(t.domainSpec);
+  const domain = t.domainSpec === undefined ? null : normaliseDomainName(t.domainSpec);
   return JSON.stringify([t.mechanism, domain, t.ip?.toLowerCase() ?? null, t.cidr4 ?? null, t.cidr6 ?? null]);
 }
 
-function normaliseDomain(domain: string): string {
-  const lower = domain.toLowerCase();
-  return lower.endsWith('.') ? lower.slice(0, -1) : lower;
-}
 
 function hasMacro(spec: string): boolean {
   return spec.includes('%{');

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { normaliseDomainName } from '../../records/private/names';
 
 /**
  * The stack number (1 to `shardCount`) a domain's records go to: the first four bytes of the
@@ -13,11 +14,6 @@ export function shardOf(domainName: string, shardCount: number): number {
   return (digest.readUInt32BE(0) % shardCount) + 1;
 }
 
-/** Lower case, trimmed, without a trailing dot. @internal */
-export function normaliseDomainName(name: string): string {
-  const n = name.trim().toLowerCase();
-  return n.endsWith('.') ? n.slice(0, -1) : n;
-}
 
 /** The construct id of stack number `n`: `Shard01` … `Shard99`, `Shard100` …. @internal */
 export function shardId(n: number): string {

@@ -2,6 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { IConstruct } from 'constructs';
 import { ResolvedDomain, resolveDomain, zoneNameOf } from './zone-names';
+import { normaliseDomainName } from '../../records/private/names';
 
 /**
  * The names of the records one construct publishes for one domain in one hosted zone.
@@ -115,7 +116,7 @@ export interface RecordLocation {
  * @internal
  */
 export function locationInZone(zone: route53.IHostedZone, zoneName: string, fqdn: string): RecordLocation {
-  const name = normaliseName(fqdn);
+  const name = normaliseDomainName(fqdn);
   return {
     zone,
     recordName: relativeName(zoneName, name) ?? `${name}.`,
@@ -131,7 +132,7 @@ export function locationInZone(zone: route53.IHostedZone, zoneName: string, fqdn
  */
 export function literalZoneName(zone: route53.IHostedZone): string | undefined {
   const name = zoneNameOf(zone);
-  return name === undefined || Token.isUnresolved(name) ? undefined : normaliseName(name);
+  return name === undefined || Token.isUnresolved(name) ? undefined : normaliseDomainName(name);
 }
 
 /**
@@ -142,7 +143,7 @@ export function literalZoneName(zone: route53.IHostedZone): string | undefined {
  */
 export function relativeName(zoneName: string | undefined, fqdn: string): string | undefined {
   if (zoneName === undefined) return undefined;
-  const name = normaliseName(fqdn);
+  const name = normaliseDomainName(fqdn);
   if (name === zoneName) return zoneName;
   const suffix = `.${zoneName}`;
   if (!name.endsWith(suffix)) return undefined;
@@ -157,15 +158,7 @@ export function relativeName(zoneName: string | undefined, fqdn: string): string
  * @internal
  */
 export function isInZone(zoneName: string, fqdn: string): boolean {
-  const name = normaliseName(fqdn);
+  const name = normaliseDomainName(fqdn);
   return name === zoneName || name.endsWith(`.${zoneName}`);
 }
 
-/**
- * Lower case, surrounding space and one trailing dot removed.
- * @internal
- */
-export function normaliseName(name: string): string {
-  const n = name.trim().toLowerCase();
-  return n.endsWith('.') ? n.slice(0, -1) : n;
-}

@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { normaliseDomainName } from '../../records/private/names';
 import { mailtoDomain } from '../../records/private/uri';
 import { REPORT_RULES } from '../../standard/report-rules';
 
@@ -68,7 +69,7 @@ export function isAuthorisedByDestination(scope: IConstruct, uri: string, author
  */
 export function requireListedAtDestination(scope: IConstruct, domain: string | undefined, uris: string[], kind: string): void {
   if (domain === undefined || Token.isUnresolved(domain)) return;
-  const name = domain.toLowerCase().replace(/\.$/, '');
+  const name = normaliseDomainName(domain);
   scope.node.addValidation({
     validate: () => {
       const r = REPORT_RULES.inboxUnlistedDomain;

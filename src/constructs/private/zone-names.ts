@@ -2,6 +2,7 @@ import { Duration, Token, Tokenization } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { IConstruct } from 'constructs';
 import { invalidInput, warnNotEvaluated } from './findings';
+import { normaliseDomainName } from '../../records/private/names';
 import { isHostname } from '../../records/private/uri';
 import { CONSTRUCT_RULES } from '../../standard/platform-rules';
 
@@ -53,10 +54,10 @@ export function resolveDomain(scope: IConstruct, zone: route53.IHostedZone, doma
     warnNotEvaluated(scope, `The domain name of ${scope.node.path}`);
     return { name: given, literal: false };
   }
-  const name = normaliseName(given);
+  const name = normaliseDomainName(given);
   checkDomainName(scope, given, domainName === undefined ? 'the zone name' : 'domainName');
   if (zoneName !== undefined && !Token.isUnresolved(zoneName)) {
-    const apex = normaliseName(zoneName);
+    const apex = normaliseDomainName(zoneName);
     if (name !== apex && !name.endsWith(`.${apex}`)) {
       throw invalidInput(scope, CONSTRUCT_RULES.outsideZone.id, given,
         `"${apex}" or a name ending in ".${apex}"`, CONSTRUCT_RULES.outsideZone.summary);
@@ -72,7 +73,7 @@ export function resolveDomain(scope: IConstruct, zone: route53.IHostedZone, doma
  */
 export function checkDomainName(scope: IConstruct, value: string, what: string): void {
   if (Token.isUnresolved(value)) return;
-  if (!isHostname(normaliseName(value))) {
+  if (!isHostname(normaliseDomainName(value))) {
     throw invalidInput(scope, CONSTRUCT_RULES.dnsName.id, value,
       `${what} as a domain name such as "dept.gov.uk" (letters, digits and inner hyphens; labels of at most 63 octets; at most 253 in all)`,
       CONSTRUCT_RULES.dnsName.summary);
@@ -112,7 +113,3 @@ export function ttlString(scope: IConstruct, ttl: Duration | undefined): string 
   return Tokenization.stringifyNumber(seconds);
 }
 
-function normaliseName(name: string): string {
-  const n = name.trim().toLowerCase();
-  return n.endsWith('.') ? n.slice(0, -1) : n;
-}

@@ -9,6 +9,7 @@
  *
  * @internal
  */
+import { normaliseDomainName } from './names';
 
 /** UK registries under which each name is registered by a different organisation. */
 const PUBLIC_SUFFIXES: ReadonlySet<string> = new Set([
@@ -23,14 +24,6 @@ const PUBLIC_SUFFIXES: ReadonlySet<string> = new Set([
  */
 const WILDCARD_SUFFIXES: ReadonlySet<string> = new Set(['sch.uk']);
 
-/**
- * A domain name in the form compared here: lower case, no trailing dot, no surrounding space.
- * @internal
- */
-export function normaliseDomain(name: string): string {
-  const n = name.trim().toLowerCase();
-  return n.endsWith('.') ? n.slice(0, -1) : n;
-}
 
 /**
  * The organisational domain of a name, by the built-in public suffix list.
@@ -38,7 +31,7 @@ export function normaliseDomain(name: string): string {
  * @internal
  */
 export function organisationalDomainOf(name: string): string {
-  const n = normaliseDomain(name);
+  const n = normaliseDomainName(name);
   if (n.length === 0) {
     return n;
   }
