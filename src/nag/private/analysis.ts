@@ -5,9 +5,8 @@
  * src/assembly and the one evaluator in src/standard, as `gov-email review` does.
  */
 import { placeFinding } from './placement';
-import { unknownDkim } from './unknown-dkim';
 import { EmailDomain, domainsFromResources, evaluateDomain } from '../../assembly/domains';
-import { EmailResources, ResourceOrigin, resourcesFromStacks } from '../../assembly/resources';
+import { ResourceOrigin, resourcesFromStacks } from '../../assembly/resources';
 import { StackScope } from '../../assembly/template';
 import { Finding, Severity } from '../../records/finding';
 import { SpfIncludeCost } from '../../records/spf';
@@ -66,7 +65,7 @@ export function analyseStacks(stacks: StackScope[], options: AnalysisOptions): P
   const out: PlacedFinding[] = [];
   const seen = new Set<string>();
   for (const domain of domainsFromResources(resources)) {
-    const posture = domain.posture === undefined ? undefined : adjustPosture(domain, resources, options);
+    const posture = domain.posture === undefined ? undefined : adjustPosture(domain, options);
     const findings = posture === undefined
       ? evaluateDomain(domain)
       : [...GovUkProfile.evaluate(posture), ...domain.planFindings];
@@ -89,28 +88,17 @@ export function isReported(f: Finding): boolean {
 }
 
 /**
- * The posture the reader built, with the pack's options: the SPF include costs, and Easy DKIM
- * keys counted as evaluated when the template sets their length (the one property of them the
- * profile checks; SES creates the keys, and the DkimKeyLength rule checks the length).
+ * The posture the reader built, with the pack's SPF include costs. (The reader already counts
+ * Easy DKIM keys as evaluated when the template sets their length.)
  */
-function adjustPosture(domain: EmailDomain, resources: EmailResources, options: AnalysisOptions): DomainPosture {
+function adjustPosture(domain: EmailDomain, options: AnalysisOptions): DomainPosture {
   const posture = domain.posture!;
   // The pack's costs (the caller's, then the catalogue's) take precedence over the reader's.
   const costs = [...options.spfIncludeCosts];
   for (const c of posture.spfIncludeCosts ?? []) {
     if (!costs.some((k) => sameHost(k.domain, c.domain))) costs.push(c);
   }
-  let unresolved = posture.unresolved ?? [];
-  if (unresolved.includes('dkim') && unknownDkim(domain.domain, resources).length === 0) {
-    unresolved = unresolved.filter((u) => u !== 'dkim');
-  }
-  const adjusted: { -readonly [K in keyof DomainPosture]: DomainPosture[K] } = { ...posture, spfIncludeCosts: costs };
-  if (unresolved.length > 0) {
-    adjusted.unresolved = unresolved;
-  } else {
-    delete adjusted.unresolved;
-  }
-  return adjusted;
+  return { ...posture, spfIncludeCosts: costs };
 }
 
 function sameHost(a: string, b: string): boolean {
