@@ -5,7 +5,8 @@
  * It needs a public hosted zone in the account, delegated so that mail finds its MX, in a
  * region where SES receives email:
  *
- *   INTEG_ZONE_ID=Z0123456789 INTEG_ZONE_NAME=integ.dept.gov.uk npx integ-runner --update-on-failed
+ *   INTEG_ZONE_ID=Z0123456789 INTEG_ZONE_NAME=integ.dept.gov.uk npx integ-runner --directory test/integ --language typescript \
+ *     --app "npx ts-node --project test/tsconfig.json --transpile-only {filePath}" --profiles sandbox --force integ.report-inbox.ts
  *
  * The inbox activates its rule set (the account's active rule set in the region is replaced for
  * the test) and its buckets are destroyed with the stack. Without the variables, the snapshot is
