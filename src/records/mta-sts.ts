@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Finding, RuleDefinition, Severity, finding, rule } from './finding';
 import { RecordSyntaxError } from './syntax-error';
 import { TXT_RULES, TxtChunks } from './txt';
+import { hostNameProblem } from './private/names';
 
 /** Rules about MTA-STS TXT records and policies (RFC 8461). @internal */
 export const MTASTS_RULES = {
@@ -645,20 +646,6 @@ function mxPatternProblem(pattern: string): string | undefined {
   return hostNameProblem(domain);
 }
 
-/** Why a name is not an RFC 5321 `Domain` in A-label form (letters, digits, inner hyphens), or undefined. */
-function hostNameProblem(name: string): string | undefined {
-  if (name === '') return 'it is empty';
-  if (/[^\x00-\x7f]/.test(name)) return 'it holds non-ASCII characters: use the A-label (xn--) form';
-  if (name.length > 253) return `it is ${name.length} characters long; the limit is 253`;
-  for (const label of name.split('.')) {
-    if (label === '') return 'it has an empty label';
-    if (label.length > 63) return `the label "${label}" is over 63 characters`;
-    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(label)) {
-      return `the label "${label}" is not letters, digits and inner hyphens`;
-    }
-  }
-  return undefined;
-}
 
 function stripDot(host: string): string {
   return host.endsWith('.') ? host.slice(0, -1) : host;

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { Finding, RuleDefinition, Severity, finding, rule } from './finding';
 import { RecordSyntaxError } from './syntax-error';
+import { hostNameProblem } from './private/names';
 
 /** Rules about MX records and null MX (RFC 7505). @internal */
 export const MX_RULES = {
@@ -174,19 +175,6 @@ export class Mx {
   private constructor() {}
 }
 
-/** Why a name is not a host name (RFC 1123 §2.1: letters, digits, inner hyphens), or undefined. */
-function hostNameProblem(name: string): string | undefined {
-  if (name === '') return 'it is empty';
-  if (name.length > 253) return `it is ${name.length} characters long; the limit is 253`;
-  for (const label of name.split('.')) {
-    if (label === '') return 'it has an empty label';
-    if (label.length > 63) return `the label "${label}" is over 63 characters`;
-    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(label)) {
-      return `the label "${label}" is not letters, digits and inner hyphens`;
-    }
-  }
-  return undefined;
-}
 
 function stripDot(host: string): string {
   return host.length > 1 && host.endsWith('.') ? host.slice(0, -1) : host;

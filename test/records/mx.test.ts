@@ -15,6 +15,12 @@ describe('MX rules: each has a violating and a passing input', () => {
     ['MX-NULL-PREFERENCE', ['10 .'], ['0 .']],
   ];
 
+  test('an exchange outside ASCII is asked for in its A-label form', () => {
+    const [f] = Mx.checkSet(['10 mx.dépt.gov.uk.']).filter((x) => x.ruleId === 'MX-EXCHANGE');
+    expect(f.message).toContain('non-ASCII characters: use the A-label (xn--) form');
+    expect(Mx.checkSet(['10 mx.xn--dpt-bma.gov.uk.']).map((x) => x.ruleId)).not.toContain('MX-EXCHANGE');
+  });
+
   test('every rule is in the table', () => {
     expect(cases.map((c) => c[0]).sort()).toEqual(Object.values(MX_RULES).map((r) => r.id).sort());
   });
