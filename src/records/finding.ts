@@ -70,3 +70,18 @@ export function finding(definition: RuleDefinition, message: string, path?: stri
 export function rule(id: string, severity: Severity, summary: string, source: string): RuleDefinition {
   return { id, severity, summary, source };
 }
+
+/**
+ * The findings with repeats left out: the same rule on the same path with the same message is
+ * reported once, in the order first seen.
+ * @internal
+ */
+export function dedupeFindings(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.ruleId}|${f.path ?? ''}|${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -292,7 +292,9 @@ export class ReportInbox extends Construct {
     const ruleArn = `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:receipt-rule-set/${this.ruleSetName}:receipt-rule/${RULE_NAME}`;
 
     // ---- storage ------------------------------------------------------------------------
-    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
+    // Both buckets: encrypted, private, TLS 1.2 only, objects expire after the retention.
+    const privateBucket = (bucketId: string, bucketName?: string) => new s3.Bucket(this, bucketId, {
+      bucketName,
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
@@ -301,6 +303,7 @@ export class ReportInbox extends Construct {
       lifecycleRules: [{ id: 'expire', expiration: Duration.days(retentionDays), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
       removalPolicy,
     });
+    const accessLogs = privateBucket('AccessLogs');
     // Server access logging by bucket policy (not ACLs), for this bucket only.
     accessLogs.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowServerAccessLogsFromTheReportBucket',
@@ -318,16 +321,7 @@ export class ReportInbox extends Construct {
     });
     this.accessLogsBucket = accessLogs;
 
-    const bucket = new s3.Bucket(this, 'Bucket', {
-      bucketName,
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      lifecycleRules: [{ id: 'expire', expiration: Duration.days(retentionDays), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
-      removalPolicy,
-    });
+    const bucket = privateBucket('Bucket', bucketName);
     const cfnBucket = bucket.node.defaultChild as s3.CfnBucket;
     cfnBucket.loggingConfiguration = { destinationBucketName: accessLogs.bucketName, logFilePrefix: 'report-bucket/' };
     bucket.addToResourcePolicy(new iam.PolicyStatement({

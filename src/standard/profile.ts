@@ -3,7 +3,7 @@ import { GOVUK_RULES as R } from './rules';
 import { Caa } from '../records/caa';
 import { Dkim } from '../records/dkim';
 import { Dmarc, DmarcAlignment, DmarcModel, DmarcPolicy } from '../records/dmarc';
-import { Finding, Severity, finding } from '../records/finding';
+import { Finding, Severity, dedupeFindings, finding } from '../records/finding';
 import { MtaSts, MtaStsMode } from '../records/mta-sts';
 import { Mx, MxModel } from '../records/mx';
 import { Spf, SpfQualifier } from '../records/spf';
@@ -127,7 +127,7 @@ export class GovUkProfile {
       out.push(finding(R.sesTlsRequired, `Mail sent through SES for ${domain} is not required to use TLS: attach a configuration set with tlsPolicy REQUIRE as the identity's default.`, domain));
     }
     out.push(...evaluateCommon(posture));
-    return dedupe(out);
+    return dedupeFindings(out);
   }
 
   /**
@@ -212,7 +212,7 @@ export class GovUkProfile {
       out.push(...evaluateTlsRpt(posture, false));
     }
     out.push(...evaluateCommon(posture));
-    return dedupe(out);
+    return dedupeFindings(out);
   }
 
   private constructor() {}
@@ -436,14 +436,4 @@ function tryParse<T>(fn: () => T): T | undefined {
   }
 }
 
-/** The same rule on the same path with the same message is reported once. */
-function dedupe(findings: Finding[]): Finding[] {
-  const seen = new Set<string>();
-  return findings.filter((f) => {
-    const key = `${f.ruleId}|${f.path ?? ''}|${f.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
 
