@@ -8,9 +8,10 @@ import { ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-ro
 import { mockClient } from 'aws-sdk-client-mock';
 import { readCloudAssembly } from '../../src/assembly/cloud-assembly';
 import { DnsRecord } from '../../src/assembly/resources';
+import { UsageError } from '../../src/cli/options';
 import { Pacer, Timing, VerifyAbort, abortFor, callAws } from '../../src/cli/verify/aws';
 import { expectedValue, matchValues, normaliseHost, normaliseName, normaliseValue, placeholderPattern } from '../../src/cli/verify/normalise';
-import { VerifyUsageError, parseVerifyArgs } from '../../src/cli/verify/options';
+import { parseVerifyArgs } from '../../src/cli/verify/options';
 import { VerifyPlan, planFromAssembly, planWithoutAssembly, recordKey } from '../../src/cli/verify/plan';
 import { Route53Access, verifyRecords } from '../../src/cli/verify/route53';
 import { VERIFY_RULES, verifyRuleList } from '../../src/cli/verify/rules';
@@ -224,7 +225,7 @@ describe('options', () => {
     [['--stack', ''], /say what to verify/],
     [['--stack', 'A', '--region', 'us-gov-west-1x'], /--region must be an AWS region/],
   ])('%j is a usage error', (args, message) => {
-    expect(() => parseVerifyArgs(args)).toThrow(VerifyUsageError);
+    expect(() => parseVerifyArgs(args)).toThrow(UsageError);
     expect(() => parseVerifyArgs(args)).toThrow(message);
   });
 

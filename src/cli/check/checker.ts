@@ -9,7 +9,7 @@ import { PolicyFetchOptions, fetchMtaStsPolicy } from './mta-sts-fetch';
 import { CHECK_RULES } from './rules';
 import { SPF_VOID_LOOKUP_LIMIT, walkSpf } from './spf-walk';
 import { Dmarc } from '../../records/dmarc';
-import { Finding, Severity, finding } from '../../records/finding';
+import { Finding, Severity, dedupeFindings, finding } from '../../records/finding';
 import { MtaSts } from '../../records/mta-sts';
 import { SPF_RULES, Spf } from '../../records/spf';
 import { Sender } from '../../senders/sender';
@@ -241,7 +241,7 @@ async function check(domain: string, options: DomainCheckOptions): Promise<Domai
       ...apex.records, ...(walk?.records ?? []), ...dmarcPart.part.records, ...mtaStsPart.part.records,
       ...rest.records, ...dkimPart.records, ...caaPart.records,
     ],
-    findings: dedupe([...parts.flatMap((p) => p.findings), ...spfFindings, ...evaluated]),
+    findings: dedupeFindings([...parts.flatMap((p) => p.findings), ...spfFindings, ...evaluated]),
   };
 }
 
@@ -317,12 +317,3 @@ function policyOneLine(body: string): string {
   return body.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '').join('; ');
 }
 
-function dedupe(findings: Finding[]): Finding[] {
-  const seen = new Set<string>();
-  return findings.filter((f) => {
-    const key = `${f.ruleId}|${f.path ?? ''}|${f.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}

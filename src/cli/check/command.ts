@@ -6,11 +6,12 @@ import { readFile } from 'node:fs/promises';
 import { DEFAULT_CONCURRENCY, checkDomains } from './bulk';
 import { catalogueSelectors } from './checker';
 import { DnsClient } from './dns';
-import { CheckCliOptions, DEFAULT_TIMEOUT_MS, UsageError, normaliseDomain, parseCheckArgs, splitDomainList } from './options';
+import { CheckCliOptions, DEFAULT_TIMEOUT_MS, normaliseDomain, parseCheckArgs, splitDomainList } from './options';
 import { progressBar } from './progress';
 import { checkRuleList } from './rules';
 import { CliCommand, CliIo } from '../command';
-import { ExitCode, Report, exitCodeFor, renderReport } from '../report';
+import { UsageError, reportUsageError } from '../options';
+import { Report, exitCodeFor, renderReport } from '../report';
 
 const USAGE = `Usage: gov-email check [options] <domain...>
        gov-email check [options] --file domains.txt
@@ -69,10 +70,7 @@ async function runCheck(args: string[], io: CliIo): Promise<number> {
     domains = await readDomains(options, io);
     ca = options.caFile === undefined ? undefined : [await readCa(options.caFile)];
   } catch (err) {
-    if (err instanceof UsageError) {
-      io.stderr.write(`gov-email check: ${err.message}\nRun "gov-email check --help" for the options.\n`);
-      return ExitCode.USAGE;
-    }
+    if (err instanceof UsageError) return reportUsageError(io, 'check', err.message, { pointToHelp: true });
     throw err;
   }
 

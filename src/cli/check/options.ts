@@ -1,8 +1,8 @@
 import { Resolver } from 'node:dns/promises';
 import { domainToASCII } from 'node:url';
-import { parseArgs } from 'node:util';
 import { DEFAULT_CONCURRENCY } from './bulk';
-import { OUTPUT_FORMATS, OutputFormat } from '../report';
+import { UsageError, parseCommandArgs, readFormat } from '../options';
+import { OutputFormat } from '../report';
 
 /** The command's options once read and checked. */
 export interface CheckCliOptions {
@@ -20,46 +20,25 @@ export interface CheckCliOptions {
   readonly httpsPort?: number;
 }
 
-/** A problem with the command line or its input: exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-    Object.setPrototypeOf(this, UsageError.prototype);
-  }
-}
-
 export const DEFAULT_TIMEOUT_MS = 10_000;
 const MAX_TIMEOUT_MS = 300_000;
 const MAX_CONCURRENCY = 1000;
 
+/** Read `gov-email check`'s arguments. @throws UsageError */
 export function parseCheckArgs(args: string[]): CheckCliOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        'file': { type: 'string', multiple: true },
-        'resolver': { type: 'string', multiple: true },
-        'selector': { type: 'string', multiple: true },
-        'format': { type: 'string' },
-        'strict': { type: 'boolean' },
-        'concurrency': { type: 'string' },
-        'timeout': { type: 'string' },
-        'ca-file': { type: 'string' },
-        'https-port': { type: 'string' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const parsed = parseCommandArgs(args, {
+    'file': { type: 'string', multiple: true },
+    'resolver': { type: 'string', multiple: true },
+    'selector': { type: 'string', multiple: true },
+    'format': { type: 'string' },
+    'strict': { type: 'boolean' },
+    'concurrency': { type: 'string' },
+    'timeout': { type: 'string' },
+    'ca-file': { type: 'string' },
+    'https-port': { type: 'string' },
+  });
   const v = parsed.values;
-  const format = (v.format ?? 'table') as OutputFormat;
-  if (!OUTPUT_FORMATS.includes(format)) {
-    throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}; got "${v.format}".`);
-  }
+  const format = readFormat(v.format);
   const resolvers = v.resolver;
   if (resolvers !== undefined) {
     try {

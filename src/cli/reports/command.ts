@@ -5,11 +5,11 @@
  */
 import { Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Finding, Severity } from '../../records/finding';
 import { DEFAULT_LIMITS, DomainSummary, ParsedReport, REPORT_RULES, Rejection, RejectionReason, parseReportFile, summarise } from '../../report-inbox/parser';
 import { CliCommand, CliIo } from '../command';
-import { DomainReport, ExitCode, OUTPUT_FORMATS, OutputFormat, Report, exitCodeFor, renderReport, totals } from '../report';
+import { UsageError, parseCommandArgs, readDomainArgs, readFormat, reportUsageError } from '../options';
+import { DomainReport, ExitCode, OUTPUT_FORMATS, Report, exitCodeFor, renderReport, totals } from '../report';
 
 /** File names read from a folder; a file named on the command line is read whatever its name. */
 const REPORT_FILE = /\.(eml|xml|gz|gzip|zip|json)$/i;
@@ -65,35 +65,15 @@ export interface ReportsReport extends Report {
   readonly files: { readonly read: number; readonly reports: number; readonly rejected: Rejection[] };
 }
 
-function usageError(io: CliIo, message: string): number {
-  io.stderr.write(`gov-email reports: ${message}\n\n${USAGE}`);
-  return ExitCode.USAGE;
-}
-
 function reports(args: string[], io: CliIo): number {
-  let parsed;
+  let options;
   try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        format: { type: 'string' },
-        domain: { type: 'string', multiple: true },
-        top: { type: 'string' },
-        strict: { type: 'boolean', default: false },
-      },
-    });
+    options = readReportsArgs(args);
   } catch (err) {
-    return usageError(io, (err as Error).message);
+    if (err instanceof UsageError) return reportUsageError(io, 'reports', err.message, { usage: USAGE });
+    throw err;
   }
-  const { values, positionals } = parsed;
-  if (positionals.length === 0) return usageError(io, 'name at least one folder or report file.');
-  const format = (values.format ?? 'table') as OutputFormat;
-  if (!OUTPUT_FORMATS.includes(format)) return usageError(io, `--format must be one of ${OUTPUT_FORMATS.join(', ')}; got "${values.format}".`);
-  const top = values.top === undefined ? 5 : Number(values.top);
-  if (!Number.isInteger(top) || top < 0 || top > 1000) return usageError(io, `--top must be a whole number from 0 to 1000; got "${values.top}".`);
-  const wanted = (values.domain ?? []).map((d) => d.trim().toLowerCase().replace(/\.$/, ''));
+  const { positionals, format, top, wanted, strict } = options;
 
   const files: Array<{ path: string; name: string }> = [];
   for (const input of positionals) {
@@ -112,7 +92,7 @@ function reports(args: string[], io: CliIo): number {
     } else {
       files.push({ path: input, name: input });
     }
-    if (files.length > MAX_FILES) return usageError(io, `more than ${MAX_FILES} files to read; name fewer folders.`);
+    if (files.length > MAX_FILES) return reportUsageError(io, 'reports', `more than ${MAX_FILES} files to read; name fewer folders.`, { usage: USAGE });
   }
   if (files.length === 0) {
     io.stderr.write('gov-email reports: no report file was found.\n');
@@ -157,7 +137,21 @@ function reports(args: string[], io: CliIo): number {
   const env = io.env ?? process.env;
   const color = io.stdout.isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === '');
   io.stdout.write(format === 'table' ? renderSummaryTable(report, color) : renderReport(report, format, { rules: Object.values(REPORT_RULES) }));
-  return exitCodeFor(report, values.strict === true);
+  return exitCodeFor(report, strict);
+}
+
+function readReportsArgs(args: string[]) {
+  const { values, positionals } = parseCommandArgs(args, {
+    format: { type: 'string' },
+    domain: { type: 'string', multiple: true },
+    top: { type: 'string' },
+    strict: { type: 'boolean', default: false },
+  });
+  if (positionals.length === 0) throw new UsageError('name at least one folder or report file.');
+  const format = readFormat(values.format);
+  const top = values.top === undefined ? 5 : Number(values.top);
+  if (!Number.isInteger(top) || top < 0 || top > 1000) throw new UsageError(`--top must be a whole number from 0 to 1000; got "${values.top}".`);
+  return { positionals, format, top, wanted: readDomainArgs(values.domain), strict: values.strict === true };
 }
 
 /** Files under a folder named as reports, in name order; returns how many others were skipped. */

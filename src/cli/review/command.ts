@@ -2,13 +2,13 @@
  * `gov-email review [cdk.out]`: before deployment, print per email domain the records a cloud
  * assembly will publish and what the UK government profile finds about them.
  */
-import { parseArgs } from 'node:util';
 import { CloudAssemblyError, readCloudAssembly } from '../../assembly/cloud-assembly';
 import { ASSEMBLY_RULES, EmailDomain, domainsFromAssembly, evaluateDomain } from '../../assembly/domains';
 import { originText } from '../../assembly/resources';
 import { GovUkProfile } from '../../standard/profile';
 import { CliCommand, CliIo } from '../command';
-import { DomainReport, ExitCode, OUTPUT_FORMATS, OutputFormat, PublishedRecord, Report, exitCodeFor, renderReport } from '../report';
+import { UsageError, parseCommandArgs, readDomainArgs, readFormat, reportUsageError } from '../options';
+import { DomainReport, ExitCode, OUTPUT_FORMATS, PublishedRecord, Report, exitCodeFor, renderReport } from '../report';
 
 const DEFAULT_ASSEMBLY = 'cdk.out';
 
@@ -41,35 +41,15 @@ export const reviewCommand: CliCommand = {
   run: async (args: string[], io: CliIo): Promise<number> => review(args, io),
 };
 
-function usageError(io: CliIo, message: string): number {
-  io.stderr.write(`gov-email review: ${message}\n\n${USAGE}`);
-  return ExitCode.USAGE;
-}
-
 function review(args: string[], io: CliIo): number {
-  let parsed;
+  let options;
   try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        format: { type: 'string' },
-        domain: { type: 'string', multiple: true },
-        strict: { type: 'boolean', default: false },
-      },
-    });
+    options = readReviewArgs(args);
   } catch (err) {
-    return usageError(io, (err as Error).message);
+    if (err instanceof UsageError) return reportUsageError(io, 'review', err.message, { usage: USAGE });
+    throw err;
   }
-  const { values, positionals } = parsed;
-  if (positionals.length > 1) {
-    return usageError(io, `one cloud assembly folder at a time; got ${positionals.length}: ${positionals.join(', ')}.`);
-  }
-  const format = (values.format ?? 'table') as OutputFormat;
-  if (!OUTPUT_FORMATS.includes(format)) {
-    return usageError(io, `--format must be one of ${OUTPUT_FORMATS.join(', ')}; got "${values.format}".`);
-  }
+  const { values, positionals, format } = options;
   const input = positionals[0] ?? DEFAULT_ASSEMBLY;
 
   let assembly;
@@ -87,7 +67,7 @@ function review(args: string[], io: CliIo): number {
   }
 
   let domains = domainsFromAssembly(assembly);
-  const wanted = (values.domain ?? []).map(normaliseDomain);
+  const wanted = readDomainArgs(values.domain);
   if (wanted.length > 0) {
     const missing = wanted.filter((w) => !domains.some((d) => d.domain === w));
     if (missing.length > 0) {
@@ -110,6 +90,18 @@ function review(args: string[], io: CliIo): number {
   return exitCodeFor(report, values.strict === true);
 }
 
+function readReviewArgs(args: string[]) {
+  const { values, positionals } = parseCommandArgs(args, {
+    format: { type: 'string' },
+    domain: { type: 'string', multiple: true },
+    strict: { type: 'boolean', default: false },
+  });
+  if (positionals.length > 1) {
+    throw new UsageError(`one cloud assembly folder at a time; got ${positionals.length}: ${positionals.join(', ')}.`);
+  }
+  return { values, positionals, format: readFormat(values.format) };
+}
+
 function domainReport(d: EmailDomain): DomainReport {
   const records: PublishedRecord[] = d.records.flatMap((r) => (r.values.length === 0 ? [''] : r.values).map((value) => {
     const row: PublishedRecord = { name: r.name, type: r.type, ttl: r.ttl, value, origin: originText(r.origin), file: r.origin.templateFile };
@@ -117,10 +109,6 @@ function domainReport(d: EmailDomain): DomainReport {
   }));
   const base = { domain: d.domain, records, findings: evaluateDomain(d) };
   return d.posture === undefined ? base : { domain: d.domain, profile: GovUkProfile.isParked(d.posture) ? 'parked' : 'active', records, findings: base.findings };
-}
-
-function normaliseDomain(name: string): string {
-  return name.trim().toLowerCase().replace(/\.$/, '');
 }
 
 function withoutUndefined<T extends object>(obj: T): T {

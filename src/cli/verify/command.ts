@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { SYSTEM_TIMING, Timing, VerifyAbort } from './aws';
-import { DEFAULT_ASSEMBLY, VerifyOptions, VerifyUsageError, parseVerifyArgs } from './options';
+import { DEFAULT_ASSEMBLY, VerifyOptions, parseVerifyArgs } from './options';
 import { VerifyPlan, planFromAssembly, planWithoutAssembly } from './plan';
 import { Route53Access, verifyRecords } from './route53';
 import { verifyRuleList } from './rules';
@@ -16,7 +16,8 @@ import { CloudAssemblyError, readCloudAssembly } from '../../assembly/cloud-asse
 import { Finding, finding } from '../../records/finding';
 import { GOVUK_RULES } from '../../standard/rules';
 import { CliCommand, CliIo } from '../command';
-import { DomainReport, ExitCode, Report, exitCodeFor, renderReport } from '../report';
+import { UsageError, reportUsageError } from '../options';
+import { DomainReport, Report, exitCodeFor, renderReport } from '../report';
 
 const USAGE = [
   'Usage: gov-email verify --stack <name> [options]',
@@ -70,8 +71,7 @@ export const verifyCommand: CliCommand = {
 };
 
 function fail(io: CliIo, message: string, usage: boolean = false): number {
-  io.stderr.write(`gov-email verify: ${message}\n${usage ? `\n${USAGE}` : ''}`);
-  return ExitCode.USAGE;
+  return reportUsageError(io, 'verify', message, usage ? { usage: USAGE } : {});
 }
 
 async function runVerify(args: string[], io: VerifyIo): Promise<number> {
@@ -79,7 +79,7 @@ async function runVerify(args: string[], io: VerifyIo): Promise<number> {
   try {
     options = parseVerifyArgs(args);
   } catch (err) {
-    if (err instanceof VerifyUsageError) return fail(io, err.message, true);
+    if (err instanceof UsageError) return fail(io, err.message, true);
     throw err;
   }
 
@@ -99,7 +99,7 @@ async function runVerify(args: string[], io: VerifyIo): Promise<number> {
       input = options.domains.join(', ');
     }
   } catch (err) {
-    if (err instanceof CloudAssemblyError || err instanceof VerifyUsageError) return fail(io, err.message);
+    if (err instanceof CloudAssemblyError || err instanceof UsageError) return fail(io, err.message);
     throw err;
   }
 

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
-import { OUTPUT_FORMATS, OutputFormat } from '../report';
+import { UsageError, parseCommandArgs, readDomainArgs, readFormat } from '../options';
+import { OutputFormat } from '../report';
 
 /** The cloud assembly read when `--app` is not given. */
 export const DEFAULT_ASSEMBLY = 'cdk.out';
@@ -19,61 +19,38 @@ export interface VerifyOptions {
   readonly strict: boolean;
 }
 
-/** A problem with the command line: exit code 2. */
-export class VerifyUsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'VerifyUsageError';
-    Object.setPrototypeOf(this, VerifyUsageError.prototype);
-  }
-}
-
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/** Read `gov-email verify`'s arguments. @throws VerifyUsageError */
+/** Read `gov-email verify`'s arguments. @throws UsageError */
 export function parseVerifyArgs(args: string[]): VerifyOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        stack: { type: 'string', multiple: true },
-        domain: { type: 'string', multiple: true },
-        region: { type: 'string' },
-        app: { type: 'string' },
-        format: { type: 'string' },
-        strict: { type: 'boolean', default: false },
-      },
-    });
-  } catch (err) {
-    throw new VerifyUsageError((err as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs(args, {
+    stack: { type: 'string', multiple: true },
+    domain: { type: 'string', multiple: true },
+    region: { type: 'string' },
+    app: { type: 'string' },
+    format: { type: 'string' },
+    strict: { type: 'boolean', default: false },
+  });
   if (positionals.length > 0) {
-    throw new VerifyUsageError(`unexpected argument${positionals.length === 1 ? '' : 's'} ${positionals.join(' ')}: name what to verify with --stack or --domain, and the cloud assembly with --app.`);
+    throw new UsageError(`unexpected argument${positionals.length === 1 ? '' : 's'} ${positionals.join(' ')}: name what to verify with --stack or --domain, and the cloud assembly with --app.`);
   }
   const stacks = (values.stack ?? []).map((s) => s.trim()).filter((s) => s !== '');
-  const domains = (values.domain ?? []).map((d) => d.trim().toLowerCase().replace(/\.$/, ''));
+  const domains = readDomainArgs(values.domain);
   if (stacks.length === 0 && domains.length === 0) {
-    throw new VerifyUsageError('say what to verify: --stack <name> (the records and SES identities a stack of the cloud assembly declares) or --domain <domain>.');
+    throw new UsageError('say what to verify: --stack <name> (the records and SES identities a stack of the cloud assembly declares) or --domain <domain>.');
   }
   const badDomain = domains.find((d) => !DOMAIN.test(d));
   if (badDomain !== undefined) {
-    throw new VerifyUsageError(`--domain must be a domain name such as dept.gov.uk; got "${badDomain}".`);
+    throw new UsageError(`--domain must be a domain name such as dept.gov.uk; got "${badDomain}".`);
   }
   const region = values.region?.trim();
   if (region !== undefined && !REGION.test(region)) {
-    throw new VerifyUsageError(`--region must be an AWS region such as eu-west-2; got "${values.region}".`);
+    throw new UsageError(`--region must be an AWS region such as eu-west-2; got "${values.region}".`);
   }
-  const format = (values.format ?? 'table') as OutputFormat;
-  if (!OUTPUT_FORMATS.includes(format)) {
-    throw new VerifyUsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}; got "${values.format}".`);
-  }
+  const format = readFormat(values.format);
   if (values.app !== undefined && values.app.trim() === '') {
-    throw new VerifyUsageError('--app needs the cloud assembly folder, e.g. --app cdk.out.');
+    throw new UsageError('--app needs the cloud assembly folder, e.g. --app cdk.out.');
   }
   const options: VerifyOptions = {
     stacks: [...new Set(stacks)],

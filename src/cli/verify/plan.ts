@@ -3,10 +3,10 @@
  * was asked about: per email domain, the record sets to find in Route 53 and the SES identities
  * to find in SES, read with the same assembly reader `gov-email review` uses.
  */
-import { VerifyUsageError } from './options';
 import { AssemblyStack, CloudAssembly } from '../../assembly/cloud-assembly';
 import { domainsFromAssembly } from '../../assembly/domains';
 import { DnsRecord, SesIdentity } from '../../assembly/resources';
+import { UsageError } from '../options';
 
 /** An SES identity to look up. */
 export interface PlannedIdentity {
@@ -48,7 +48,7 @@ export function recordKey(name: string, type: string, setIdentifier?: string): s
  * @param stacks `--stack` values: a stack's display name (`Dept`, `Prod/Mail`) or artifact id; a
  * stack's nested stacks come with it, and a stage's name selects the stage's stacks
  * @param domains `--domain` values; with stacks, only these domains of those stacks
- * @throws VerifyUsageError when a stack or domain is not in the assembly, or nothing is left to verify
+ * @throws UsageError when a stack or domain is not in the assembly, or nothing is left to verify
  */
 export function planFromAssembly(assembly: CloudAssembly, stacks: string[], domains: string[]): VerifyPlan {
   const selected = selectStacks(assembly, stacks);
@@ -71,13 +71,13 @@ export function planFromAssembly(assembly: CloudAssembly, stacks: string[], doma
     if (missing.length > 0) {
       const scope = selected === undefined ? assembly.directory : `the stack${stacks.length === 1 ? '' : 's'} ${stacks.join(', ')} of ${assembly.directory}`;
       const known = targets.length === 0 ? 'none' : targets.map((t) => t.domain).join(', ');
-      throw new VerifyUsageError(`${scope} publishes no records and declares no SES identity for ${missing.join(', ')} (its email domains: ${known}).`);
+      throw new UsageError(`${scope} publishes no records and declares no SES identity for ${missing.join(', ')} (its email domains: ${known}).`);
     }
     targets = targets.filter((t) => domains.includes(t.domain));
   }
   if (targets.length === 0) {
     const scope = selected === undefined ? assembly.directory : `the stack${stacks.length === 1 ? '' : 's'} ${stacks.join(', ')}`;
-    throw new VerifyUsageError(`${scope} publishes no email records and declares no SES identity: nothing to verify.`);
+    throw new UsageError(`${scope} publishes no email records and declares no SES identity: nothing to verify.`);
   }
   const chosen = selected === undefined ? assembly.stacks : assembly.stacks.filter((s) => selected.has(s.name));
   const regions = [...new Set(chosen.map((s) => s.environment?.region).filter((r): r is string => r !== undefined))];
@@ -105,7 +105,7 @@ function selectStacks(assembly: CloudAssembly, names: string[]): Set<string> | u
   }
   if (unknown.length > 0) {
     const known = topLevel(assembly.stacks).map((s) => s.name);
-    throw new VerifyUsageError(`${assembly.directory} has no stack ${unknown.join(', ')} (its stacks: ${known.length === 0 ? 'none' : known.join(', ')}).`);
+    throw new UsageError(`${assembly.directory} has no stack ${unknown.join(', ')} (its stacks: ${known.length === 0 ? 'none' : known.join(', ')}).`);
   }
   // Nested stacks of a stack selected by artifact id have its display name as their prefix.
   let grew = true;
