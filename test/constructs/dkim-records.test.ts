@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Duration, Fn, Stack } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { DkimRecords, DkimRecordsProps } from '../../src/constructs/dkim-records';
 import { Dkim } from '../../src/records/dkim';
@@ -9,11 +8,11 @@ import { Severity } from '../../src/records/finding';
 import { TxtChunks } from '../../src/records/txt';
 import { DkimRecordType, Sender, SenderDkimRecord } from '../../src/senders/sender';
 import { TemplateLinter } from '../util/cfn-lint';
+import { ZONE_ID, recordSets, stackWithZone, thrownBy, warnings } from '../util/constructs';
 
 const lint = new TemplateLinter();
 afterAll(() => lint.expectNoErrors(), 120000);
 
-const ZONE_ID = 'Z0123456789ABCDEFGHIJ';
 const M365 = Sender.microsoft365({ initialDomain: 'dept.onmicrosoft.com' });
 
 /** Fixed keys from the DKIM fixtures, so snapshots are stable. */
@@ -24,34 +23,10 @@ const RSA_1024 = key('selector1');
 const RSA_512 = key('old');
 const ED25519 = key('ed');
 
-function stackWithZone(zoneName: string = 'dept.gov.uk') {
-  const app = new App();
-  const stack = new Stack(app, 'Test');
-  const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: ZONE_ID, zoneName });
-  return { app, stack, zone };
-}
-
 function dkim(props: Partial<DkimRecordsProps>, zoneName?: string) {
   const { app, stack, zone } = stackWithZone(zoneName);
   const construct = new DkimRecords(stack, 'Dkim', { zone, ...props });
   return { app, stack, zone, construct };
-}
-
-/** Every record set of a template, as `[Name, Type, TTL, ResourceRecords]`, in logical id order. */
-function recordSets(template: { findResources(type: string): Record<string, any> }) {
-  return Object.values(template.findResources('AWS::Route53::RecordSet'))
-    .map((r) => [r.Properties.Name, r.Properties.Type, r.Properties.TTL, r.Properties.ResourceRecords]);
-}
-
-const warnings = (stack: Stack) => Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((m) => String(m.entry.data));
-
-function thrownBy(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('nothing was thrown');
 }
 
 describe('DkimRecords: what it publishes', () => {

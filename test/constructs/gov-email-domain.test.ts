@@ -15,11 +15,11 @@ import { TxtChunks } from '../../src/records/txt';
 import { DkimRecordType, Sender } from '../../src/senders/sender';
 import { GovUkProfile } from '../../src/standard/profile';
 import { TemplateLinter } from '../util/cfn-lint';
+import { ZONE_ID, infoIds, recordSets, stackWithZone, thrownBy, warningIds } from '../util/constructs';
 
 const lint = new TemplateLinter();
 afterAll(() => lint.expectNoErrors(), 120000);
 
-const ZONE_ID = 'Z0123456789ABCDEFGHIJ';
 const ENV = { account: '123456789012', region: 'eu-west-2' };
 const DMARC_RUA = 'mailto:dmarc-reports@dept.gov.uk';
 const TLS_RUA = 'mailto:tls-reports@dept.gov.uk';
@@ -42,15 +42,8 @@ class TestPolicyHost implements IMtaStsPolicyHost {
   }
 }
 
-function stackWithZone(zoneName: string = 'dept.gov.uk') {
-  const app = new App();
-  const stack = new Stack(app, 'Test', { env: ENV });
-  const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: ZONE_ID, zoneName });
-  return { app, stack, zone };
-}
-
 function domain(props: Partial<GovEmailDomainProps> = {}, host?: (stack: Stack) => IMtaStsPolicyHost) {
-  const { app, stack, zone } = stackWithZone();
+  const { app, stack, zone } = stackWithZone('dept.gov.uk', { env: ENV });
   const construct = new GovEmailDomain(stack, 'Dept', {
     zone,
     senders: [M365],
@@ -65,37 +58,16 @@ function domain(props: Partial<GovEmailDomainProps> = {}, host?: (stack: Stack) 
 
 /** A receiving domain with MTA-STS options, its policy host in the same stack. */
 function mtaStsDomain(options: Partial<GovEmailDomainMtaStsOptions>) {
-  const { app, stack, zone } = stackWithZone();
+  const { app, stack, zone } = stackWithZone('dept.gov.uk', { env: ENV });
   const construct = new GovEmailDomain(stack, 'Dept', {
     zone, senders: [M365], dmarc: { reportTo: [DMARC_RUA] }, tlsReportTo: [TLS_RUA], mtaSts: { host: new TestPolicyHost(stack), ...options },
   });
   return { app, stack, construct };
 }
 
-/** Every record set of a template, as `[Name, Type, TTL, ResourceRecords]`, in logical id order. */
-function recordSets(template: { findResources(type: string): Record<string, any> }) {
-  return Object.values(template.findResources('AWS::Route53::RecordSet'))
-    .map((r) => [r.Properties.Name, r.Properties.Type, r.Properties.TTL, r.Properties.ResourceRecords]);
-}
-
-/** Every warning as `<path> <rule id>`. */
-const warningIds = (stack: Stack) => Annotations.fromStack(stack).findWarning('*', Match.anyValue())
-  .map((m) => `${m.id} ${/\[ack: cdk-gov-email:([A-Z0-9-]+)\]$/.exec(String(m.entry.data))?.[1] ?? String(m.entry.data)}`);
-const infoIds = (stack: Stack) => Annotations.fromStack(stack).findInfo('*', Match.anyValue())
-  .map((m) => `${m.id} ${/^\[cdk-gov-email:([A-Z0-9-]+)\]/.exec(String(m.entry.data))?.[1] ?? String(m.entry.data)}`);
-
-function thrownBy(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('nothing was thrown');
-}
-
 describe('GovEmailDomain: a department that sends with SES and Microsoft 365 and receives with Microsoft 365', () => {
   function department() {
-    const { app, stack, zone } = stackWithZone();
+    const { app, stack, zone } = stackWithZone('dept.gov.uk', { env: ENV });
     const host = new TestPolicyHost(stack, 'TLSv1.2_2021');
     const construct = new GovEmailDomain(stack, 'Dept', {
       zone,
@@ -173,8 +145,8 @@ describe('GovEmailDomain: a department that sends with SES and Microsoft 365 and
     });
     // AND the CLI's evaluation of that posture has no error or warning: only notes
     expect(GovUkProfile.evaluate(construct.posture).filter((f) => f.severity !== Severity.INFO)).toEqual([]);
-    expect(warningIds(stack)).toEqual([]);
-    expect(infoIds(stack)).toEqual([
+    expect(warningIds(stack, { withPath: true })).toEqual([]);
+    expect(infoIds(stack, { withPath: true })).toEqual([
       '/Test/Dept DMARC-FO-WITHOUT-RUF',
       '/Test/Dept MTASTS-POLICY-MX-WILDCARD',
       '/Test/Dept GOVUK-MTASTS-WILDCARD-MX',
@@ -185,7 +157,7 @@ describe('GovEmailDomain: a department that sends with SES and Microsoft 365 and
 describe('GovEmailDomain: other shapes of domain', () => {
   test('a sending-only subdomain with SES: SPF, DMARC and the identity; no MX, TLS-RPT or MTA-STS, and no warning', () => {
     // GIVEN the zone dept.gov.uk
-    const { stack, zone } = stackWithZone();
+    const { stack, zone } = stackWithZone('dept.gov.uk', { env: ENV });
     // WHEN notify.dept.gov.uk sends through SES only
     const construct = new GovEmailDomain(stack, 'Notify', {
       zone, domainName: 'notify.dept.gov.uk', senders: [Sender.amazonSes({ mailFromSubdomain: 'bounce' })], dmarc: { reportTo: [DMARC_RUA] },
@@ -205,7 +177,7 @@ describe('GovEmailDomain: other shapes of domain', () => {
     // AND it is evaluated as a sending domain whose DKIM keys SES holds: nothing to warn about
     expect(construct.posture.sendsMail).toBe(true);
     expect(construct.posture.receivesMail).toBe(false);
-    expect(warningIds(stack)).toEqual([]);
+    expect(warningIds(stack, { withPath: true })).toEqual([]);
   });
 
   test('a domain that receives mail without MTA-STS fails synth, naming what to give', () => {
@@ -221,7 +193,7 @@ describe('GovEmailDomain: other shapes of domain', () => {
     const { stack } = domain({ allowMissingMtaSts: true });
     lint.template(stack);
     // THEN one warning says so, and why it is not an error
-    expect(warningIds(stack)).toEqual(['/Test/Dept GOVUK-MTASTS-MISSING']);
+    expect(warningIds(stack, { withPath: true })).toEqual(['/Test/Dept GOVUK-MTASTS-MISSING']);
     Annotations.fromStack(stack).hasWarning('/Test/Dept', Match.stringLikeRegexp(
       '^dept\\.gov\\.uk receives mail but publishes no MTA-STS record at _mta-sts\\.dept\\.gov\\.uk, so senders cannot insist on TLS\\. Accepted as a warning: allowMissingMtaSts is set; .*\\[ack: cdk-gov-email:GOVUK-MTASTS-MISSING\\]$'));
   });
@@ -254,7 +226,7 @@ describe('GovEmailDomain: other shapes of domain', () => {
     expect(construct.mtaStsPolicy).toBe('version: STSv1\r\nmode: enforce\r\nmx: aspmx.l.google.com\r\nmx: *.aspmx.l.google.com\r\nmax_age: 1209600\r\n');
     // AND security.gov.uk's advice against wildcards is a warning (Google documents no wildcard),
     // as is the missing DKIM key (Google does not publish it: it must be given from the Admin console)
-    expect(warningIds(stack)).toEqual(['/Test/Dept GOVUK-DKIM-MISSING', '/Test/Dept GOVUK-MTASTS-WILDCARD-MX']);
+    expect(warningIds(stack, { withPath: true })).toEqual(['/Test/Dept GOVUK-DKIM-MISSING', '/Test/Dept GOVUK-MTASTS-WILDCARD-MX']);
   });
 
   test('MTA-STS in testing mode, and enforce with a short max_age, raise the profile\'s warnings', () => {
@@ -262,13 +234,13 @@ describe('GovEmailDomain: other shapes of domain', () => {
     const testing = mtaStsDomain({ mode: MtaStsMode.TESTING, maxAge: Duration.days(1) });
     lint.template(testing.stack);
     // THEN GOVUK-MTASTS-MODE, and max_age of a day is enough for testing
-    expect(warningIds(testing.stack)).toEqual(['/Test/Dept GOVUK-MTASTS-MODE']);
+    expect(warningIds(testing.stack, { withPath: true })).toEqual(['/Test/Dept GOVUK-MTASTS-MODE']);
 
     // GIVEN / WHEN enforce with a max_age of one day
     const short = mtaStsDomain({ maxAge: Duration.days(1) });
     lint.template(short.stack);
     // THEN GOVUK-MTASTS-MAX-AGE
-    expect(warningIds(short.stack)).toEqual(['/Test/Dept GOVUK-MTASTS-MAX-AGE']);
+    expect(warningIds(short.stack, { withPath: true })).toEqual(['/Test/Dept GOVUK-MTASTS-MAX-AGE']);
     expect(short.construct.mtaStsPolicy).toContain('max_age: 86400\r\n');
   });
 
@@ -285,7 +257,7 @@ describe('GovEmailDomain: other shapes of domain', () => {
     const { stack } = domain({ dmarc: { reportTo: [DMARC_RUA], policy: DmarcPolicy.NONE, allowMonitoringOnly: true } }, (s) => new TestPolicyHost(s));
     lint.template(stack);
     // THEN the profile's p and sp findings are warnings on the domain, and nothing on the DMARC child
-    expect(warningIds(stack)).toEqual(['/Test/Dept GOVUK-DMARC-POLICY', '/Test/Dept GOVUK-DMARC-SUBDOMAIN-POLICY']);
+    expect(warningIds(stack, { withPath: true })).toEqual(['/Test/Dept GOVUK-DMARC-POLICY', '/Test/Dept GOVUK-DMARC-SUBDOMAIN-POLICY']);
   });
 
   test('each finding is reported once: explicit choices on the child that made them, the profile\'s on the domain', () => {
@@ -298,7 +270,7 @@ describe('GovEmailDomain: other shapes of domain', () => {
     // WHEN it is synthesised
     lint.template(stack);
     // THEN each warning appears once, where it belongs
-    expect(warningIds(stack).sort()).toEqual([
+    expect(warningIds(stack, { withPath: true }).sort()).toEqual([
       '/Test/Dept GOVUK-TLSRPT-RUA-COUNT',
       '/Test/Dept/Dmarc GOVUK-DMARC-POLICY',
       '/Test/Dept/Dmarc GOVUK-DMARC-SUBDOMAIN-POLICY',
@@ -318,7 +290,7 @@ describe('GovEmailDomain: other shapes of domain', () => {
     });
     // AND one warning, on the domain, says it was not evaluated
     expect(construct.posture.unresolved).toEqual(['an apex TXT value known only at deployment']);
-    expect(warningIds(stack)).toEqual(['/Test/Dept GOVUK-NOT-EVALUATED']);
+    expect(warningIds(stack, { withPath: true })).toEqual(['/Test/Dept GOVUK-NOT-EVALUATED']);
   });
 
   test('report addresses known only at deployment: DMARC and TLS-RPT are left out of the posture and noted, once each', () => {
@@ -330,7 +302,7 @@ describe('GovEmailDomain: other shapes of domain', () => {
     expect(construct.posture.dmarc).toBeUndefined();
     expect(construct.posture.tlsRpt).toBeUndefined();
     expect(construct.posture.unresolved).toEqual(['dmarc (a report address known only at deployment)', 'tlsRpt (a report address known only at deployment)']);
-    expect(warningIds(stack)).toEqual(['/Test/Dept GOVUK-NOT-EVALUATED', '/Test/Dept GOVUK-NOT-EVALUATED']);
+    expect(warningIds(stack, { withPath: true })).toEqual(['/Test/Dept GOVUK-NOT-EVALUATED', '/Test/Dept GOVUK-NOT-EVALUATED']);
   });
 
   test('a custom sender\'s TXT key is checked by the domain\'s evaluation: under 2048 bits warns, once', () => {
@@ -342,7 +314,7 @@ describe('GovEmailDomain: other shapes of domain', () => {
     lint.template(stack);
     // THEN the key is in the posture and its warning is reported once, on the domain
     expect(construct.posture.dkim).toEqual([{ selector: 'relay', values: [key], expectedToSign: true }]);
-    expect(warningIds(stack)).toEqual(['/Test/Dept DKIM-RSA-KEY-UNDER-2048']);
+    expect(warningIds(stack, { withPath: true })).toEqual(['/Test/Dept DKIM-RSA-KEY-UNDER-2048']);
   });
 
   test('more than 10 SPF lookups fails synth once, on the domain', () => {
@@ -417,7 +389,7 @@ describe('GovEmailDomain: bad input fails synth', () => {
       `${P}: [ROUTE53-NAME-OUTSIDE-ZONE] Records are published at the hosted zone's own name or a name under it; when the zone was imported without its name, the domain name must be given. Got: "dept.gov.uk.example". Allowed: "dept.gov.uk" or a name ending in ".dept.gov.uk".`],
   ])('%s', (_name, props, message) => {
     // GIVEN a zone
-    const { stack, zone } = stackWithZone();
+    const { stack, zone } = stackWithZone('dept.gov.uk', { env: ENV });
     // WHEN a domain is given the bad input
     // THEN construction fails with the path, rule id, value and what is allowed
     expect(thrownBy(() => new GovEmailDomain(stack, 'Dept', {
@@ -443,12 +415,12 @@ const SCENARIOS: Array<[string, () => Stack]> = [
     senders: [Sender.amazonSes(), M365, Sender.govUkNotify()], additionalApexTxt: ['MS=ms12345678'],
   }, (s) => new TestPolicyHost(s, 'TLSv1.2_2021')).stack],
   ['sending-only subdomain with SES', () => {
-    const { stack, zone } = stackWithZone();
+    const { stack, zone } = stackWithZone('dept.gov.uk', { env: ENV });
     new GovEmailDomain(stack, 'Notify', { zone, domainName: 'notify.dept.gov.uk', senders: [Sender.amazonSes()], dmarc: { reportTo: [DMARC_RUA] } });
     return stack;
   }],
   ['Google Workspace with a DKIM key, testing mode, external DMARC reports authorised', () => {
-    const { stack, zone } = stackWithZone();
+    const { stack, zone } = stackWithZone('dept.gov.uk', { env: ENV });
     const reports = route53.HostedZone.fromHostedZoneAttributes(stack, 'Reports', { hostedZoneId: 'ZREPORTS000000000000', zoneName: 'reports.example' });
     new GovEmailDomain(stack, 'Dept', {
       zone,
@@ -498,7 +470,7 @@ describe('GovEmailDomain: the SES region', () => {
     const { stack } = domain({ senders: [Sender.amazonSes({ region: 'eu-west-2' })] });
     const mx = lint.template(stack).findResources('AWS::Route53::RecordSet', { Properties: { Name: 'mail.dept.gov.uk.', Type: 'MX' } });
     expect(JSON.stringify(Object.values(mx))).toContain('10 feedback-smtp.eu-west-2.amazonses.com');
-    expect(warningIds(stack)).toEqual([]);
+    expect(warningIds(stack, { withPath: true })).toEqual([]);
   });
 
   test('in a stack without a region the comparison is not made, and a warning says so', () => {

@@ -4,15 +4,13 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { NullMxRecord, NullMxRecordProps } from '../../src/constructs/null-mx-record';
 import { Mx } from '../../src/records/mx';
 import { TemplateLinter } from '../util/cfn-lint';
+import { ZONE_ID, stackWithZone } from '../util/constructs';
 
 const lint = new TemplateLinter();
 afterAll(() => lint.expectNoErrors(), 120000);
 
-const ZONE_ID = 'Z0123456789ABCDEFGHIJ';
-
 function nullMx(props: Partial<NullMxRecordProps> = {}, zoneName: string = 'dept.gov.uk') {
-  const stack = new Stack(new App(), 'Test');
-  const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: ZONE_ID, zoneName });
+  const { stack, zone } = stackWithZone(zoneName);
   const record = new NullMxRecord(stack, 'NullMx', { zone, ...props });
   return { stack, record };
 }

@@ -11,22 +11,15 @@ import { TlsRpt } from '../../src/records/tls-rpt';
 import { TxtChunks } from '../../src/records/txt';
 import { GovUkReportAddresses } from '../../src/standard/profile';
 import { TemplateLinter } from '../util/cfn-lint';
+import { ZONE_ID, infoIds, stackWithZone, warnings } from '../util/constructs';
 
 const lint = new TemplateLinter();
 afterAll(() => lint.expectNoErrors(), 120000);
 
-const ZONE_ID = 'Z0123456789ABCDEFGHIJ';
 const REPORT = 'mailto:dmarc-reports@old-dept.gov.uk';
 const DMARC = `v=DMARC1; p=reject; sp=reject; np=reject; adkim=s; aspf=s; fo=1; rua=${REPORT}`;
 
-function stackWithZone(zoneName: string = 'old-dept.gov.uk') {
-  const app = new App();
-  const stack = new Stack(app, 'Test');
-  const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: ZONE_ID, zoneName });
-  return { app, stack, zone };
-}
-
-function parked(props: Partial<ParkedDomainProps> = {}, zoneName?: string) {
+function parked(props: Partial<ParkedDomainProps> = {}, zoneName: string = 'old-dept.gov.uk') {
   const { stack, zone } = stackWithZone(zoneName);
   const construct = new ParkedDomain(stack, 'Parked', { zone, dmarcReportTo: [REPORT], ...props });
   return { stack, construct };
@@ -39,9 +32,6 @@ function recordSetGroup(template: { findResources(type: string): Record<string, 
   return groups[0].Properties;
 }
 
-const infoIds = (stack: Stack) => Annotations.fromStack(stack).findInfo('*', Match.anyValue())
-  .map((m) => /^\[cdk-gov-email:([A-Z0-9-]+)\]/.exec(String(m.entry.data))?.[1] ?? String(m.entry.data));
-const warnings = (stack: Stack) => Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((m) => String(m.entry.data));
 const errors = (stack: Stack) => Annotations.fromStack(stack).findError('*', Match.anyValue()).map((m) => String(m.entry.data));
 
 describe('ParkedDomain: what it publishes', () => {
@@ -262,7 +252,7 @@ describe('ParkedDomain: bad input fails synth', () => {
       `${P}: [ROUTE53-TTL] A record's TTL is a whole number of seconds from 0 to 2147483647. Got: "Duration.days(30000)". Allowed: a whole number of seconds from 0 to 2147483647.`],
   ])('%s', (_name, props, message) => {
     // GIVEN a zone
-    const { stack, zone } = stackWithZone();
+    const { stack, zone } = stackWithZone('old-dept.gov.uk');
     // WHEN a parked domain is given the bad input
     // THEN construction fails with the path, rule id, value and what is allowed
     expect(() => new ParkedDomain(stack, 'Parked', { zone, dmarcReportTo: [REPORT], ...props })).toThrow(message);

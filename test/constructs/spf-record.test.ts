@@ -7,42 +7,17 @@ import { Spf, SpfQualifier } from '../../src/records/spf';
 import { TxtChunks } from '../../src/records/txt';
 import { Sender } from '../../src/senders/sender';
 import { TemplateLinter } from '../util/cfn-lint';
+import { ZONE_ID, infos, recordSets, stackWithZone, thrownBy, warnings } from '../util/constructs';
 
 const lint = new TemplateLinter();
 afterAll(() => lint.expectNoErrors(), 120000);
 
-const ZONE_ID = 'Z0123456789ABCDEFGHIJ';
 const M365 = Sender.microsoft365({ initialDomain: 'dept.onmicrosoft.com' });
-
-function stackWithZone(zoneName: string = 'dept.gov.uk') {
-  const app = new App();
-  const stack = new Stack(app, 'Test');
-  const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: ZONE_ID, zoneName });
-  return { app, stack, zone };
-}
 
 function spf(props: Partial<SpfRecordProps> = {}, zoneName?: string) {
   const { app, stack, zone } = stackWithZone(zoneName);
   const construct = new SpfRecord(stack, 'Spf', { zone, ...props });
   return { app, stack, zone, construct };
-}
-
-/** Every record set of a template, as `[Name, Type, TTL, ResourceRecords]`. */
-function recordSets(template: { findResources(type: string): Record<string, any> }) {
-  return Object.values(template.findResources('AWS::Route53::RecordSet'))
-    .map((r) => [r.Properties.Name, r.Properties.Type, r.Properties.TTL, r.Properties.ResourceRecords]);
-}
-
-const warnings = (stack: Stack) => Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((m) => String(m.entry.data));
-const infos = (stack: Stack) => Annotations.fromStack(stack).findInfo('*', Match.anyValue()).map((m) => String(m.entry.data));
-
-function thrownBy(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('nothing was thrown');
 }
 
 describe('SpfRecord: what it publishes', () => {

@@ -1,46 +1,20 @@
-import { App, Duration, Fn, Stack } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Duration, Fn, Stack } from 'aws-cdk-lib';
 import { TlsRptRecord, TlsRptRecordProps } from '../../src/constructs/tls-rpt-record';
 import { Severity } from '../../src/records/finding';
 import { TlsRpt } from '../../src/records/tls-rpt';
 import { GovUkReportAddresses } from '../../src/standard/profile';
 import { TemplateLinter } from '../util/cfn-lint';
+import { recordSets, stackWithZone, thrownBy, warnings } from '../util/constructs';
 
 const lint = new TemplateLinter();
 afterAll(() => lint.expectNoErrors(), 120000);
 
-const ZONE_ID = 'Z0123456789ABCDEFGHIJ';
 const REPORT = 'mailto:tls-reports@dept.gov.uk';
-
-function stackWithZone(zoneName: string = 'dept.gov.uk') {
-  const app = new App();
-  const stack = new Stack(app, 'Test');
-  const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: ZONE_ID, zoneName });
-  return { app, stack, zone };
-}
 
 function tlsRpt(props: Partial<TlsRptRecordProps> = {}, zoneName?: string) {
   const { app, stack, zone } = stackWithZone(zoneName);
   const construct = new TlsRptRecord(stack, 'TlsRpt', { zone, reportTo: [REPORT], ...props });
   return { app, stack, zone, construct };
-}
-
-/** Every record set of a template, as `[Name, Type, TTL, ResourceRecords]`. */
-function recordSets(template: { findResources(type: string): Record<string, any> }) {
-  return Object.values(template.findResources('AWS::Route53::RecordSet'))
-    .map((r) => [r.Properties.Name, r.Properties.Type, r.Properties.TTL, r.Properties.ResourceRecords]);
-}
-
-const warnings = (stack: Stack) => Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((m) => String(m.entry.data));
-
-function thrownBy(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('nothing was thrown');
 }
 
 describe('TlsRptRecord: what it publishes', () => {

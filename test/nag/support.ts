@@ -71,17 +71,26 @@ export function department(options: DepartmentOptions = {}, scope?: { stack: Sta
   if (body !== null) policyHost(stack, zone, body, options.minimumProtocolVersion);
   const tlsRpt = options.tlsRpt === undefined ? [TLS_RPT] : options.tlsRpt;
   if (tlsRpt !== null) new route53.TxtRecord(stack, 'TlsRpt', { zone, recordName: '_smtp._tls', values: tlsRpt });
-  if (options.ses ?? true) {
-    const configurationSet = new ses.ConfigurationSet(stack, 'RequireTls', { tlsPolicy: options.tlsPolicy ?? ses.ConfigurationSetTlsPolicy.REQUIRE });
-    new ses.EmailIdentity(stack, 'Identity', {
-      identity: ses.Identity.publicHostedZone(zone),
-      configurationSet,
-      dkimIdentity: ses.DkimIdentity.easyDkim(options.keyLength ?? ses.EasyDkimSigningKeyLength.RSA_2048_BIT),
-      mailFromDomain: `bounce.${DEPT}`,
-      mailFromBehaviorOnMxFailure: ses.MailFromBehaviorOnMxFailure.REJECT_MESSAGE,
-    });
-  }
+  if (options.ses ?? true) sesIdentity(stack, zone, options);
   return { app, stack };
+}
+
+/**
+ * An SES identity for the department's zone (`Identity`: Easy DKIM, MAIL FROM `bounce.dept.gov.uk`
+ * rejecting mail when its MX fails) with a configuration set (`RequireTls`) as its default; TLS
+ * required and 2048-bit keys unless the options say otherwise.
+ */
+export function sesIdentity(
+  stack: Stack, zone: route53.IPublicHostedZone, options: Pick<DepartmentOptions, 'tlsPolicy' | 'keyLength'> = {},
+): ses.EmailIdentity {
+  const configurationSet = new ses.ConfigurationSet(stack, 'RequireTls', { tlsPolicy: options.tlsPolicy ?? ses.ConfigurationSetTlsPolicy.REQUIRE });
+  return new ses.EmailIdentity(stack, 'Identity', {
+    identity: ses.Identity.publicHostedZone(zone),
+    configurationSet,
+    dkimIdentity: ses.DkimIdentity.easyDkim(options.keyLength ?? ses.EasyDkimSigningKeyLength.RSA_2048_BIT),
+    mailFromDomain: `bounce.${DEPT}`,
+    mailFromBehaviorOnMxFailure: ses.MailFromBehaviorOnMxFailure.REJECT_MESSAGE,
+  });
 }
 
 /** A CloudFront distribution serving `mta-sts.dept.gov.uk` with a CloudFront Function holding the policy. */
