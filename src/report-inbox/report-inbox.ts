@@ -488,7 +488,7 @@ export class ReportInbox extends Construct {
 
     // ---- metrics, alarms, dashboard ------------------------------------------------------------
     this.dmarcFailureAlarm = new cloudwatch.AnomalyDetectionAlarm(this, 'DmarcFailureAlarm', {
-      alarmDescription: `DMARC failures reported for ${this.domains.join(', ')} rose above their expected band: a sender is misconfigured or someone is spoofing a domain. See the ${this.dmarcTableName} table.`,
+      alarmDescription: alarmDescription((domains) => `DMARC failures reported for ${domains} rose above their expected band: a sender is misconfigured or someone is spoofing a domain. See the ${this.dmarcTableName} table.`, this.domains, this.domainName),
       metric: this.metric('DmarcFailedMessages'),
       stdDevs: 3,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_UPPER_THRESHOLD,
@@ -496,7 +496,7 @@ export class ReportInbox extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.tlsFailureAlarm = new cloudwatch.AnomalyDetectionAlarm(this, 'TlsFailureAlarm', {
-      alarmDescription: `TLS failures reported by senders to ${this.domains.join(', ')} rose above their expected band: check certificates and MTA-STS policies. See the ${this.tlsRptTableName} table.`,
+      alarmDescription: alarmDescription((domains) => `TLS failures reported by senders to ${domains} rose above their expected band: check certificates and MTA-STS policies. See the ${this.tlsRptTableName} table.`, this.domains, this.domainName),
       metric: this.metric('TlsFailedSessions'),
       stdDevs: 3,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_UPPER_THRESHOLD,
@@ -881,4 +881,16 @@ class StoreRawMail implements ses.IReceiptRuleAction {
   public bind(_rule: unknown): ses.ReceiptRuleActionConfig {
     return { s3Action: { bucketName: this.bucketName, objectKeyPrefix: this.prefix } };
   }
+}
+
+/** CloudWatch's limit on an alarm's description, in characters. */
+const MAX_ALARM_DESCRIPTION = 1024;
+
+/**
+ * An alarm description naming the inbox's domains, or, when the list would take it over
+ * CloudWatch's 1,024 characters, how many there are and where their reports go.
+ */
+function alarmDescription(text: (domains: string) => string, domains: string[], inboxDomain: string): string {
+  const listed = text(domains.join(', '));
+  return listed.length <= MAX_ALARM_DESCRIPTION ? listed : text(`the ${domains.length} domains that report to ${inboxDomain}`);
 }

@@ -416,6 +416,23 @@ describe('ReportInbox: snapshot', () => {
   });
 });
 
+describe('ReportInbox: many domains', () => {
+  test('150 domains: every template value stays within its CloudFormation limit, and the alarms count the domains', () => {
+    const domains = Array.from({ length: 150 }, (_, i) => `old-domain-${i}.gov.uk`);
+    const { inbox, template } = synth({ domains });
+    const descriptions = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmDescription as string);
+    expect(descriptions.every((d) => d.length <= 1024)).toBe(true);
+    expect(descriptions).toContain('DMARC failures reported for the 150 domains that report to reports.dept.gov.uk rose above their expected band: a sender is misconfigured or someone is spoofing a domain. See the dmarc_aggregate table.');
+    expect(inbox.reportAuthorisationNames).toHaveLength(150);
+  });
+
+  test('a few domains are named in the alarms', () => {
+    const { template } = synth();
+    const descriptions = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmDescription as string);
+    expect(descriptions).toContain('TLS failures reported by senders to dept.gov.uk, old-dept.gov.uk rose above their expected band: check certificates and MTA-STS policies. See the tls_rpt table.');
+  });
+});
+
 describe('ReportInbox: MTA-STS for the inbox domain, and the domains that report to it', () => {
   const ZONE = { hostedZoneId: 'Z0DEPT00000000000001', zoneName: 'dept.gov.uk' };
 
