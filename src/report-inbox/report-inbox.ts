@@ -293,8 +293,8 @@ export class ReportInbox extends Construct {
 
     // ---- storage ------------------------------------------------------------------------
     // Both buckets: encrypted, private, TLS 1.2 only, objects expire after the retention.
-    const privateBucket = (bucketId: string, bucketName?: string) => new s3.Bucket(this, bucketId, {
-      bucketName,
+    const privateBucket = (bucketId: string, name?: string) => new s3.Bucket(this, bucketId, {
+      bucketName: name,
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
