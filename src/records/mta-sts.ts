@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Finding, RuleDefinition, Severity, finding, rule } from './finding';
+import { hostNameProblem } from './private/names';
 import { RecordSyntaxError } from './syntax-error';
 import { TXT_RULES, TxtChunks } from './txt';
-import { hostNameProblem } from './private/names';
 
 /** Rules about MTA-STS TXT records and policies (RFC 8461). @internal */
 export const MTASTS_RULES = {

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { Finding, RuleDefinition, Severity, finding, rule } from './finding';
-import { RecordSyntaxError } from './syntax-error';
 import { hostNameProblem } from './private/names';
+import { RecordSyntaxError } from './syntax-error';
 
 /** Rules about MX records and null MX (RFC 7505). @internal */
 export const MX_RULES = {
