@@ -71,6 +71,11 @@ export interface ReportInboxProps {
    * (`<domain>._report._dmarc.<address>.<zone name>` TXT `v=DMARC1`). Reports about any other
    * domain are rejected by the parser and recorded as such, so strangers cannot fill the store
    * and the dashboard. Names under a listed domain are accepted and counted under it.
+   *
+   * At most 3,500 characters of names in all, comma-separated (about 170 domains of 20
+   * characters): the parser function takes the list in its environment, which Lambda limits to
+   * 4 KB. SES uses one active receipt rule set per region and account, so a second inbox for more
+   * domains belongs in another region or account.
    */
   readonly domains: string[];
 
@@ -579,7 +584,7 @@ export class ReportInbox extends Construct {
     const listed = [...seen].join(',').length;
     if (listed > MAX_DOMAIN_LIST) {
       throw invalidInput(this, REPORT_RULES.inboxDomains.id, `${seen.size} domains (${listed} characters)`,
-        `at most ${MAX_DOMAIN_LIST} characters of domain names, comma-separated, in one inbox (the parser function's environment is limited to 4 KB); give the others an inbox of their own`);
+        `at most ${MAX_DOMAIN_LIST} characters of domain names, comma-separated, in one inbox (the parser function's environment is limited to 4 KB); give the others an inbox in another region or account (SES has one active receipt rule set per region and account)`);
     }
     return [...seen];
   }
