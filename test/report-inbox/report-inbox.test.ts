@@ -364,6 +364,8 @@ describe('ReportInbox: bad input fails synth, naming the rule and the value', ()
     ['a domain twice', { domains: ['dept.gov.uk', 'DEPT.gov.uk'] }, /\[REPORT-INBOX-DOMAINS\].*listed twice/],
     ['a domain that is not one', { domains: ['dept'] }, /\[REPORT-INBOX-DOMAINS\].*Got: "dept"/],
     ['a domain that is a token', { domains: [Token.asString({ Ref: 'Domain' })] }, /\[REPORT-INBOX-DOMAINS\].*known at synth/],
+    ['more domains than the function\'s environment holds', { domains: Array.from({ length: 200 }, (_, i) => `old-domain-${i}.gov.uk`) },
+      /\[REPORT-INBOX-DOMAINS\].*Got: "200 domains \(4\d{3} characters\)".*at most 3500 characters.*another region or account/],
     ['an address of two labels', { address: 'dmarc.reports' }, /\[REPORT-INBOX-ADDRESS\].*Got: "dmarc.reports"/],
     ['an address with an underscore', { address: 'dmarc_reports' }, /\[REPORT-INBOX-ADDRESS\]/],
     ['a retention of no days', { retention: Duration.days(0) }, /\[REPORT-INBOX-RETENTION\]/],
