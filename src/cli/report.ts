@@ -4,6 +4,7 @@
  */
 import { isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { bold, findingLines, printable, table } from './terminal';
 import { Finding, RuleDefinition, Severity } from '../records/finding';
 import { RuleCatalogue } from '../standard/catalogue';
 
@@ -99,25 +100,10 @@ function summaryLine(report: Report): string {
 
 // ---- table -------------------------------------------------------------------------------
 
-const COLORS: Record<string, string> = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m' };
-const RESET = '\x1b[0m';
-const BOLD = '\x1b[1m';
-
-/**
- * Values come from templates and DNS answers the reviewer does not control: control characters
- * (an ANSI escape, a newline) are shown as `\xHH` so they can neither drive the terminal nor
- * break the table.
- */
-function printable(text: string): string {
-  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
-
 function renderTable(report: Report, color: boolean): string {
   const out: string[] = [];
-  const paint = (sev: string, text: string) => (color ? `${COLORS[sev] ?? ''}${text}${RESET}` : text);
-  const bold = (text: string) => (color ? `${BOLD}${text}${RESET}` : text);
   for (const d of report.domains) {
-    out.push(bold(printable(`${d.domain}${d.profile ? ` (${d.profile})` : ''}`)));
+    out.push(bold(printable(`${d.domain}${d.profile ? ` (${d.profile})` : ''}`), color));
     if (d.records.length > 0) {
       out.push('');
       out.push(...table(['NAME', 'TYPE', 'TTL', 'VALUE'], d.records.map((r) => [r.name, r.type, r.ttl === undefined ? '' : String(r.ttl), r.value].map(printable))).map((l) => `  ${l}`));
@@ -127,10 +113,7 @@ function renderTable(report: Report, color: boolean): string {
     if (findings.length === 0) {
       out.push('  no findings');
     } else {
-      const rows = findings.map((f) => [f.severity.toUpperCase(), f.ruleId, f.message].map(printable));
-      const lines = table(['LEVEL', 'RULE', 'FINDING'], rows);
-      out.push(`  ${lines[0]}`);
-      lines.slice(1).forEach((l, i) => out.push(`  ${paint(findings[i].severity, l)}`));
+      out.push(...findingLines(findings, color));
     }
     out.push('');
   }
@@ -138,11 +121,6 @@ function renderTable(report: Report, color: boolean): string {
   return out.join('\n') + '\n';
 }
 
-function table(header: string[], rows: string[][]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === header.length - 1 ? 0 : r[i].length))));
-  const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
-  return [fmt(header), ...rows.map(fmt)];
-}
 
 // ---- markdown ----------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ import { DEFAULT_LIMITS, DomainSummary, ParsedReport, REPORT_RULES, Rejection, R
 import { CliCommand, CliIo } from '../command';
 import { UsageError, parseCommandArgs, readDomainArgs, readFormat, reportUsageError } from '../options';
 import { DomainReport, ExitCode, OUTPUT_FORMATS, Report, exitCodeFor, renderReport, totals } from '../report';
+import { bold, findingLines, printable, table } from '../terminal';
 
 /** File names read from a folder; a file named on the command line is read whatever its name. */
 const REPORT_FILE = /\.(eml|xml|gz|gzip|zip|json)$/i;
@@ -214,17 +215,11 @@ function finding(rule: { id: string; source: string }, severity: Severity, messa
 
 // ---- table ---------------------------------------------------------------------------------
 
-const COLORS: Record<string, string> = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m' };
-const RESET = '\x1b[0m';
-const BOLD = '\x1b[1m';
-
 /** The summary tables per domain, then the findings, then one line of totals. */
 export function renderSummaryTable(report: ReportsReport, color = false): string {
-  const bold = (t: string) => (color ? `${BOLD}${t}${RESET}` : t);
-  const paint = (sev: string, t: string) => (color ? `${COLORS[sev] ?? ''}${t}${RESET}` : t);
   const out: string[] = [];
   for (const d of report.domains) {
-    out.push(bold(printable(d.domain)), '');
+    out.push(bold(printable(d.domain), color), '');
     if (d.dmarc) {
       const m = d.dmarc;
       out.push(`  DMARC: ${plural(m.reports, 'report')} from ${printable(m.reporters.join(', '))}; ${period(m.begin, m.end)}`);
@@ -255,10 +250,7 @@ export function renderSummaryTable(report: ReportsReport, color = false): string
     }
     const findings = d.findings.filter((f) => f.severity !== Severity.INFO || d.dmarc === undefined && d.tls === undefined);
     if (findings.length > 0) {
-      const lines = table(['LEVEL', 'RULE', 'FINDING'], findings.map((f) => [f.severity.toUpperCase(), f.ruleId, printable(f.message)]));
-      out.push(`  ${lines[0]}`);
-      lines.slice(1).forEach((l, i) => out.push(`  ${paint(findings[i].severity, l)}`));
-      out.push('');
+      out.push(...findingLines(findings, color), '');
     }
   }
   const t = totals(report);
@@ -268,20 +260,11 @@ export function renderSummaryTable(report: ReportsReport, color = false): string
   return out.join('\n') + '\n';
 }
 
-function table(header: string[], rows: string[][]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === header.length - 1 ? 0 : r[i].length))));
-  const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
-  return [fmt(header), ...rows.map(fmt)];
-}
 
 function indent(lines: string[]): string[] {
   return lines.map((l) => `  ${l}`);
 }
 
-/** Text from reports is untrusted: control characters are shown as `\xHH` so they cannot drive the terminal. */
-function printable(text: string): string {
-  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
 
 function n(value: number): string {
   return value.toLocaleString('en-GB');
