@@ -1,11 +1,11 @@
-import { Annotations, CfnOutput, CfnRule, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { CfnOutput, CfnRule, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { checkDomainName } from './private/zone-names';
 import { CONSTRUCT_RULES } from '../standard/platform-rules';
-import { ANNOTATION_PREFIX, invalidInput, reportFindings } from './private/findings';
+import { addInfoNote, invalidInput, reportFindings } from './private/findings';
 import { GovUkProfile } from '../standard/profile';
 import { GOVUK_RULES } from '../standard/rules';
 
@@ -176,7 +176,7 @@ export class GovEmailHostedZone extends Construct {
       description: `DNSSEC for ${this.zoneName} is live only once the parent zone holds its DS record, a manual step: run this command after deployment and give the DS record it prints to the parent zone's operator.`,
       value: Fn.join('', ['aws route53 get-dnssec --hosted-zone-id ', zone.hostedZoneId]),
     });
-    Annotations.of(this).addInfo(`[${ANNOTATION_PREFIX}${GOVUK_RULES.dnssec.id}] DNSSEC signing is enabled for ${this.zoneName}; add the DS record at the parent zone after deployment (a manual step: see the DnssecDsRecordCommand output).`);
+    addInfoNote(this, GOVUK_RULES.dnssec.id, `DNSSEC signing is enabled for ${this.zoneName}; add the DS record at the parent zone after deployment (a manual step: see the DnssecDsRecordCommand output).`);
     return key;
   }
 }

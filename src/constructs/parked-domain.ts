@@ -1,10 +1,10 @@
-import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { claimRecordName } from './private/record-registry';
 import { ResolvedDomain, recordNameAt, resolveDomain, ttlString } from './private/zone-names';
 import { CONSTRUCT_RULES } from '../standard/platform-rules';
-import { ANNOTATION_PREFIX, invalidInput, reportFindings } from './private/findings';
+import { addInfoNote, invalidInput, reportFindings } from './private/findings';
 import { isAuthorisedByDestination, requireListedAtDestination } from './private/report-destinations';
 import { Caa } from '../records/caa';
 import { Dkim } from '../records/dkim';
@@ -289,7 +289,7 @@ export class ParkedDomain extends Construct {
       const authorisation = Dmarc.externalReportAuthorisation(domain.name, uri);
       // A ReportInbox of this app that takes the domain's reports publishes the record itself.
       if (authorisation !== undefined && !isAuthorisedByDestination(this, uri, authorisation)) {
-        Annotations.of(this).addInfo(`[${ANNOTATION_PREFIX}${GOVUK_RULES.dmarcReportAuthorisation.id}] ${uri} is at another organisation: it receives DMARC reports for ${domain.name} only if ${authorisation} publishes TXT "v=DMARC1".`);
+        addInfoNote(this, GOVUK_RULES.dmarcReportAuthorisation.id, `${uri} is at another organisation: it receives DMARC reports for ${domain.name} only if ${authorisation} publishes TXT "v=DMARC1".`);
       }
     }
   }

@@ -1,4 +1,4 @@
-import { Annotations, Aws, CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -15,7 +15,7 @@ import { acknowledgeFindings } from './private/nag';
 import { SES_RECEIVING_REGIONS, sesInboundHost } from './private/ses-receiving';
 import { ReportParserFunction } from './report-parser-function';
 import { IMtaStsPolicyHost } from '../constructs/gov-email-domain';
-import { ANNOTATION_PREFIX, invalidInput, reportFindings, warnNotEvaluated } from '../constructs/private/findings';
+import { addInfoNote, invalidInput, reportFindings, warnNotEvaluated } from '../constructs/private/findings';
 import { checkMtaStsMaxAge, missingMtaSts } from '../constructs/private/mta-sts-options';
 import { RecordLocation, literalZoneName, locationInZone } from '../constructs/private/record-names';
 import { publishRecordSet, route53Txt } from '../constructs/private/record-registry';
@@ -696,7 +696,7 @@ export class ReportInbox extends Construct {
   private activate(activate: boolean, rule: ses.ReceiptRule): void {
     if (!activate) {
       const r = REPORT_RULES.ruleSetInactive;
-      Annotations.of(this).addInfo(`[${ANNOTATION_PREFIX}${r.id}] The receipt rule set ${this.ruleSetName} is not active: run \`${this.activationCommand}\` once after deploying (it replaces any rule set active in the region), or set activateRuleSet. (${r.source})`);
+      addInfoNote(this, r.id, `The receipt rule set ${this.ruleSetName} is not active: run \`${this.activationCommand}\` once after deploying (it replaces any rule set active in the region), or set activateRuleSet (${r.source}).`);
       new CfnOutput(this, 'ActivateRuleSetCommand', {
         description: 'Run once after the first deployment: makes the report inbox\'s receipt rule set the active one in the region',
         value: this.activationCommand,

@@ -30,9 +30,20 @@ export function reportFindings(scope: IConstruct, findings: Finding[]): void {
     if (f.severity === Severity.WARNING) {
       Annotations.of(scope).addWarningV2(`${ANNOTATION_PREFIX}${f.ruleId}`, `${f.message} (${f.source})`);
     } else if (f.severity === Severity.INFO) {
-      Annotations.of(scope).addInfo(`[${ANNOTATION_PREFIX}${f.ruleId}] ${f.message}`);
+      addInfoNote(scope, f.ruleId, f.message);
     }
   }
+}
+
+/**
+ * An info annotation, `[cdk-gov-email:<RULE-ID>] <message>`, always ending with a full stop. The
+ * CDK CLI reads a message that ends with a parenthesised text holding `::` as a rule id of its
+ * own (and stops when the text is not one): a cited source such as `AWS::SES::ReceiptRuleSet`
+ * must never be the end of a message.
+ */
+export function addInfoNote(scope: IConstruct, ruleId: string, message: string): void {
+  const sentence = /[.!?]$/.test(message.trimEnd()) ? message.trimEnd() : `${message.trimEnd()}.`;
+  Annotations.of(scope).addInfo(`[${ANNOTATION_PREFIX}${ruleId}] ${sentence}`);
 }
 
 /**
