@@ -7,9 +7,10 @@ import { acceptMonitoringOnly, isEvaluatedByParent, publishRecordSet, route53Txt
 import { isAuthorisedByDestination, requireListedAtDestination } from './private/report-destinations';
 import { ttlString } from './private/zone-names';
 import { DMARC_RULES, Dmarc, DmarcAlignment, DmarcModel, DmarcPolicy } from '../records/dmarc';
-import { Finding, Severity } from '../records/finding';
+import { Finding } from '../records/finding';
 import { GovUkProfile } from '../standard/profile';
 import { GOVUK_RULES } from '../standard/rules';
+import { checkDmarcAggregateUris, checkDmarcFailureUris } from './private/report-uris';
 
 /** The failure reporting options DMARC defines (`fo`). */
 const FAILURE_OPTIONS = ['0', '1', 'd', 's'];
@@ -196,9 +197,9 @@ export class DmarcRecord extends Construct {
       dkimAlignment: this.checkAlignment('dkimAlignment', props.dkimAlignment ?? DmarcAlignment.RELAXED),
       spfAlignment: this.checkAlignment('spfAlignment', props.spfAlignment ?? DmarcAlignment.RELAXED),
       failureOptions: this.checkFailureOptions(props.failureOptions ?? ['1']),
-      aggregateReportUris: this.checkReportTo(props.reportTo).map((uri) => ({ uri })),
+      aggregateReportUris: checkDmarcAggregateUris(this, props.reportTo).map((uri) => ({ uri })),
       ...(props.failureReportTo === undefined ? {} : {
-        failureReportUris: this.checkFailureReportTo(props.failureReportTo).map((uri) => ({ uri })),
+        failureReportUris: checkDmarcFailureUris(this, props.failureReportTo).map((uri) => ({ uri })),
       }),
     };
     this.value = Dmarc.render(model);
@@ -251,41 +252,6 @@ export class DmarcRecord extends Construct {
     return options;
   }
 
-  /** `reportTo`: one or two report URIs, each one DMARC accepts. */
-  private checkReportTo(uris: string[]): string[] {
-    const allowed = 'one or two mailto: URIs, for example ["mailto:dmarc-reports@dept.gov.uk"]';
-    if (uris.length === 0) {
-      throw invalidInput(this, GOVUK_RULES.dmarcReporting.id, uris, allowed);
-    }
-    if (uris.length > 2) {
-      throw invalidInput(this, GOVUK_RULES.dmarcReportCount.id, uris, allowed);
-    }
-    this.checkUris('rua', uris);
-    return uris;
-  }
-
-  private checkFailureReportTo(uris: string[]): string[] {
-    if (uris.length === 0) {
-      throw invalidInput(this, DMARC_RULES.reportUri.id, uris,
-        'one or more mailto: URIs, or leave failureReportTo out to request no failure reports');
-    }
-    this.checkUris('ruf', uris);
-    return uris;
-  }
-
-  /** Each URI on its own, so one bad URI cannot turn into a different record (a `;` in it would end the tag). */
-  private checkUris(tag: string, uris: string[]): void {
-    for (const uri of uris) {
-      if (Token.isUnresolved(uri)) continue;
-      const model: DmarcModel = tag === 'rua'
-        ? { policy: DmarcPolicy.REJECT, aggregateReportUris: [{ uri }] }
-        : { policy: DmarcPolicy.REJECT, failureReportUris: [{ uri }] };
-      const error = Dmarc.validate(model).find((f) => f.severity === Severity.ERROR);
-      if (error !== undefined) {
-        throw invalidInput(this, error.ruleId, uri, `a mailto: URI with "," "!" and ";" percent-encoded (${error.message})`);
-      }
-    }
-  }
 
   /**
    * A weaker policy than reject, chosen explicitly, is compliant but noted. `p=none` (and

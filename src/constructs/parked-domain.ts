@@ -9,14 +9,14 @@ import { isAuthorisedByDestination, requireListedAtDestination } from './private
 import { Caa } from '../records/caa';
 import { Dkim } from '../records/dkim';
 import { Dmarc, DmarcAlignment, DmarcModel, DmarcPolicy } from '../records/dmarc';
-import { Severity } from '../records/finding';
 import { Mx } from '../records/mx';
 import { SPF_RULES, Spf, SpfMechanism, SpfQualifier } from '../records/spf';
-import { TLSRPT_RULES, TlsRpt } from '../records/tls-rpt';
+import { TlsRpt } from '../records/tls-rpt';
 import { TXT_RULES, TxtChunks } from '../records/txt';
 import { DomainPosture } from '../standard/posture';
 import { GovUkProfile } from '../standard/profile';
 import { GOVUK_RULES } from '../standard/rules';
+import { checkDmarcAggregateUris, checkTlsRptUris } from './private/report-uris';
 
 /**
  * Properties of a `ParkedDomain`.
@@ -127,9 +127,9 @@ export class ParkedDomain extends Construct {
     this.domainName = domain.name;
     const ttl = ttlString(this, props.ttl);
 
-    this.checkDmarcReportTo(props.dmarcReportTo);
+    checkDmarcAggregateUris(this, props.dmarcReportTo);
     if (props.tlsReportTo !== undefined) {
-      this.checkTlsReportTo(props.tlsReportTo);
+      checkTlsRptUris(this, props.tlsReportTo, '; leave tlsReportTo out to publish no TLS-RPT record');
     }
     const additional = this.checkAdditionalApexTxt(props.additionalApexTxt ?? []);
 
@@ -199,38 +199,6 @@ export class ParkedDomain extends Construct {
     }
   }
 
-  /** `dmarcReportTo`: one or two report URIs DMARC accepts. */
-  private checkDmarcReportTo(uris: string[]): void {
-    const allowed = 'one or two mailto: URIs, for example ["mailto:dmarc-reports@dept.gov.uk"]';
-    if (uris.length === 0) {
-      throw invalidInput(this, GOVUK_RULES.dmarcReporting.id, uris, allowed);
-    }
-    if (uris.length > 2) {
-      throw invalidInput(this, GOVUK_RULES.dmarcReportCount.id, uris, allowed);
-    }
-    for (const uri of uris) {
-      if (Token.isUnresolved(uri)) continue;
-      const error = Dmarc.validate({ policy: DmarcPolicy.REJECT, aggregateReportUris: [{ uri }] }).find((f) => f.severity === Severity.ERROR);
-      if (error !== undefined) {
-        throw invalidInput(this, error.ruleId, uri, `a mailto: URI with "," "!" and ";" percent-encoded (${error.message})`);
-      }
-    }
-  }
-
-  /** `tlsReportTo`: report URIs TLS-RPT accepts. */
-  private checkTlsReportTo(uris: string[]): void {
-    if (uris.length === 0) {
-      throw invalidInput(this, TLSRPT_RULES.ruaMissing.id, uris,
-        'one mailto: or https: URI, for example ["mailto:tls-reports@dept.gov.uk"]; leave tlsReportTo out to publish no TLS-RPT record');
-    }
-    for (const uri of uris) {
-      if (Token.isUnresolved(uri)) continue;
-      const error = TlsRpt.validate({ reportUris: [uri] }).find((f) => f.severity === Severity.ERROR);
-      if (error !== undefined) {
-        throw invalidInput(this, error.ruleId, uri, `a mailto: or https: URI with "," "!" and ";" percent-encoded (${error.message})`);
-      }
-    }
-  }
 
   /** `additionalApexTxt`: no SPF record (there is one already), each value publishable; duplicates dropped. */
   private checkAdditionalApexTxt(values: string[]): string[] {

@@ -1,14 +1,14 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { invalidInput, reportFindings } from './private/findings';
+import { reportFindings } from './private/findings';
 import { RecordNames } from './private/record-names';
 import { isEvaluatedByParent, publishRecordSet, route53Txt } from './private/record-registry';
 import { requireListedAtDestination } from './private/report-destinations';
 import { ttlString } from './private/zone-names';
-import { Severity } from '../records/finding';
-import { TLSRPT_RULES, TlsRpt } from '../records/tls-rpt';
+import { TlsRpt } from '../records/tls-rpt';
 import { GovUkProfile } from '../standard/profile';
+import { checkTlsRptUris } from './private/report-uris';
 
 /**
  * Properties of a `TlsRptRecord`.
@@ -72,7 +72,7 @@ export class TlsRptRecord extends Construct {
     this.domainName = names.domain.name;
     const ttl = ttlString(this, props.ttl);
 
-    this.value = TlsRpt.render({ reportUris: this.checkReportTo(props.reportTo) });
+    this.value = TlsRpt.render({ reportUris: checkTlsRptUris(this, props.reportTo) });
     requireListedAtDestination(this, names.literalDomain, props.reportTo, 'TLS-RPT');
     this.recordSet = publishRecordSet(this, 'Resource', names.location('_smtp._tls.'), route53.RecordType.TXT,
       [route53Txt(this, this.value)], ttl);
@@ -89,19 +89,4 @@ export class TlsRptRecord extends Construct {
     }
   }
 
-  /** At least one URI, each one TLS-RPT accepts, checked on its own so a bad one cannot end the field. */
-  private checkReportTo(uris: string[]): string[] {
-    if (uris.length === 0) {
-      throw invalidInput(this, TLSRPT_RULES.ruaMissing.id, uris,
-        'one mailto: or https: URI, for example ["mailto:tls-reports@dept.gov.uk"]');
-    }
-    for (const uri of uris) {
-      if (Token.isUnresolved(uri)) continue;
-      const error = TlsRpt.validate({ reportUris: [uri] }).find((f) => f.severity === Severity.ERROR);
-      if (error !== undefined) {
-        throw invalidInput(this, error.ruleId, uri, `a mailto: or https: URI with "," "!" and ";" percent-encoded (${error.message})`);
-      }
-    }
-    return uris;
-  }
 }
