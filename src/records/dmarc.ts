@@ -2,7 +2,7 @@ import { Finding, RuleDefinition, Severity, finding, rule } from './finding';
 import { organisationalDomainOf } from './private/dmarc-org-domain';
 import { normaliseDomainName } from './private/names';
 import { checkTxtRecord, checkTxtRecordSet } from './private/txt-record';
-import { firstUnencoded, mailtoDomain, mailtoProblem, percentEncoded, splitCommaHint, uriScheme, uriSyntaxProblem } from './private/uri';
+import { firstUnencoded, mailtoProblem, reportUriDomain, percentEncoded, splitCommaHint, uriScheme, uriSyntaxProblem } from './private/uri';
 import { RecordSyntaxError } from './syntax-error';
 import { TxtChunks } from './txt';
 
@@ -351,6 +351,7 @@ export class Dmarc {
     });
   }
 
+
   /**
    * The DNS name that must hold a `v=DMARC1` TXT record for a report destination outside the
    * policy domain's organisational domain to accept its reports: `<policyDomain>._report._dmarc.<host>`
@@ -370,8 +371,7 @@ export class Dmarc {
     if (domain.length === 0) {
       return undefined;
     }
-    const bang = uri.indexOf('!');
-    const host = mailtoDomain((bang < 0 ? uri : uri.slice(0, bang)).trim());
+    const host = reportUriDomain(uri);
     if (host === undefined || organisationalDomainOf(host) === organisationalDomainOf(domain)) {
       return undefined;
     }

@@ -1,7 +1,8 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { isInZone } from './record-names';
 import { normaliseDomainName } from '../../records/private/names';
-import { mailtoDomain } from '../../records/private/uri';
+import { reportUriDomain } from '../../records/private/uri';
 import { REPORT_RULES } from '../../standard/report-rules';
 
 /**
@@ -41,8 +42,7 @@ export function registerReportDestination(destination: ReportDestination): void 
  */
 export function reportDestinationOf(scope: IConstruct, uri: string): ReportDestination | undefined {
   if (Token.isUnresolved(uri)) return undefined;
-  const bang = uri.indexOf('!');
-  const host = mailtoDomain((bang < 0 ? uri : uri.slice(0, bang)).trim());
+  const host = reportUriDomain(uri);
   if (host === undefined) return undefined;
   return (DESTINATIONS.get(scope.node.root) ?? []).find((d) => d.domainName === host);
 }
@@ -77,8 +77,7 @@ export function requireListedAtDestination(scope: IConstruct, domain: string | u
       for (const uri of uris) {
         const destination = reportDestinationOf(scope, uri);
         if (destination === undefined) continue;
-        const listed = destination.domains.some((d) => name === d || name.endsWith(`.${d}`))
-          || name === destination.domainName;
+        const listed = [...destination.domains, destination.domainName].some((d) => isInZone(d, name));
         if (!listed) {
           messages.push(`[${r.id}] ${r.summary} Got: ${kind} reports for "${name}" sent to ${uri}, the inbox ${destination.owner.node.path}, whose domains are ${destination.domains.join(', ')}. Allowed: add "${name}" to the inbox's domains, or send the reports elsewhere. (${r.source})`);
         }

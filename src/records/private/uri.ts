@@ -104,6 +104,16 @@ export function mailtoProblem(uri: string): string | undefined {
 }
 
 /**
+ * The domain a DMARC report URI delivers to: the domain of a `mailto:` address, without the
+ * `!size` suffix RFC 7489 allows, lower case; undefined for any other URI.
+ * @internal
+ */
+export function reportUriDomain(uri: string): string | undefined {
+  const bang = uri.indexOf('!');
+  return mailtoDomain((bang < 0 ? uri : uri.slice(0, bang)).trim());
+}
+
+/**
  * The domain of the first address of a `mailto:` URI, lower-cased, or `undefined` when the URI
  * is not a `mailto:` URI with a readable address.
  * @internal
