@@ -5,10 +5,10 @@ import { Construct, IDependable } from 'constructs';
 import { DkimRecords } from './dkim-records';
 import { DmarcOptions, DmarcRecord } from './dmarc-record';
 import { invalidInput, reportFindings, warnNotEvaluated } from './private/findings';
-import { checkMtaStsMaxAge, missingMtaSts } from './private/mta-sts-options';
+import { checkMtaStsMaxAge, checkMtaStsMode, missingMtaSts, publishMtaStsPolicy } from './private/mta-sts-options';
 import { RecordNames } from './private/record-names';
 import {
-  RECORD_CONSTRUCT_RULES, acceptMonitoringOnly, evaluateChildRecordsHere, publishRecordSet, route53Txt,
+  RECORD_CONSTRUCT_RULES, acceptMonitoringOnly, evaluateChildRecordsHere, publishRecordSet,
 } from './private/record-registry';
 import { ttlString } from './private/zone-names';
 import { SesDkim, SesSendingIdentity } from './ses-sending-identity';
@@ -381,15 +381,13 @@ export class GovEmailDomain extends Construct {
     let mtaStsTxt: string | undefined;
     let minimumProtocolVersion: string | undefined;
     if (props.mtaSts !== undefined && policy !== undefined) {
-      this.mtaStsPolicy = MtaSts.renderPolicy(policy);
-      const policyId = MtaSts.policyId(this.mtaStsPolicy);
-      mtaStsTxt = MtaSts.renderRecord({ id: policyId });
-      const registration = props.mtaSts.host.addDomain({ domainName: domain, zone: props.zone, policy: this.mtaStsPolicy, policyId });
-      minimumProtocolVersion = registration.minimumProtocolVersion;
-      this.mtaStsRecord = publishRecordSet(this, 'MtaSts', names.location('_mta-sts.'), route53.RecordType.TXT,
-        [route53Txt(this, mtaStsTxt)], ttl);
-      // RFC 8461 §8.1: the new policy body is served before senders see the new id.
-      this.mtaStsRecord.node.addDependency(registration.policyServedBy);
+      const published = publishMtaStsPolicy(this, {
+        host: props.mtaSts.host, zone: props.zone, domainName: domain, location: names.location('_mta-sts.'), model: policy, ttl,
+      });
+      this.mtaStsPolicy = published.policy;
+      this.mtaStsRecord = published.recordSet;
+      mtaStsTxt = published.record;
+      minimumProtocolVersion = published.minimumProtocolVersion;
     }
     if (sesSenders.length === 1) {
       this.checkSesRegion((sesSenders[0] as unknown as { region?: string }).region);
@@ -454,10 +452,7 @@ export class GovEmailDomain extends Construct {
 
   /** The MTA-STS policy: the senders' patterns and `additionalMx`, covering every MX host. */
   private buildPolicy(options: GovEmailDomainMtaStsOptions, senders: Sender[], domain: string, mxModels: MxModel[]): MtaStsPolicyModel {
-    const mode = options.mode ?? MtaStsMode.ENFORCE;
-    if (!Object.values(MtaStsMode).includes(mode)) {
-      throw invalidInput(this, MTASTS_RULES.policyMode.id, mode, 'MtaStsMode.ENFORCE, MtaStsMode.TESTING or MtaStsMode.NONE');
-    }
+    const mode = checkMtaStsMode(this, options.mode);
     const maxAge = checkMtaStsMaxAge(this, options.maxAge);
     const mx: string[] = [];
     for (const pattern of [...Senders.mtaStsMx(senders, domain), ...(options.additionalMx ?? [])]) {

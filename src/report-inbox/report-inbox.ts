@@ -16,13 +16,13 @@ import { SES_RECEIVING_REGIONS, sesInboundHost } from './private/ses-receiving';
 import { ReportParserFunction } from './report-parser-function';
 import { IMtaStsPolicyHost } from '../constructs/gov-email-domain';
 import { addInfoNote, invalidInput, reportFindings, warnNotEvaluated } from '../constructs/private/findings';
-import { checkMtaStsMaxAge, missingMtaSts } from '../constructs/private/mta-sts-options';
+import { PublishedMtaSts, checkMtaStsMaxAge, checkMtaStsMode, missingMtaSts, publishMtaStsPolicy } from '../constructs/private/mta-sts-options';
 import { RecordLocation, literalZoneName, locationInZone } from '../constructs/private/record-names';
 import { publishRecordSet, route53Txt } from '../constructs/private/record-registry';
 import { registerReportDestination } from '../constructs/private/report-destinations';
 import { ttlString } from '../constructs/private/zone-names';
 import { Dmarc, DmarcAlignment, DmarcPolicy } from '../records/dmarc';
-import { MTASTS_RULES, MtaSts, MtaStsMode, MtaStsPolicyModel } from '../records/mta-sts';
+import { MTASTS_RULES, MtaStsMode, MtaStsPolicyModel } from '../records/mta-sts';
 import { isHostname } from '../records/private/uri';
 import { TlsRpt } from '../records/tls-rpt';
 import { DomainPosture } from '../standard/posture';
@@ -621,30 +621,20 @@ export class ReportInbox extends Construct {
    * published only after the host serves the body (RFC 8461 §8.1).
    */
   private publishMtaSts(options: ReportInboxMtaStsOptions, zone: route53.IHostedZone, location: RecordLocation, region: string,
-    ttl: string): { policy: string; record: string } {
+    ttl: string): PublishedMtaSts {
     if (Token.isUnresolved(region)) {
       throw invalidInput(this, MTASTS_RULES.policyMxSyntax.id, 'a stack without a region',
         'a stack with env.region set: the policy names the region\'s SES inbound host, and its id is a hash of the policy body');
     }
-    const mode = options.mode ?? MtaStsMode.ENFORCE;
-    if (!Object.values(MtaStsMode).includes(mode)) {
-      throw invalidInput(this, MTASTS_RULES.policyMode.id, mode, 'MtaStsMode.ENFORCE, MtaStsMode.TESTING or MtaStsMode.NONE');
-    }
-    const model: MtaStsPolicyModel = { mode, maxAge: checkMtaStsMaxAge(this, options.maxAge), mx: [sesInboundHost(region)] };
-    const policy = MtaSts.renderPolicy(model);
-    const policyId = MtaSts.policyId(policy);
-    const registration = options.host.addDomain({ domainName: this.domainName, zone, policy, policyId });
-    const record = MtaSts.renderRecord({ id: policyId });
-    const recordSet = publishRecordSet(this, 'MtaSts', location, route53.RecordType.TXT, [route53Txt(this, record)], ttl);
-    recordSet.node.addDependency(registration.policyServedBy);
-    return { policy, record };
+    const model: MtaStsPolicyModel = { mode: checkMtaStsMode(this, options.mode), maxAge: checkMtaStsMaxAge(this, options.maxAge), mx: [sesInboundHost(region)] };
+    return publishMtaStsPolicy(this, { host: options.host, zone, domainName: this.domainName, location, model, ttl });
   }
 
   /**
    * The inbox's own domain through the profile the CLI and the pack use: it receives mail and
    * sends none. MTA-STS missing is accepted as a warning, as GovEmailDomain accepts it.
    */
-  private evaluateOwnDomain(region: string, dmarcTxt: string, mtaSts: { policy: string; record: string } | undefined,
+  private evaluateOwnDomain(region: string, dmarcTxt: string, mtaSts: PublishedMtaSts | undefined,
     allowMissingMtaSts: boolean): void {
     if (Token.isUnresolved(region)) return;
     const posture: DomainPosture = {

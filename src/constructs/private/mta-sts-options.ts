@@ -1,15 +1,29 @@
 import { Duration, Token } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Construct, IConstruct } from 'constructs';
 import { invalidInput } from './findings';
-import { acceptAsWarnings } from './record-registry';
+import { RecordLocation } from './record-names';
+import { acceptAsWarnings, publishRecordSet, route53Txt } from './record-registry';
 import { Finding, Severity } from '../../records/finding';
-import { MTASTS_RULES } from '../../records/mta-sts';
+import { MTASTS_RULES, MtaSts, MtaStsMode, MtaStsPolicyModel } from '../../records/mta-sts';
 import { GOVUK_RULES } from '../../standard/rules';
+import type { IMtaStsPolicyHost } from '../gov-email-domain';
 
 /** RFC 8461 §3.2: the largest `max_age`. */
 const MAX_AGE_LIMIT_SECONDS = 31557600;
 /** Mail Check's minimum for enforce mode, and the default here. */
 const DEFAULT_MAX_AGE = Duration.days(14);
+
+/**
+ * An MTA-STS mode, checked; enforce when not given.
+ * @internal
+ */
+export function checkMtaStsMode(scope: IConstruct, mode: MtaStsMode = MtaStsMode.ENFORCE): MtaStsMode {
+  if (!Object.values(MtaStsMode).includes(mode)) {
+    throw invalidInput(scope, MTASTS_RULES.policyMode.id, mode, 'MtaStsMode.ENFORCE, MtaStsMode.TESTING or MtaStsMode.NONE');
+  }
+  return mode;
+}
 
 /**
  * An MTA-STS `max_age` given as a Duration, checked: whole seconds from 0 to a year, known at
@@ -43,4 +57,41 @@ export function missingMtaSts(findings: Finding[], allowMissingMtaSts: boolean, 
   return findings.map((f) => f.ruleId === id && f.severity === Severity.ERROR
     ? { ...f, message: `${f.message} Got: no mtaSts. Allowed: mtaSts: { host } (an MtaStsPolicyHost in a us-east-1 stack), or allowMissingMtaSts: true to accept its absence as a warning for now.` }
     : f);
+}
+
+/**
+ * What `publishMtaStsPolicy` published.
+ * @internal
+ */
+export interface PublishedMtaSts {
+  /** The policy body the host serves. */
+  readonly policy: string;
+  /** The `_mta-sts` TXT record's text. */
+  readonly record: string;
+  /** The `_mta-sts` TXT record set. */
+  readonly recordSet: route53.RecordSet;
+  /** The host's TLS minimum for the policy URL, when it says. */
+  readonly minimumProtocolVersion?: string;
+}
+
+/**
+ * Register a domain's policy with its host and publish the `_mta-sts` record (id = hash of the
+ * body) only after the host serves the body, as RFC 8461 §8.1 asks.
+ * @internal
+ */
+export function publishMtaStsPolicy(scope: Construct, options: {
+  readonly host: IMtaStsPolicyHost;
+  readonly zone: route53.IHostedZone;
+  readonly domainName: string;
+  readonly location: RecordLocation;
+  readonly model: MtaStsPolicyModel;
+  readonly ttl: string;
+}): PublishedMtaSts {
+  const policy = MtaSts.renderPolicy(options.model);
+  const policyId = MtaSts.policyId(policy);
+  const registration = options.host.addDomain({ domainName: options.domainName, zone: options.zone, policy, policyId });
+  const record = MtaSts.renderRecord({ id: policyId });
+  const recordSet = publishRecordSet(scope, 'MtaSts', options.location, route53.RecordType.TXT, [route53Txt(scope, record)], options.ttl);
+  recordSet.node.addDependency(registration.policyServedBy);
+  return { policy, record, recordSet, minimumProtocolVersion: registration.minimumProtocolVersion };
 }
