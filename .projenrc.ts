@@ -30,6 +30,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToGo: { moduleName: 'github.com/cdk-gov-email/cdk-gov-email-go' },
 
   // cdk-nag v3 packs are policy-validation plugins; the app that uses GovEmailChecks brings it.
+  // Optional (peerDependenciesMeta below): only GovEmailChecks loads it, when it is made.
   peerDeps: ['cdk-nag@^3.0.2'],
   // The CLI's AWS calls (gov-email verify); bundled because they are not jsii modules.
   // DMARC/TLS-RPT report parsing (gov-email reports and the ReportInbox function) uses a
@@ -71,6 +72,9 @@ if (packageTask) {
   packageTask.reset();
   packageTask.spawn(project.tasks.tryFind('package:js')!);
 }
+
+// An app that never adds GovEmailChecks need not install cdk-nag: the pack loads it lazily.
+project.package.addField('peerDependenciesMeta', { 'cdk-nag': { optional: true } });
 
 // The gov-email command line: review a cloud assembly, check live domains, verify the AWS side.
 project.addBins({ 'gov-email': 'bin/gov-email' });

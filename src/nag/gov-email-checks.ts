@@ -1,18 +1,30 @@
-import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolation, Stage, Validations } from 'aws-cdk-lib';
-import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
+import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { AnalysisOptions, catalogueIncludeCosts } from './private/analysis';
-import { findingsOn, isEmailResource, withAnalysisOptions } from './private/app-analysis';
-import { hitsFromTemplates } from './private/assembly-analysis';
-import { ANNOTATION_ID_PREFIX, Hit, PACK_NAME, explanationOf, hitsOn, messagesOf, violationsOf } from './private/report';
-import { GOV_EMAIL_RULES } from './rules';
-import { Severity } from '../records/finding';
 import { SpfIncludeCost } from '../records/spf';
+// Types only: cdk-nag is loaded when a GovEmailChecks is made, never when the library is.
+import type { GovEmailNagPack } from './private/pack';
 
 /**
  * Properties for `GovEmailChecks`.
  */
-export interface GovEmailChecksProps extends NagPackProps {
+export interface GovEmailChecksProps {
+  /**
+   * Whether to add the longer explanation (the rule's summary and source) to each finding, as
+   * cdk-nag's `verbose`.
+   *
+   * @default false
+   */
+  readonly verbose?: boolean;
+
+  /**
+   * Whether to write acknowledged rules into each resource's CloudFormation metadata as
+   * `cdk_nag: { rules_to_suppress: [...] }`, as cdk-nag's `writeSuppressionsToCloudFormation`
+   * (for audit tooling that reads cdk-nag v2's format).
+   *
+   * @default false
+   */
+  readonly writeSuppressionsToCloudFormation?: boolean;
+
   /**
    * Known lookup costs of SPF `include:` and `redirect=` targets, so the lookup budget (10 DNS
    * lookups, RFC 7208 §4.6.4) counts what each really costs. Entries here take precedence over
@@ -61,16 +73,15 @@ export interface GovEmailChecksProps extends NagPackProps {
  * does not give plugins the construct tree, the pack reads the synthesised templates and their
  * metadata; pass the app (`new GovEmailChecks(app)`) to have it read the construct tree instead.
  * In tests, call `new GovEmailChecks().validateScope(app)`.
+ *
+ * cdk-nag is an optional peer dependency: the rest of the library loads without it, and this
+ * pack loads it when it is made (`npm install cdk-nag` in the app that uses it).
  */
-export class GovEmailChecks extends NagPack {
+export class GovEmailChecks implements IPolicyValidationPlugin {
   /** The plugin's name in validation reports. */
-  public readonly name: string = PACK_NAME;
+  public readonly name: string;
 
-  private readonly scope?: IConstruct;
-  private readonly options: AnalysisOptions;
-  private readonly verboseReport: boolean;
-  private readonly failOnWarnings: boolean;
-  private hits: Hit[] = [];
+  private readonly pack: GovEmailNagPack;
 
   /**
    * @param scope the app (or stage) the pack is added to. Needed only when aws-cdk-lib does not
@@ -78,18 +89,16 @@ export class GovEmailChecks extends NagPack {
    * synthesised templates (construct paths and acknowledgements are then read from the cloud
    * assembly's metadata).
    * @param props options
+   * @throws if cdk-nag is not installed
    */
   constructor(scope?: IConstruct, props: GovEmailChecksProps = {}) {
-    super(scope, props);
-    this.packName = PACK_NAME;
-    this.scope = scope;
-    this.verboseReport = props.verbose ?? false;
-    this.failOnWarnings = props.failOnWarnings ?? false;
-    const costs = [...(props.spfIncludeCosts ?? [])];
-    for (const c of catalogueIncludeCosts()) {
-      if (!costs.some((k) => k.domain.toLowerCase().replace(/\.$/, '') === c.domain)) costs.push(c);
-    }
-    this.options = { spfIncludeCosts: costs };
+    this.pack = new (loadPack().GovEmailNagPack)(scope, props);
+    this.name = this.pack.name;
+  }
+
+  /** The pack's name, the prefix of its rule ids (`GovEmail`), as cdk-nag's `readPackName`. */
+  public get readPackName(): string {
+    return this.pack.readPackName;
   }
 
   /**
@@ -98,11 +107,7 @@ export class GovEmailChecks extends NagPack {
    * templates.
    */
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    const tree = (context as { readonly appConstruct?: IConstruct }).appConstruct ?? stageOf(this.scope);
-    if (tree !== undefined) {
-      return this.validateScope(tree);
-    }
-    return this.report(hitsFromTemplates(context.templatePaths, this.options), []);
+    return this.pack.validate(context);
   }
 
   /**
@@ -111,84 +116,20 @@ export class GovEmailChecks extends NagPack {
    * stacks are evaluated together.
    */
   public validateScope(scope: IConstruct): PolicyValidationPluginReport {
-    return withAnalysisOptions(this.options, () => {
-      this.hits = [];
-      const base = super.validateScope(scope);
-      // cdk-nag reports each (rule, resource) it was not told to ignore: keep those of our hits.
-      const kept = new Set(base.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName}|${r.constructPath}`)));
-      const hits = this.hits.filter((h) => kept.has(`${h.ruleName}|${h.resource.constructPath}`));
-      const ours = new Set(this.hits.map((h) => h.ruleName));
-      return this.report(hits, base.violations.filter((v) => !ours.has(v.ruleName)));
-    });
-  }
-
-  /**
-   * Apply every rule to one resource: each profile rule id a rule reports on it becomes a
-   * `GovEmail-<id>` finding at the finding's level, through cdk-nag's `applyRule`, so
-   * acknowledgements work as for any cdk-nag pack.
-   */
-  protected checkResource(node: CfnResource): void {
-    if (!isEmailResource(node)) return;
-    const acknowledged = acknowledgedIds(node);
-    for (const rule of GOV_EMAIL_RULES) {
-      let ids: string[];
-      try {
-        const result = rule(node);
-        if (!Array.isArray(result)) continue;
-        ids = result;
-      } catch (err) {
-        // Reported by cdk-nag as the rule having thrown, under the rule's own name.
-        this.applyRule({
-          ruleSuffixOverride: rule.name,
-          info: `The ${rule.name} rule could not be evaluated.`,
-          explanation: 'The pack could not read the email records of this app.',
-          level: NagMessageLevel.ERROR,
-          node,
-          rule: () => {
-            throw err;
-          },
-        });
-        continue;
-      }
-      const placed = (findingsOn(node) ?? []).filter((p) => ids.includes(p.finding.ruleId));
-      for (const hit of hitsOn(placed, { constructPath: node.node.path })) {
-        if (acknowledged.has(`${ANNOTATION_ID_PREFIX}${hit.profileRuleId}`)) continue;
-        this.hits.push(hit);
-        this.applyRule({
-          ruleSuffixOverride: hit.profileRuleId,
-          info: messagesOf(hit.findings),
-          explanation: explanationOf(hit),
-          level: hit.level === Severity.ERROR ? NagMessageLevel.ERROR : NagMessageLevel.WARN,
-          node,
-          rule: () => NagRuleCompliance.NON_COMPLIANT,
-        });
-      }
-    }
-  }
-
-  private report(hits: Hit[], others: PolicyViolation[]): PolicyValidationPluginReport {
-    const violations = [...violationsOf(hits, this.verboseReport), ...others];
-    const success = this.failOnWarnings
-      ? violations.length === 0
-      : !violations.some((v) => v.severity === 'error' || v.severity === 'fatal');
-    return { success, violations };
+    return this.pack.validateScope(scope);
   }
 }
 
-/** The stage a scope is (or is in): the plan the validation framework runs the plugin for. */
-function stageOf(scope: IConstruct | undefined): IConstruct | undefined {
-  if (scope === undefined) return undefined;
-  return Stage.isStage(scope) ? scope : Stage.of(scope) ?? scope.node.root;
-}
-
-/** Rule ids acknowledged on a construct or its ancestors, as `Validations.of(scope).acknowledge()` records them. */
-function acknowledgedIds(node: IConstruct): Set<string> {
-  const out = new Set<string>();
-  for (let current: IConstruct | undefined = node; current !== undefined; current = current.node.scope) {
-    for (const entry of current.node.metadata) {
-      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || entry.data === null || typeof entry.data !== 'object') continue;
-      for (const key of Object.keys(entry.data)) out.add(key.replace(/^annotation::/i, ''));
+/** The pack's module, which imports cdk-nag; a clear error when cdk-nag is not installed. */
+function loadPack(): typeof import('./private/pack') {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('./private/pack');
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    if (e.code === 'MODULE_NOT_FOUND' && /['"]cdk-nag['"]/.test(e.message ?? '')) {
+      throw new Error('GovEmailChecks needs cdk-nag v3, an optional peer dependency of cdk-gov-email that is not installed: run `npm install cdk-nag` in your CDK app.');
     }
+    throw err;
   }
-  return out;
 }

@@ -1,0 +1,146 @@
+/**
+ * The cdk-nag pack behind `GovEmailChecks`. It is loaded only when a `GovEmailChecks` is made,
+ * so the library loads without cdk-nag (an optional peer dependency) installed.
+ */
+import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolation, Stage, Validations } from 'aws-cdk-lib';
+import { NagMessageLevel, NagPack, NagRuleCompliance } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { AnalysisOptions, catalogueIncludeCosts } from './analysis';
+import { findingsOn, isEmailResource, withAnalysisOptions } from './app-analysis';
+import { hitsFromTemplates } from './assembly-analysis';
+import { ANNOTATION_ID_PREFIX, Hit, PACK_NAME, explanationOf, hitsOn, messagesOf, violationsOf } from './report';
+import { Severity } from '../../records/finding';
+import type { GovEmailChecksProps } from '../gov-email-checks';
+import { GOV_EMAIL_RULES } from '../rules';
+
+/** The NagPack `GovEmailChecks` delegates to: see its documentation. */
+export class GovEmailNagPack extends NagPack {
+  /** The plugin's name in validation reports. */
+  public readonly name: string = PACK_NAME;
+
+  private readonly scope?: IConstruct;
+  private readonly options: AnalysisOptions;
+  private readonly verboseReport: boolean;
+  private readonly failOnWarnings: boolean;
+  private hits: Hit[] = [];
+
+  /**
+   * @param scope the app (or stage) the pack is added to. Needed only when aws-cdk-lib does not
+   * give plugins the construct tree: with it the pack checks the construct tree, without it the
+   * synthesised templates (construct paths and acknowledgements are then read from the cloud
+   * assembly's metadata).
+   * @param props options
+   */
+  constructor(scope?: IConstruct, props: GovEmailChecksProps = {}) {
+    super(scope, props);
+    this.packName = PACK_NAME;
+    this.scope = scope;
+    this.verboseReport = props.verbose ?? false;
+    this.failOnWarnings = props.failOnWarnings ?? false;
+    const costs = [...(props.spfIncludeCosts ?? [])];
+    for (const c of catalogueIncludeCosts()) {
+      if (!costs.some((k) => k.domain.toLowerCase().replace(/\.$/, '') === c.domain)) costs.push(c);
+    }
+    this.options = { spfIncludeCosts: costs };
+  }
+
+  /**
+   * Called by the CDK validation framework at synthesis: checks the construct tree when
+   * aws-cdk-lib provides it (or the pack was given its scope), otherwise the synthesised
+   * templates.
+   */
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const tree = (context as { readonly appConstruct?: IConstruct }).appConstruct ?? stageOf(this.scope);
+    if (tree !== undefined) {
+      return this.validateScope(tree);
+    }
+    return this.report(hitsFromTemplates(context.templatePaths, this.options), []);
+  }
+
+  /**
+   * Check a construct tree directly (in tests, or where the validation framework cannot give
+   * the tree). Every stage under `scope` is analysed as a whole, so records spread over several
+   * stacks are evaluated together.
+   */
+  public validateScope(scope: IConstruct): PolicyValidationPluginReport {
+    return withAnalysisOptions(this.options, () => {
+      this.hits = [];
+      const base = super.validateScope(scope);
+      // cdk-nag reports each (rule, resource) it was not told to ignore: keep those of our hits.
+      const kept = new Set(base.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName}|${r.constructPath}`)));
+      const hits = this.hits.filter((h) => kept.has(`${h.ruleName}|${h.resource.constructPath}`));
+      const ours = new Set(this.hits.map((h) => h.ruleName));
+      return this.report(hits, base.violations.filter((v) => !ours.has(v.ruleName)));
+    });
+  }
+
+  /**
+   * Apply every rule to one resource: each profile rule id a rule reports on it becomes a
+   * `GovEmail-<id>` finding at the finding's level, through cdk-nag's `applyRule`, so
+   * acknowledgements work as for any cdk-nag pack.
+   */
+  protected checkResource(node: CfnResource): void {
+    if (!isEmailResource(node)) return;
+    const acknowledged = acknowledgedIds(node);
+    for (const rule of GOV_EMAIL_RULES) {
+      let ids: string[];
+      try {
+        const result = rule(node);
+        if (!Array.isArray(result)) continue;
+        ids = result;
+      } catch (err) {
+        // Reported by cdk-nag as the rule having thrown, under the rule's own name.
+        this.applyRule({
+          ruleSuffixOverride: rule.name,
+          info: `The ${rule.name} rule could not be evaluated.`,
+          explanation: 'The pack could not read the email records of this app.',
+          level: NagMessageLevel.ERROR,
+          node,
+          rule: () => {
+            throw err;
+          },
+        });
+        continue;
+      }
+      const placed = (findingsOn(node) ?? []).filter((p) => ids.includes(p.finding.ruleId));
+      for (const hit of hitsOn(placed, { constructPath: node.node.path })) {
+        if (acknowledged.has(`${ANNOTATION_ID_PREFIX}${hit.profileRuleId}`)) continue;
+        this.hits.push(hit);
+        this.applyRule({
+          ruleSuffixOverride: hit.profileRuleId,
+          info: messagesOf(hit.findings),
+          explanation: explanationOf(hit),
+          level: hit.level === Severity.ERROR ? NagMessageLevel.ERROR : NagMessageLevel.WARN,
+          node,
+          rule: () => NagRuleCompliance.NON_COMPLIANT,
+        });
+      }
+    }
+  }
+
+  private report(hits: Hit[], others: PolicyViolation[]): PolicyValidationPluginReport {
+    const violations = [...violationsOf(hits, this.verboseReport), ...others];
+    const success = this.failOnWarnings
+      ? violations.length === 0
+      : !violations.some((v) => v.severity === 'error' || v.severity === 'fatal');
+    return { success, violations };
+  }
+}
+
+/** The stage a scope is (or is in): the plan the validation framework runs the plugin for. */
+function stageOf(scope: IConstruct | undefined): IConstruct | undefined {
+  if (scope === undefined) return undefined;
+  return Stage.isStage(scope) ? scope : Stage.of(scope) ?? scope.node.root;
+}
+
+/** Rule ids acknowledged on a construct or its ancestors, as `Validations.of(scope).acknowledge()` records them. */
+function acknowledgedIds(node: IConstruct): Set<string> {
+  const out = new Set<string>();
+  for (let current: IConstruct | undefined = node; current !== undefined; current = current.node.scope) {
+    for (const entry of current.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || entry.data === null || typeof entry.data !== 'object') continue;
+      for (const key of Object.keys(entry.data)) out.add(key.replace(/^annotation::/i, ''));
+    }
+  }
+  return out;
+}
