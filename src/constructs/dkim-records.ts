@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { invalidInput, reportFindings } from './private/findings';
 import { RecordNames } from './private/record-names';
 import { RECORD_CONSTRUCT_RULES, isEvaluatedByParent, publishRecordSet, route53Txt } from './private/record-registry';
+import { checkSenders } from './private/sender-problems';
 import { ttlString } from './private/zone-names';
 import { DkimRecordType, Sender, SenderDkimRecord } from '../senders/sender';
 import { CONSTRUCT_RULES } from '../standard/platform-rules';
@@ -96,6 +97,7 @@ export class DkimRecords extends Construct {
     const names = RecordNames.forDomain(this, props.zone, props.domainName);
     this.domainName = names.domain.name;
     const ttl = ttlString(this, props.ttl);
+    checkSenders(this, props.senders ?? []);
 
     const owned = this.collect(names, props.records ?? [], props.senders ?? []);
     this.records = owned.map((o) => o.record);

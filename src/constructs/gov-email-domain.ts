@@ -10,6 +10,7 @@ import { RecordNames } from './private/record-names';
 import {
   RECORD_CONSTRUCT_RULES, acceptMonitoringOnly, evaluateChildRecordsHere, publishRecordSet,
 } from './private/record-registry';
+import { checkIncludeCosts, checkSenders } from './private/sender-problems';
 import { ttlString } from './private/zone-names';
 import { SesDkim, SesSendingIdentity } from './ses-sending-identity';
 import { SpfRecord } from './spf-record';
@@ -165,7 +166,8 @@ export interface GovEmailDomainSesOptions {
   readonly tlsPolicy?: ses.ConfigurationSetTlsPolicy;
 
   /**
-   * A name for the configuration set.
+   * A name for the configuration set: 1 to 64 letters, digits, underscores and hyphens, or
+   * synth fails (`SES-CONFIGURATION-SET-NAME`).
    *
    * @default - a name CloudFormation generates
    */
@@ -341,6 +343,8 @@ export class GovEmailDomain extends Construct {
     const senders = props.senders;
 
     // Prop-level checks first, so bad input fails before any record is built.
+    checkSenders(this, senders);
+    checkIncludeCosts(this, props.spf?.additionalIncludeCosts ?? [], 'spf.additionalIncludeCosts');
     const mxModels = this.checkMx(senders, domain);
     const receives = mxModels.length > 0;
     if (receives && props.tlsReportTo === undefined) {

@@ -22,6 +22,8 @@ const DEFAULT_TTL = Duration.hours(1);
 const MAIL_FROM_MX_PREFERENCE = 10;
 /** RFC 1123 §2.1 label: letters, digits and inner hyphens, 1–63 characters. */
 const LDH_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+/** AWS::SES::ConfigurationSet Name: letters, digits, underscores and hyphens, at most 64 characters. */
+const CONFIGURATION_SET_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
  * Options for Bring Your Own DKIM (BYODKIM) on an SES identity.
@@ -131,7 +133,8 @@ export interface SesSendingIdentityProps {
    */
   readonly tlsPolicy?: ses.ConfigurationSetTlsPolicy;
   /**
-   * A name for the configuration set created as the identity's default.
+   * A name for the configuration set created as the identity's default: 1 to 64 letters,
+   * digits, underscores and hyphens, or synth fails (`SES-CONFIGURATION-SET-NAME`).
    *
    * @default - a name CloudFormation generates
    */
@@ -195,6 +198,7 @@ export class SesSendingIdentity extends Construct {
     const mxHost = AmazonSesMailFrom.mxHost(region);
     this.checkRegion(region, mxHost);
 
+    this.checkConfigurationSetName(props.configurationSetName);
     const tlsPolicy = props.tlsPolicy ?? ses.ConfigurationSetTlsPolicy.REQUIRE;
     if (tlsPolicy !== ses.ConfigurationSetTlsPolicy.REQUIRE) {
       Annotations.of(this).addWarningV2(`${ANNOTATION_PREFIX}${GOVUK_RULES.sesTlsRequired.id}`,
@@ -268,6 +272,18 @@ export class SesSendingIdentity extends Construct {
       throw invalidInput(this, SES_RULES.mailFromDomain.id, subdomain,
         'one or more labels of letters, digits and inner hyphens (each at most 63 characters, no leading or trailing dot) that keep the MAIL FROM domain within 253 characters, such as "mail" or "bounce.mail"',
         SES_RULES.mailFromDomain.summary);
+    }
+  }
+
+  private checkConfigurationSetName(name: string | undefined): void {
+    if (name === undefined) return;
+    if (isUnresolved(name)) {
+      warnNotEvaluated(this, `The configuration set name ("${name}")`);
+      return;
+    }
+    if (!CONFIGURATION_SET_NAME.test(name)) {
+      throw invalidInput(this, SES_RULES.configurationSetName.id, name,
+        `1 to 64 letters, digits, underscores and hyphens, such as "dept-gov-uk-tls-required" (this one has ${name.length} characters)`);
     }
   }
 

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { ANNOTATION_PREFIX, invalidInput, reportFindings } from './private/findings';
 import { RecordNames } from './private/record-names';
 import { isEvaluatedByParent, publishRecordSet, route53Txt } from './private/record-registry';
+import { checkIncludeCosts, checkSenders } from './private/sender-problems';
 import { ttlString } from './private/zone-names';
 import { SPF_RULES, Spf, SpfIncludeCost, SpfQualifier } from '../records/spf';
 import { Senders } from '../senders/catalogue';
@@ -126,6 +127,8 @@ export class SpfRecord extends Construct {
     const qualifier = this.checkQualifier(props.allQualifier ?? SpfQualifier.FAIL);
     const mechanisms = this.checkMechanisms(props.additionalMechanisms ?? []);
     const senders = props.senders ?? [];
+    checkSenders(this, senders);
+    checkIncludeCosts(this, props.additionalIncludeCosts ?? [], 'additionalIncludeCosts');
     this.spf = Senders.apexSpf(senders, { allQualifier: qualifier, extraMechanisms: mechanisms });
     const additional = this.checkAdditionalValues(props.additionalValues ?? []);
     this.values = [this.spf, ...additional];

@@ -1,5 +1,13 @@
+import { SenderProblem, includeCostProblems } from './private/problems';
 import { MxModel } from '../records/mx';
+import { isHostname } from '../records/private/uri';
 import { SpfIncludeCost } from '../records/spf';
+import { CONSTRUCT_RULES, SENDER_RULES, SES_RULES } from '../standard/platform-rules';
+
+/** RFC 1123 §2.1 label: letters, digits and inner hyphens, 1–63 characters. */
+const LDH_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
+/** An AWS region name such as eu-west-2 or us-gov-west-1. */
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 /**
  * How a sender's DKIM key is published.
@@ -48,6 +56,7 @@ export interface AmazonSesSenderOptions {
    * `feedback-smtp.<region>.amazonses.com`. The constructs create the identity in the region of
    * the stack that holds the domain, so a region given here must be that region, or synth fails
    * (`SES-REGION`): it states where sending happens, and catches a stack moved to another region.
+   * A value that is not a region name (`eu-west-2`) fails synth too (`SES-REGION`).
    *
    * @default - the region of the stack the domain is in
    */
@@ -56,7 +65,8 @@ export interface AmazonSesSenderOptions {
    * The custom MAIL FROM subdomain, as a label under the sending domain.
    *
    * A custom MAIL FROM domain makes SPF align with the From domain, so DMARC can pass on SPF
-   * as well as DKIM.
+   * as well as DKIM. One or more labels of letters, digits and inner hyphens; anything else fails
+   * synth in the construct that receives the sender (`SES-MAIL-FROM-DOMAIN`).
    *
    * @default 'mail'
    */
@@ -78,6 +88,8 @@ export interface Microsoft365SenderOptions {
   readonly mx?: string;
   /**
    * The two DKIM CNAME targets the tenant shows for `selector1` and `selector2`, in that order.
+   * Any other number fails synth in the construct that receives the sender
+   * (`SENDER-DKIM-TARGETS`), as does giving neither this nor `initialDomain`.
    *
    * @default - derived from `initialDomain` in the classic form
    * `selectorN-<domain with dots as dashes>._domainkey.<initialDomain>`
@@ -85,7 +97,8 @@ export interface Microsoft365SenderOptions {
   readonly dkimTargets?: string[];
   /**
    * The tenant's initial domain, for example `dept.onmicrosoft.com`. Needed when
-   * `dkimTargets` is not given.
+   * `dkimTargets` is not given. A name that is not a domain name of two labels or more (`dept`)
+   * fails synth (`DNS-NAME-SYNTAX`).
    *
    * @default - none; then `dkimTargets` is required
    */
@@ -123,10 +136,12 @@ export interface GoogleWorkspaceSenderOptions {
  * Options for `Sender.custom()`.
  */
 export interface CustomSenderOptions {
-  /** A name for the service, used in messages. */
+  /** A name for the service, used in messages: an empty or blank name fails synth (`SENDER-NAME`). */
   readonly name: string;
   /**
-   * SPF includes the service needs at the apex, each with its lookup cost.
+   * SPF includes the service needs at the apex, each with its lookup cost: `lookups` (and
+   * `voidLookups`, when given) are whole numbers, 0 or more, or synth fails
+   * (`SENDER-SPF-INCLUDE-COST`).
    *
    * @default - none
    */
@@ -197,13 +212,21 @@ export abstract class Sender {
 
   /**
    * A service described by the caller, in the same shape as the catalogue's.
+   *
+   * Like every factory here, it records a problem with its options (rule id, value, what is
+   * allowed) rather than throwing: the construct that receives the sender reports it with its
+   * own path.
    */
   public static custom(options: CustomSenderOptions): Sender {
-    if (!options.name || options.name.trim() === '') {
-      throw new Error('Sender.custom(): a name is required, got: ""');
-    }
     return new CustomSender(SenderKind.CUSTOM, options);
   }
+
+  /**
+   * The problems with the options the sender was made with, reported by the construct that
+   * receives it (its path, the rule id, the value and what is allowed).
+   * @internal
+   */
+  public readonly _problems: SenderProblem[] = [];
 
   /** The service's name, for messages. */
   public abstract readonly name: string;
@@ -256,11 +279,21 @@ class AmazonSesSender extends Sender {
     super();
     this.mailFromSubdomain = options.mailFromSubdomain ?? 'mail';
     this.region = options.region;
-    if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(this.mailFromSubdomain)) {
-      throw new Error(`Sender.amazonSes(): mailFromSubdomain must be one or more DNS labels under the sending domain, got: "${this.mailFromSubdomain}"`);
+    // Tokens are checked where they resolve (SesSendingIdentity, GovEmailDomain).
+    if (!isToken(this.mailFromSubdomain) && !this.mailFromSubdomain.split('.').every((l) => LDH_LABEL.test(l))) {
+      this._problems.push({
+        ruleId: SES_RULES.mailFromDomain.id,
+        value: this.mailFromSubdomain,
+        allowed: 'a Sender.amazonSes() mailFromSubdomain of one or more labels of letters, digits and inner hyphens under the sending domain, such as "mail" or "bounce.mail"',
+      });
     }
-    if (this.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(this.region)) {
-      throw new Error(`Sender.amazonSes(): region must be an AWS region name such as eu-west-2, got: "${this.region}"`);
+    if (this.region !== undefined && !isToken(this.region) && !REGION.test(this.region)) {
+      this._problems.push({
+        ruleId: SES_RULES.region.id,
+        value: this.region,
+        allowed: 'a Sender.amazonSes() region that is an AWS region name such as eu-west-2 (the stack\'s region), or no region',
+        what: 'An SES identity is created in an AWS region, named like eu-west-2, and its MAIL FROM MX host names that region.',
+      });
     }
   }
 
@@ -309,10 +342,26 @@ class Microsoft365Sender extends Sender {
   constructor(private readonly options: Microsoft365SenderOptions) {
     super();
     if (options.dkimTargets !== undefined && options.dkimTargets.length !== 2) {
-      throw new Error(`Sender.microsoft365(): dkimTargets holds the targets of selector1 and selector2, exactly 2, got: ${JSON.stringify(options.dkimTargets)}`);
+      this._problems.push({
+        ruleId: SENDER_RULES.dkimTargets.id,
+        value: options.dkimTargets,
+        allowed: 'Sender.microsoft365() dkimTargets holding exactly 2 targets, selector1\'s then selector2\'s, as the Microsoft Defender portal shows them',
+      });
     }
     if (options.dkimTargets === undefined && options.initialDomain === undefined) {
-      throw new Error('Sender.microsoft365(): give dkimTargets (from the Microsoft 365 Defender portal) or initialDomain (e.g. dept.onmicrosoft.com) so the DKIM CNAMEs can be published, got neither');
+      this._problems.push({
+        ruleId: SENDER_RULES.dkimTargets.id,
+        value: 'neither dkimTargets nor initialDomain',
+        allowed: 'Sender.microsoft365() with dkimTargets (from the Microsoft Defender portal) or initialDomain (such as dept.onmicrosoft.com), so the DKIM CNAMEs can be published',
+      });
+    }
+    const initial = options.initialDomain;
+    if (initial !== undefined && !isToken(initial) && !isHostname(initial.replace(/\.$/, ''))) {
+      this._problems.push({
+        ruleId: CONSTRUCT_RULES.dnsName.id,
+        value: initial,
+        allowed: 'a Sender.microsoft365() initialDomain that is the tenant\'s initial domain name, such as dept.onmicrosoft.com',
+      });
     }
   }
 
@@ -386,6 +435,10 @@ class CustomSender extends Sender {
     this.name = options.name;
     this.spfIncludes = options.spfIncludes ?? [];
     this.spfMechanisms = options.spfMechanisms ?? [];
+    if (typeof options.name !== 'string' || (!isToken(options.name) && options.name.trim() === '')) {
+      this._problems.push({ ruleId: SENDER_RULES.name.id, value: options.name ?? '', allowed: 'a Sender.custom() name such as "Payroll relay"' });
+    }
+    this._problems.push(...includeCostProblems(this.spfIncludes, 'Sender.custom() spfIncludes'));
   }
 
   public mxRecords(): MxModel[] {
@@ -399,6 +452,11 @@ class CustomSender extends Sender {
   public mtaStsMx(): string[] {
     return this.options.mtaStsMx ?? this.mxRecords().map((mx) => mx.exchange.replace(/\.$/, ''));
   }
+}
+
+function isToken(value: string): boolean {
+  // A CDK token (`${Token[...]}`), without importing aws-cdk-lib into the catalogue.
+  return value.includes('${Token[');
 }
 
 function dashed(domainName: string): string {

@@ -1,5 +1,5 @@
 import { CHECK_RULES, VERIFY_RULES } from './live-rules';
-import { CONSTRUCT_RULES, MTASTS_HOST_RULES, PORTFOLIO_RULES, RECORD_CONSTRUCT_RULES, SES_RULES } from './platform-rules';
+import { CONSTRUCT_RULES, MTASTS_HOST_RULES, PORTFOLIO_RULES, RECORD_CONSTRUCT_RULES, SENDER_RULES, SES_RULES } from './platform-rules';
 import { REPORT_RULES } from './report-rules';
 import { GOVUK_RULES } from './rules';
 import { CAA_RULES } from '../records/caa';
@@ -29,6 +29,7 @@ export const RULE_GROUPS: Record<string, Record<string, RuleDefinition>> = {
   CONSTRUCT_RULES,
   RECORD_CONSTRUCT_RULES,
   SES_RULES,
+  SENDER_RULES,
   CHECK_RULES,
   VERIFY_RULES,
   MTASTS_HOST_RULES,

@@ -46,6 +46,27 @@ export const SES_RULES = {
   dkimSelector: rule('SES-DKIM-SELECTOR', Severity.ERROR,
     'A BYODKIM selector is one DNS label: 1–63 letters, digits and inner hyphens.',
     `RFC 6376 §3.1; ${SES_GUIDE}, "Provide your own authentication token (BYODKIM)"`),
+  configurationSetName: rule('SES-CONFIGURATION-SET-NAME', Severity.ERROR,
+    'A configuration set name is 1 to 64 letters, digits, underscores and hyphens.',
+    'AWS CloudFormation User Guide, AWS::SES::ConfigurationSet (Name); Amazon SES API Reference, CreateConfigurationSet'),
+} satisfies Record<string, RuleDefinition>;
+
+/**
+ * Rules of the sender catalogue's options (`Sender.amazonSes()`, `Sender.microsoft365()`,
+ * `Sender.custom()`, …). A factory records a problem in the sender; the construct that receives
+ * the sender reports it with its own path.
+ * @internal
+ */
+export const SENDER_RULES = {
+  name: rule('SENDER-NAME', Severity.ERROR,
+    'A custom sender has a name, used in messages: at least one character that is not a space.',
+    'cdk-gov-email sender catalogue (Sender.custom)'),
+  dkimTargets: rule('SENDER-DKIM-TARGETS', Severity.ERROR,
+    'Microsoft 365 signs with selector1 and selector2: its DKIM CNAMEs need exactly two targets (selector1\'s, then selector2\'s), or the tenant\'s initial domain to derive them from.',
+    'Microsoft Learn, "How to use DKIM for email in your custom domain" (Microsoft 365); RFC 6376 §3.6.2.1'),
+  spfIncludeCost: rule('SENDER-SPF-INCLUDE-COST', Severity.ERROR,
+    'The lookup cost of an SPF include (the DNS-querying terms its target\'s record adds, and its void lookups) is a whole number, 0 or more.',
+    'RFC 7208 §4.6.4 (each DNS-querying term counts once, at most 10; at most 2 void lookups)'),
 } satisfies Record<string, RuleDefinition>;
 
 /**

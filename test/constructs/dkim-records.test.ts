@@ -144,6 +144,10 @@ describe('DkimRecords: bad input fails synth', () => {
       `${P}: [${TARGET} Got: "https://relay.example/dkim". Allowed: a domain name for selector "s1", such as "selector1-dept-gov-uk._domainkey.dept.onmicrosoft.com".`],
     ['a record type that is not one', { records: [{ selector: 's1', recordType: 'A' as DkimRecordType, value: '192.0.2.1' }] },
       `${P}: [DKIM-RECORD-TYPE] A DKIM record is a CNAME to the key a service publishes, or a TXT record holding the key. Got: "A". Allowed: DkimRecordType.CNAME or DkimRecordType.TXT for selector "s1".`],
+    ['a Microsoft 365 sender with one DKIM target', { senders: [Sender.microsoft365({ dkimTargets: ['selector1-dept-gov-uk._domainkey.dept.onmicrosoft.com'] })] },
+      `${P}: [SENDER-DKIM-TARGETS] Microsoft 365 signs with selector1 and selector2: its DKIM CNAMEs need exactly two targets (selector1's, then selector2's), or the tenant's initial domain to derive them from. Got: ["selector1-dept-gov-uk._domainkey.dept.onmicrosoft.com"]. Allowed: Sender.microsoft365() dkimTargets holding exactly 2 targets, selector1's then selector2's, as the Microsoft Defender portal shows them (senders[0], Microsoft 365).`],
+    ['a Microsoft 365 sender with a single-label initial domain', { senders: [Sender.microsoft365({ initialDomain: 'dept' })] },
+      `${P}: [DNS-NAME-SYNTAX] A domain name is at least two dot-separated labels of letters, digits and inner hyphens, each at most 63 octets, at most 253 octets in all. Got: "dept". Allowed: a Sender.microsoft365() initialDomain that is the tenant's initial domain name, such as dept.onmicrosoft.com (senders[0], Microsoft 365).`],
     ['a TXT key that is not ASCII', { records: [{ selector: 's1', recordType: DkimRecordType.TXT, value: 'v=DKIM1; n=clé; p=' }] },
       `${P}: [TXT-NON-ASCII] SPF, DMARC, MTA-STS, TLS-RPT and DKIM key records are ASCII only. Got: "v=DKIM1; n=clé; p=". Allowed: printable ASCII only (U+0020 to U+007E).`],
   ])('%s', (_name, props, message) => {

@@ -385,6 +385,28 @@ describe('GovEmailDomain: bad input fails synth', () => {
       `${P}/Dmarc: [GOVUK-DMARC-RUA-MISSING] DMARC aggregate reports are requested (rua) so the department sees who sends as its domains. Got: []. Allowed: one or two mailto: URIs, for example ["mailto:dmarc-reports@dept.gov.uk"].`],
     ['an SES region other than the stack\'s', () => ({ senders: [Sender.amazonSes({ region: 'eu-west-1' })] }),
       `${P}: [SES-REGION] An SES identity is created in the region of the stack that holds it, and its MAIL FROM MX host names that region: a region given to Sender.amazonSes() is the stack's. Got: "eu-west-1". Allowed: "eu-west-2", the region of the stack Test that creates the identity, or no region; to send from eu-west-1, put the domain in a stack in eu-west-1.`],
+    ['a MAIL FROM subdomain that is not DNS labels', () => ({ senders: [M365, Sender.amazonSes({ mailFromSubdomain: 'mail_from' })] }),
+      `${P}: [SES-MAIL-FROM-DOMAIN] The custom MAIL FROM domain is a subdomain of the identity (one or more labels under it) that is not itself used to send mail or to receive mail. Got: "mail_from". Allowed: a Sender.amazonSes() mailFromSubdomain of one or more labels of letters, digits and inner hyphens under the sending domain, such as "mail" or "bounce.mail" (senders[1], Amazon SES).`],
+    ['an SES region that is not a region', () => ({ senders: [Sender.amazonSes({ region: 'london' })] }),
+      `${P}: [SES-REGION] An SES identity is created in an AWS region, named like eu-west-2, and its MAIL FROM MX host names that region. Got: "london". Allowed: a Sender.amazonSes() region that is an AWS region name such as eu-west-2 (the stack's region), or no region (senders[0], Amazon SES).`],
+    ['one Microsoft 365 DKIM target', () => ({ senders: [Sender.microsoft365({ dkimTargets: ['selector1-dept-gov-uk._domainkey.dept.onmicrosoft.com'] })] }),
+      `${P}: [SENDER-DKIM-TARGETS] Microsoft 365 signs with selector1 and selector2: its DKIM CNAMEs need exactly two targets (selector1's, then selector2's), or the tenant's initial domain to derive them from. Got: ["selector1-dept-gov-uk._domainkey.dept.onmicrosoft.com"]. Allowed: Sender.microsoft365() dkimTargets holding exactly 2 targets, selector1's then selector2's, as the Microsoft Defender portal shows them (senders[0], Microsoft 365).`],
+    ['Microsoft 365 without DKIM targets or initial domain', () => ({ senders: [Sender.microsoft365({})] }),
+      `${P}: [SENDER-DKIM-TARGETS] Microsoft 365 signs with selector1 and selector2: its DKIM CNAMEs need exactly two targets (selector1's, then selector2's), or the tenant's initial domain to derive them from. Got: "neither dkimTargets nor initialDomain". Allowed: Sender.microsoft365() with dkimTargets (from the Microsoft Defender portal) or initialDomain (such as dept.onmicrosoft.com), so the DKIM CNAMEs can be published (senders[0], Microsoft 365).`],
+    ['a single-label Microsoft 365 initial domain', () => ({ senders: [Sender.microsoft365({ initialDomain: 'dept' })] }),
+      `${P}: [DNS-NAME-SYNTAX] A domain name is at least two dot-separated labels of letters, digits and inner hyphens, each at most 63 octets, at most 253 octets in all. Got: "dept". Allowed: a Sender.microsoft365() initialDomain that is the tenant's initial domain name, such as dept.onmicrosoft.com (senders[0], Microsoft 365).`],
+    ['a custom sender without a name', () => ({ senders: [M365, Sender.custom({ name: '' })] }),
+      `${P}: [SENDER-NAME] A custom sender has a name, used in messages: at least one character that is not a space. Got: "". Allowed: a Sender.custom() name such as "Payroll relay" (senders[1]).`],
+    ['a custom include with a negative lookup cost', () => ({ senders: [M365, Sender.custom({ name: 'Relay', spfIncludes: [{ domain: 'spf.relay.example', lookups: -1 }] })] }),
+      `${P}: [SENDER-SPF-INCLUDE-COST] The lookup cost of an SPF include (the DNS-querying terms its target's record adds, and its void lookups) is a whole number, 0 or more. Got: -1. Allowed: a whole number, 0 or more, as Sender.custom() spfIncludes[0].lookups (spf.relay.example): the DNS-querying terms that include's own record makes, for example 0 for a record of ip4: terms only (senders[1], Relay).`],
+    ['a custom include with a fractional lookup cost', () => ({ senders: [M365, Sender.custom({ name: 'Relay', spfIncludes: [{ domain: 'spf.relay.example', lookups: 0.5 }] })] }),
+      `${P}: [SENDER-SPF-INCLUDE-COST] The lookup cost of an SPF include (the DNS-querying terms its target's record adds, and its void lookups) is a whole number, 0 or more. Got: 0.5. Allowed: a whole number, 0 or more, as Sender.custom() spfIncludes[0].lookups (spf.relay.example): the DNS-querying terms that include's own record makes, for example 0 for a record of ip4: terms only (senders[1], Relay).`],
+    ['an additional include with a negative lookup cost', () => ({ spf: { additionalMechanisms: ['include:spf.relay.example'], additionalIncludeCosts: [{ domain: 'spf.relay.example', lookups: -3 }] } }),
+      `${P}: [SENDER-SPF-INCLUDE-COST] The lookup cost of an SPF include (the DNS-querying terms its target's record adds, and its void lookups) is a whole number, 0 or more. Got: -3. Allowed: a whole number, 0 or more, as spf.additionalIncludeCosts[0].lookups (spf.relay.example): the DNS-querying terms that include's own record makes, for example 0 for a record of ip4: terms only.`],
+    ['a configuration set name CloudFormation rejects', () => ({ senders: [M365, Sender.amazonSes()], ses: { configurationSetName: 'dept.gov.uk tls' } }),
+      `${P}/Ses: [SES-CONFIGURATION-SET-NAME] A configuration set name is 1 to 64 letters, digits, underscores and hyphens. Got: "dept.gov.uk tls". Allowed: 1 to 64 letters, digits, underscores and hyphens, such as "dept-gov-uk-tls-required" (this one has 15 characters).`],
+    ['a configuration set name over 64 characters', () => ({ senders: [M365, Sender.amazonSes()], ses: { configurationSetName: 'c'.repeat(65) } }),
+      `${P}/Ses: [SES-CONFIGURATION-SET-NAME] A configuration set name is 1 to 64 letters, digits, underscores and hyphens. Got: "ccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc". Allowed: 1 to 64 letters, digits, underscores and hyphens, such as "dept-gov-uk-tls-required" (this one has 65 characters).`],
     ['a domain outside the zone', () => ({ domainName: 'dept.gov.uk.example' }),
       `${P}: [ROUTE53-NAME-OUTSIDE-ZONE] Records are published at the hosted zone's own name or a name under it; when the zone was imported without its name, the domain name must be given. Got: "dept.gov.uk.example". Allowed: "dept.gov.uk" or a name ending in ".dept.gov.uk".`],
   ])('%s', (_name, props, message) => {
@@ -395,6 +417,29 @@ describe('GovEmailDomain: bad input fails synth', () => {
     expect(thrownBy(() => new GovEmailDomain(stack, 'Dept', {
       zone, senders: [M365], dmarc: { reportTo: [DMARC_RUA] }, tlsReportTo: [TLS_RUA], ...props(),
     })).replace(/TOKEN\.[0-9]+/, 'TOKEN.000')).toBe(message);
+  });
+
+  test('sender options within the rules (SES-MAIL-FROM-DOMAIN, SES-REGION, SENDER-DKIM-TARGETS, DNS-NAME-SYNTAX, SENDER-NAME, SENDER-SPF-INCLUDE-COST, SES-CONFIGURATION-SET-NAME) synthesise', () => {
+    // GIVEN a zone
+    const { stack, zone } = stackWithZone('dept.gov.uk', { env: ENV });
+    // WHEN every sender option is at the edge of what its rule allows
+    new GovEmailDomain(stack, 'Dept', {
+      zone,
+      senders: [
+        Sender.amazonSes({ region: 'eu-west-2', mailFromSubdomain: 'bounce.mail' }),
+        Sender.microsoft365({ dkimTargets: ['selector1-dept-gov-uk._domainkey.dept.onmicrosoft.com', 'selector2-dept-gov-uk._domainkey.dept.onmicrosoft.com'] }),
+        Sender.custom({ name: 'R', spfIncludes: [{ domain: 'spf.relay.example', lookups: 0, voidLookups: 0 }] }),
+      ],
+      dmarc: { reportTo: [DMARC_RUA] },
+      tlsReportTo: [TLS_RUA],
+      allowMissingMtaSts: true,
+      spf: { additionalMechanisms: ['include:spf.other.example'], additionalIncludeCosts: [{ domain: 'spf.other.example', lookups: 2 }] },
+      ses: { configurationSetName: `dept_gov-uk${'x'.repeat(53)}` },
+    });
+    // THEN it synthesises, with the configuration set name as given
+    expect(() => lint.template(stack)).not.toThrow();
+    const sets = Object.values(lint.template(stack).toJSON().Resources as Record<string, any>).filter((r) => r.Type === 'AWS::SES::ConfigurationSet');
+    expect(sets.map((r) => r.Properties.Name)).toEqual([`dept_gov-uk${'x'.repeat(53)}`]);
   });
 
   test('a zone whose name is a token, with no domain name, fails synth: the domain must be known', () => {

@@ -1,4 +1,4 @@
-import { App, CfnParameter, Duration, RemovalPolicy, Stack, StackProps, Token } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Fn, RemovalPolicy, Stack, StackProps, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -499,6 +499,7 @@ describe('SesSendingIdentity: bad input fails synth with the path, rule, value a
   const domain = (value: string) => `Dept/Ses: [SES-DOMAIN-NAME] ${DOMAIN_SUMMARY} Got: "${value}". Allowed: ${DOMAIN_ALLOWED}.`;
   const outside = (value: string) => `Dept/Ses: [SES-DOMAIN-OUTSIDE-ZONE] ${ZONE_SUMMARY} Got: "${value}". Allowed: "dept.gov.uk" or a name under it (the zone's name).`;
   const mailFrom = (value: string) => `Dept/Ses: [SES-MAIL-FROM-DOMAIN] ${MAIL_FROM_SUMMARY} Got: "${value}". Allowed: ${MAIL_FROM_ALLOWED}.`;
+  const configurationSet = (value: string, length: number) => `Dept/Ses: [SES-CONFIGURATION-SET-NAME] A configuration set name is 1 to 64 letters, digits, underscores and hyphens. Got: "${value}". Allowed: 1 to 64 letters, digits, underscores and hyphens, such as "dept-gov-uk-tls-required" (this one has ${length} characters).`;
   const long63 = 'a'.repeat(63);
 
   test.each<[string, Partial<SesSendingIdentityProps>, string]>([
@@ -530,6 +531,10 @@ describe('SesSendingIdentity: bad input fails synth with the path, rule, value a
     ['MAIL FROM subdomain with a space', { mailFromSubdomain: 'mail from' }, mailFrom('mail from')],
     ['MAIL FROM subdomain a wildcard', { mailFromSubdomain: '*' }, mailFrom('*')],
     ['MAIL FROM subdomain with a 64-character label', { mailFromSubdomain: 'a'.repeat(64) }, mailFrom('a'.repeat(64))],
+    ['a configuration set name with a dot', { configurationSetName: 'dept.gov.uk' }, configurationSet('dept.gov.uk', 11)],
+    ['a configuration set name with a space', { configurationSetName: 'dept tls' }, configurationSet('dept tls', 8)],
+    ['an empty configuration set name', { configurationSetName: '' }, configurationSet('', 0)],
+    ['a configuration set name of 65 characters', { configurationSetName: 'c'.repeat(65) }, configurationSet('c'.repeat(65), 65)],
     ['MAIL FROM domain over 253 characters', { mailFromSubdomain: `${long63}.${long63}.${long63}.${'a'.repeat(61)}` },
       mailFrom(`${long63}.${long63}.${long63}.${'a'.repeat(61)}`)],
   ])('%s', (_desc, props, expected) => {
@@ -537,6 +542,23 @@ describe('SesSendingIdentity: bad input fails synth with the path, rule, value a
     const { stack, zone } = newStack();
     // WHEN / THEN
     expect(() => new SesSendingIdentity(stack, 'Ses', { zone, ...props })).toThrow(new Error(expected));
+  });
+
+  test('a configuration set name of 64 letters, digits, underscores and hyphens is accepted (SES-CONFIGURATION-SET-NAME)', () => {
+    // GIVEN
+    const { stack, zone } = newStack();
+    const name = `Dept_tls-2026${'x'.repeat(51)}`;
+    // WHEN
+    new SesSendingIdentity(stack, 'Ses', { zone, configurationSetName: name });
+    // THEN the name reaches the template as given
+    expect(name).toHaveLength(64);
+    Template.fromStack(stack).hasResourceProperties('AWS::SES::ConfigurationSet', { Name: name });
+  });
+
+  test('a configuration set name known only at deployment is not checked, with a warning', () => {
+    const { stack, zone } = newStack();
+    new SesSendingIdentity(stack, 'Ses', { zone, configurationSetName: Fn.importValue('SetName') });
+    Annotations.fromStack(stack).hasWarning('/Dept/Ses', Match.stringLikeRegexp('^The configuration set name \\("\\$\\{Token'));
   });
 
   test('the MAIL FROM domain at the 253-character limit is accepted', () => {
