@@ -285,7 +285,7 @@ export class ReportInbox extends Construct {
     const region = this.checkRegion();
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const ttl = ttlString(this, props.ttl);
-    this.metricNamespace = props.metricNamespace ?? 'GovEmail/Reports';
+    this.metricNamespace = this.checkMetricNamespace(props.metricNamespace ?? 'GovEmail/Reports');
 
     // Names fixed at synth, so the bucket, the receipt rule and the function can refer to each
     // other without a dependency cycle: SES checks it may write to the bucket when the rule is
@@ -602,6 +602,22 @@ export class ReportInbox extends Construct {
     return days;
   }
 
+  private checkMetricNamespace(namespace: string): string {
+    if (Token.isUnresolved(namespace)) {
+      throw invalidInput(this, REPORT_RULES.inboxMetricNamespace.id, namespace,
+        'a namespace known at synth: it limits the parser\'s cloudwatch:PutMetricData permission and names the alarm\'s metrics');
+    }
+    if (namespace.length < 1 || namespace.length > 255 || !/^[A-Za-z0-9 ._\-/#:]+$/.test(namespace) || namespace.startsWith(':')) {
+      throw invalidInput(this, REPORT_RULES.inboxMetricNamespace.id, namespace,
+        'a metricNamespace of 1 to 255 characters: letters, digits, space and . - _ / # :, not starting with a colon');
+    }
+    if (namespace.toUpperCase().startsWith('AWS/')) {
+      throw invalidInput(this, REPORT_RULES.inboxMetricNamespace.id, namespace,
+        'a metricNamespace that does not start with AWS/ (in any case): CloudWatch reserves it for AWS services; the default is GovEmail/Reports');
+    }
+    return namespace;
+  }
+
   private checkConcurrency(concurrency: number): number {
     if (!Token.isUnresolved(concurrency) && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000)) {
       throw invalidInput(this, REPORT_RULES.inboxSettings.id, concurrency, 'a whole number from 1 to 1000 for parserConcurrency');
@@ -816,7 +832,7 @@ export class ReportInbox extends Construct {
         },
       },
     });
-    table.addDependency(database);
+    table.node.addDependency(database);
     return table;
   }
 

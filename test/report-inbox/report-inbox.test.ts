@@ -372,8 +372,18 @@ describe('ReportInbox: bad input fails synth, naming the rule and the value', ()
     ['a retention of a day and a half', { retention: Duration.hours(36) }, /\[REPORT-INBOX-RETENTION\].*Got: "Duration.hours\(36\)"/],
     ['a database name Athena cannot use', { databaseName: 'Dept-Reports' }, /\[REPORT-INBOX-SETTINGS\].*Got: "Dept-Reports"/],
     ['no parser concurrency', { parserConcurrency: 0 }, /\[REPORT-INBOX-SETTINGS\].*Got: 0/],
+    ['a metric namespace CloudWatch reserves for AWS', { metricNamespace: 'AWS/Reports' }, /\[REPORT-INBOX-METRIC-NAMESPACE\].*Got: "AWS\/Reports".*reserves/],
+    ['a reserved metric namespace in lower case', { metricNamespace: 'aws/reports' }, /\[REPORT-INBOX-METRIC-NAMESPACE\].*Got: "aws\/reports"/],
+    ['an empty metric namespace', { metricNamespace: '' }, /\[REPORT-INBOX-METRIC-NAMESPACE\]/],
+    ['a metric namespace over 255 characters', { metricNamespace: 'D'.repeat(256) }, /\[REPORT-INBOX-METRIC-NAMESPACE\].*1 to 255/],
+    ['a metric namespace with a character CloudWatch refuses', { metricNamespace: 'Dept/Reports\n' }, /\[REPORT-INBOX-METRIC-NAMESPACE\]/],
+    ['a metric namespace starting with a colon', { metricNamespace: ':Dept' }, /\[REPORT-INBOX-METRIC-NAMESPACE\]/],
   ])('%s', (_what, props, message) => {
     expect(() => build(props as Partial<ReportInboxProps>)).toThrow(message);
+  });
+
+  test.each(['Dept/Reports', 'AWSome/Reports', 'Dept.Reports-1_x/#:a b', 'D'.repeat(255)])('metric namespace %s is accepted (REPORT-INBOX-METRIC-NAMESPACE)', (metricNamespace) => {
+    expect(build({ metricNamespace }).inbox.metricNamespace).toBe(metricNamespace);
   });
 
   test('a zone imported without its name', () => {
@@ -407,6 +417,21 @@ describe('ReportInbox: cdk-nag AwsSolutions', () => {
     for (const [id, reason] of acknowledged) {
       expect(id).toMatch(/AwsSolutions-/);
       expect(reason.length).toBeGreaterThan(40);
+    }
+  });
+});
+
+describe('ReportInbox: no deprecated aws-cdk-lib API', () => {
+  test.each([false, true])('synthesises with JSII_DEPRECATED=fail (activateRuleSet: %s), and the Glue tables depend on their database', (activateRuleSet) => {
+    const before = process.env.JSII_DEPRECATED;
+    process.env.JSII_DEPRECATED = 'fail';
+    try {
+      const { stack } = build({ activateRuleSet });
+      const template = Template.fromStack(stack);
+      const database = Object.keys(template.findResources('AWS::Glue::Database'))[0];
+      for (const table of Object.values(template.findResources('AWS::Glue::Table'))) expect(table.DependsOn).toContain(database);
+    } finally {
+      if (before === undefined) delete process.env.JSII_DEPRECATED; else process.env.JSII_DEPRECATED = before;
     }
   });
 });
