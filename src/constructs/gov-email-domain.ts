@@ -174,7 +174,8 @@ export interface GovEmailDomainSesOptions {
   readonly configurationSetName?: string;
 
   /**
-   * What happens to the identity and its configuration set when they leave the stack.
+   * What happens to the identity, its configuration set and the DKIM and MAIL FROM records
+   * that verify it when they leave the stack.
    *
    * @default RemovalPolicy.RETAIN
    */

@@ -146,9 +146,10 @@ export interface SesSendingIdentityProps {
    */
   readonly ttl?: Duration;
   /**
-   * What happens to the SES identity and its configuration set when they are removed from
-   * the stack. Retained by default: deleting an identity stops the department's mail and
-   * loses its DKIM keys.
+   * What happens to the SES identity, its configuration set and the DKIM and MAIL FROM records
+   * that verify it when they are removed from the stack. Retained by default: deleting an
+   * identity stops the department's mail and loses its DKIM keys, and a retained identity whose
+   * DKIM CNAMEs were deleted loses its verification.
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -167,7 +168,7 @@ export interface SesSendingIdentityProps {
  *
  * Creates: `Identity` (AWS::SES::EmailIdentity, retained), `ConfigurationSet`
  * (AWS::SES::ConfigurationSet, retained), `DkimCname1`–`DkimCname3` (Easy DKIM) or `DkimKey`
- * (BYODKIM TXT), `MailFromMx` and `MailFromSpf`.
+ * (BYODKIM TXT), `MailFromMx` and `MailFromSpf`, the records retained with the identity.
  */
 export class SesSendingIdentity extends Construct {
   /** The SES email identity. */
@@ -226,12 +227,13 @@ export class SesSendingIdentity extends Construct {
     });
     this.identity.applyRemovalPolicy(removalPolicy);
 
-    if (dkim instanceof ByoDkim) {
-      this.publishByoDkimKey(dkim.options, ttl);
-    } else {
-      this.publishEasyDkimCnames(ttl);
-    }
-    this.publishMailFrom(mxHost, ttl);
+    // The DKIM and MAIL FROM records verify the identity: they share its removal policy, so a
+    // retained identity keeps its verification when the stack is deleted or a record replaced.
+    const records = dkim instanceof ByoDkim
+      ? this.publishByoDkimKey(dkim.options, ttl)
+      : this.publishEasyDkimCnames(ttl);
+    records.push(...this.publishMailFrom(mxHost, ttl));
+    records.forEach((r) => r.applyRemovalPolicy(removalPolicy));
 
     this.node.addValidation({ validate: () => this.crossCheck() });
   }
@@ -322,54 +324,52 @@ export class SesSendingIdentity extends Construct {
     return ses.DkimIdentity.easyDkim(length);
   }
 
-  private publishEasyDkimCnames(ttl: Duration): void {
+  private publishEasyDkimCnames(ttl: Duration): route53.RecordSet[] {
     const tokens: Array<[string, string]> = [
       [this.identity.dkimDnsTokenName1, this.identity.dkimDnsTokenValue1],
       [this.identity.dkimDnsTokenName2, this.identity.dkimDnsTokenValue2],
       [this.identity.dkimDnsTokenName3, this.identity.dkimDnsTokenValue3],
     ];
-    tokens.forEach(([name, value], i) => {
-      new route53.CnameRecord(this, `DkimCname${i + 1}`, {
-        zone: this.zone,
-        // The attribute is the full name without a trailing dot; adding the dot stops
-        // aws-cdk-lib from appending the zone name a second time.
-        recordName: `${name}.`,
-        domainName: value,
-        ttl,
-      });
-    });
+    return tokens.map(([name, value], i) => new route53.CnameRecord(this, `DkimCname${i + 1}`, {
+      zone: this.zone,
+      // The attribute is the full name without a trailing dot; adding the dot stops
+      // aws-cdk-lib from appending the zone name a second time.
+      recordName: `${name}.`,
+      domainName: value,
+      ttl,
+    }));
   }
 
-  private publishByoDkimKey(options: SesByoDkimOptions, ttl: Duration): void {
+  private publishByoDkimKey(options: SesByoDkimOptions, ttl: Duration): route53.RecordSet[] {
     const name = `${options.selector}._domainkey.${this.domainName}`;
     if (isUnresolved(options.publicKey)) {
       // A token cannot be split into 255-octet strings here, so no record is better than one
       // Route 53 rejects or that holds a truncated key.
       Annotations.of(this).addWarningV2(`${ANNOTATION_PREFIX}${GOVUK_RULES.dkimMissing.id}`,
         `The BYODKIM public key is not known until deployment, so the TXT record ${name} was not created: publish "v=DKIM1; k=rsa; p=<key>" there yourself. (${GOVUK_RULES.dkimMissing.source})`);
-      return;
+      return [];
     }
     const text = `v=DKIM1; k=rsa; p=${bareKey(options.publicKey)}`;
     const findings = Dkim.check(text, name);
     reportFindings(this, findings);
-    if (findings.some((f) => f.severity === Severity.ERROR)) return;
+    if (findings.some((f) => f.severity === Severity.ERROR)) return [];
     claimRecordName(this, this.zone, name, 'TXT');
-    new route53.RecordSet(this, 'DkimKey', {
+    return [new route53.RecordSet(this, 'DkimKey', {
       zone: this.zone,
       recordName: this.recordName(name),
       recordType: route53.RecordType.TXT,
       target: route53.RecordTarget.fromValues(TxtChunks.toRoute53Value(text)),
       ttl,
-    });
+    })];
   }
 
-  private publishMailFrom(mxHost: string, ttl: Duration): void {
+  private publishMailFrom(mxHost: string, ttl: Duration): route53.RecordSet[] {
     const recordName = this.recordName(this.mailFromDomain);
     claimRecordName(this, this.zone, this.mailFromDomain, 'MX');
     claimRecordName(this, this.zone, this.mailFromDomain, 'TXT');
     // The host is built from the region: when the region is a token the value is joined at
     // deployment, and checked above only when it is known.
-    new route53.RecordSet(this, 'MailFromMx', {
+    const mx = new route53.RecordSet(this, 'MailFromMx', {
       zone: this.zone,
       recordName,
       recordType: route53.RecordType.MX,
@@ -378,13 +378,14 @@ export class SesSendingIdentity extends Construct {
     });
     const spf = AmazonSesMailFrom.spfRecord();
     reportFindings(this, Spf.check(spf, { name: this.mailFromDomain, includeCosts: [AmazonSesMailFrom.SPF_INCLUDE] }));
-    new route53.RecordSet(this, 'MailFromSpf', {
+    const txt = new route53.RecordSet(this, 'MailFromSpf', {
       zone: this.zone,
       recordName,
       recordType: route53.RecordType.TXT,
       target: route53.RecordTarget.fromValues(TxtChunks.toRoute53Value(spf)),
       ttl,
     });
+    return [mx, txt];
   }
 
   /**

@@ -115,6 +115,17 @@ describe('SesSendingIdentity: defaults', () => {
     });
   });
 
+  test('the DKIM CNAMEs and MAIL FROM records are retained with the identity, so it stays verified; logical ids unchanged', () => {
+    // THEN every record that verifies the identity keeps DeletionPolicy and UpdateReplacePolicy Retain
+    const records = template.findResources('AWS::Route53::RecordSet');
+    expect(Object.keys(records).sort()).toEqual([
+      'SesDkimCname1D004363E', 'SesDkimCname2F35D7EAA', 'SesDkimCname3EDA6F04E', 'SesMailFromMxEEE4F17B', 'SesMailFromSpfF7CAA19A',
+    ]);
+    for (const record of Object.values(records)) {
+      expect(record).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    }
+  });
+
   test('no SES host is hard-coded in the DKIM records', () => {
     const cnames = template.findResources('AWS::Route53::RecordSet', { Properties: { Type: 'CNAME' } });
     expect(Object.keys(cnames)).toHaveLength(3);
@@ -228,6 +239,12 @@ describe('SesSendingIdentity: options', () => {
     // THEN
     template.hasResource('AWS::SES::EmailIdentity', { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
     template.hasResource('AWS::SES::ConfigurationSet', { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+    // and to the records that verify the identity, which go with it
+    const records = Object.values(template.findResources('AWS::Route53::RecordSet'));
+    expect(records).toHaveLength(5);
+    for (const record of records) {
+      expect(record).toMatchObject({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+    }
   });
 
   test('tlsPolicy OPTIONAL is allowed explicitly and warns GOVUK-SES-TLS-REQUIRED', () => {
@@ -285,7 +302,12 @@ describe('SesSendingIdentity: BYODKIM', () => {
     // GIVEN / WHEN
     const { stack } = byo({ publicKey: KEY_2048 });
     const template = synth('byodkim', stack);
-    // THEN
+    // THEN the key record is retained with the identity
+    template.hasResource('AWS::Route53::RecordSet', {
+      Properties: { Type: 'TXT', Name: 'ses2026._domainkey.notify.dept.gov.uk.' },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
     template.hasResourceProperties('AWS::SES::EmailIdentity', {
       EmailIdentity: 'notify.dept.gov.uk',
       DkimAttributes: { SigningEnabled: true },
