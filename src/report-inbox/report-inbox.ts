@@ -642,7 +642,11 @@ export class ReportInbox extends Construct {
       throw invalidInput(this, MTASTS_RULES.policyMxSyntax.id, 'a stack without a region',
         'a stack with env.region set: the policy names the region\'s SES inbound host, and its id is a hash of the policy body');
     }
-    const model: MtaStsPolicyModel = { mode: checkMtaStsMode(this, options.mode), maxAge: checkMtaStsMaxAge(this, options.maxAge), mx: [sesInboundHost(region)] };
+    const model: MtaStsPolicyModel = {
+      mode: checkMtaStsMode(this, options.mode),
+      maxAge: checkMtaStsMaxAge(this, options.maxAge),
+      mx: [sesInboundHost(region)],
+    };
     return publishMtaStsPolicy(this, { host: options.host, zone, domainName: this.domainName, location, model, ttl });
   }
 
