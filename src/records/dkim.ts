@@ -1,5 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { Finding, RuleDefinition, Severity, finding, rule } from './finding';
+import { publishedStrings } from './private/txt-record';
 import { RecordSyntaxError } from './syntax-error';
 import { TXT_RULES, TxtChunks } from './txt';
 
@@ -314,10 +315,8 @@ export class Dkim {
   public static check(text: string, name?: string): Finding[] {
     const findings: Finding[] = [];
     try {
-      // Plain text is one value to be split on publication, so only quoted strings are measured.
-      const quoted = text.trim().startsWith('"');
-      findings.push(...TxtChunks.validate(TxtChunks.parseStrings(text), name)
-        .filter((f) => f.ruleId !== TXT_RULES.udpSize.id && (quoted || f.ruleId !== TXT_RULES.stringLength.id)));
+      // Plain text is one value to be split on publication: it is measured split.
+      findings.push(...TxtChunks.validate(publishedStrings(text), name).filter((f) => f.ruleId !== TXT_RULES.udpSize.id));
       findings.push(...Dkim.validate(Dkim.parse(text), name));
     } catch (err) {
       findings.push(err instanceof RecordSyntaxError

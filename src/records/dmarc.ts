@@ -314,7 +314,8 @@ export class Dmarc {
   }
 
   /**
-   * Read and check a record as DNS holds it: its TXT encoding (ASCII, string lengths, UDP size)
+   * Read and check a record as DNS holds it: its TXT encoding (ASCII, string lengths, UDP size;
+   * plain text is measured split into 255-octet strings, as it is published)
    * and every DMARC rule. Never throws: text that is not a DMARC record gives a finding.
    */
   public static check(text: string, options: DmarcValidationOptions = {}): Finding[] {

@@ -1,6 +1,7 @@
 import { Finding, RuleDefinition, Severity, finding, rule } from './finding';
 import { normaliseDomainName } from './private/names';
 import { domainEndProblems, isIp4Network, isIp6Network, isModifierName, scanMacroString } from './private/spf-syntax';
+import { publishedStrings } from './private/txt-record';
 import { RecordSyntaxError } from './syntax-error';
 import { TxtChunks } from './txt';
 
@@ -336,14 +337,16 @@ export class Spf {
    * or cannot be read, is reported as a finding.
    *
    * The character-strings are measured as DNS holds them (255-octet strings, 450-octet answer,
-   * ASCII only).
+   * ASCII only). Quoted strings are measured as written; plain text is the record's text, which
+   * is published split into 255-octet strings, so it is measured split (a record of more than
+   * 255 octets is not an error, only the 450-octet guidance applies).
    *
    * @param text the record, as plain text or as quoted character-strings
    */
   public static check(text: string, options: SpfValidationOptions = {}): Finding[] {
     const findings: Finding[] = [];
     try {
-      findings.push(...TxtChunks.validate(TxtChunks.parseStrings(text), options.name));
+      findings.push(...TxtChunks.validate(publishedStrings(text), options.name));
       findings.push(...validateModel(Spf.parse(text), options));
     } catch (err) {
       if (err instanceof RecordSyntaxError) {

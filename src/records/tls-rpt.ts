@@ -183,7 +183,8 @@ export class TlsRpt {
   }
 
   /**
-   * Read and check a record as DNS holds it: its TXT encoding (ASCII, string lengths, UDP size)
+   * Read and check a record as DNS holds it: its TXT encoding (ASCII, string lengths, UDP size;
+   * plain text is measured split into 255-octet strings, as it is published)
    * and every TLS-RPT rule. Never throws: text that is not a TLS-RPT record gives a finding.
    */
   public static check(text: string, options: TlsRptValidationOptions = {}): Finding[] {

@@ -1,13 +1,16 @@
 import { App, Duration, Fn, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import { DmarcRecord } from '../../src/constructs/dmarc-record';
+import { GovEmailDomain } from '../../src/constructs/gov-email-domain';
 import { SpfRecord, SpfRecordProps } from '../../src/constructs/spf-record';
+import { TlsRptRecord } from '../../src/constructs/tls-rpt-record';
 import { Severity } from '../../src/records/finding';
 import { Spf, SpfQualifier } from '../../src/records/spf';
 import { TxtChunks } from '../../src/records/txt';
 import { Sender } from '../../src/senders/sender';
 import { TemplateLinter } from '../util/cfn-lint';
-import { ZONE_ID, infos, recordSets, stackWithZone, thrownBy, warnings } from '../util/constructs';
+import { ZONE_ID, infoIds, infos, recordSets, stackWithZone, thrownBy, warningIds, warnings } from '../util/constructs';
 
 const lint = new TemplateLinter();
 afterAll(() => lint.expectNoErrors(), 120000);
@@ -322,5 +325,98 @@ describe('SpfRecord: every TXT value reads back through the foundation parsers',
     // THEN exactly one is SPF, and nothing is an error
     expect(values.filter((v) => Spf.isSpf(TxtChunks.parse(v)))).toHaveLength(1);
     expect(findings.filter((f) => f.severity === Severity.ERROR)).toEqual([]);
+  });
+});
+
+describe('Long TXT records are split into 255-octet strings, never refused as one string', () => {
+  /** 16 IPv4 ranges: an SPF record of more than 255 octets that is well within every limit. */
+  const RANGES = Array.from({ length: 16 }, (_, i) => `ip4:198.51.${100 + i}.0/24`);
+
+  test('SpfRecord: a record over 255 octets is published split, with no TXT-STRING-LENGTH', () => {
+    // GIVEN a department with 16 ip4 ranges and Microsoft 365
+    // WHEN its SPF record is published
+    const { stack, construct } = spf({ senders: [M365], additionalMechanisms: RANGES });
+    const template = lint.template(stack);
+    // THEN the record is longer than one character-string, and is published as two
+    expect(TxtChunks.byteLength(construct.spf)).toBeGreaterThan(255);
+    const [[, , , [published]]] = recordSets(template);
+    expect(published).toBe(TxtChunks.toRoute53Value(construct.spf));
+    expect(TxtChunks.parseStrings(published).map((s) => TxtChunks.byteLength(s))).toEqual([255, TxtChunks.byteLength(construct.spf) - 255]);
+    // AND nothing is reported against it
+    expect(warnings(stack)).toEqual([]);
+    expect(Spf.check(published, { includeCosts: construct.includeCosts })).toEqual([]);
+  });
+
+  test('SpfRecord: the same record written as one unsplit string is still TXT-STRING-LENGTH when read back', () => {
+    // GIVEN the same record, quoted as ONE character-string (as a zone file or template might hold it)
+    const { construct } = spf({ senders: [M365], additionalMechanisms: RANGES });
+    // WHEN it is checked as DNS would hold it
+    // THEN the 255-octet rule applies to the string as written
+    expect(Spf.check(`"${construct.spf}"`, { includeCosts: construct.includeCosts }).map((f) => f.ruleId)).toEqual(['TXT-STRING-LENGTH']);
+  });
+
+  test('SpfRecord: over 450 octets is the TXT-UDP-SIZE warning, not an error', () => {
+    // GIVEN 30 ip4 ranges: a record of more than 450 octets
+    const ranges = Array.from({ length: 30 }, (_, i) => `ip4:198.51.${100 + i}.0/24`);
+    // WHEN it is published
+    const { stack } = spf({ additionalMechanisms: ranges });
+    lint.template(stack);
+    // THEN synth succeeds with the RFC 7208 §3.4 warning only
+    expect(warningIds(stack)).toEqual(['TXT-UDP-SIZE']);
+  });
+
+  test('SpfRecord: SPF-LOOKUP-LIMIT on a long record is the only error', () => {
+    // GIVEN a long record that also takes 11 lookups
+    const relay = Sender.custom({ name: 'Relay', spfIncludes: [{ domain: '_spf.relay.example', lookups: 4 }] });
+    // WHEN the app is synthesised
+    const { app } = spf({ senders: [M365, Sender.googleWorkspace(), relay], additionalMechanisms: RANGES });
+    // THEN the lookup limit is the first and only error
+    expect(thrownBy(() => app.synth())).toMatch(/^Validation failed with the following errors:\n {2}\[Test\/Spf\] \[SPF-LOOKUP-LIMIT\] [^\n]*$/);
+  });
+
+  test('GovEmailDomain: a record over 255 octets synthesises, and its lookup error stands alone', () => {
+    // GIVEN a department with 16 ip4 ranges
+    const { app, stack, zone } = stackWithZone();
+    new GovEmailDomain(stack, 'Dept', {
+      zone,
+      senders: [M365],
+      allowMissingMtaSts: true,
+      spf: { additionalMechanisms: RANGES },
+      dmarc: { reportTo: ['mailto:dmarc@dept.gov.uk'] },
+      tlsReportTo: ['mailto:tls@dept.gov.uk'],
+    });
+    // WHEN it is synthesised
+    // THEN no TXT-STRING-LENGTH anywhere
+    expect(() => app.synth()).not.toThrow();
+    expect(warningIds(stack)).not.toContain('TXT-STRING-LENGTH');
+
+    // AND with 11 lookups the lookup limit is the only error
+    const long = stackWithZone();
+    new GovEmailDomain(long.stack, 'Dept', {
+      zone: long.zone,
+      senders: [M365, Sender.googleWorkspace()],
+      allowMissingMtaSts: true,
+      spf: { additionalMechanisms: [...RANGES, 'include:_spf.relay.example'], additionalIncludeCosts: [{ domain: '_spf.relay.example', lookups: 4 }] },
+      dmarc: { reportTo: ['mailto:dmarc@dept.gov.uk'] },
+      tlsReportTo: ['mailto:tls@dept.gov.uk'],
+    });
+    expect(thrownBy(() => long.app.synth())).toMatch(/^Validation failed with the following errors:\n {2}\[Test\/Dept\] \[SPF-LOOKUP-LIMIT\] [^\n]*$/);
+  });
+
+  test('DmarcRecord and TlsRptRecord: records over 255 octets are split, with no TXT-STRING-LENGTH', () => {
+    // GIVEN report addresses long enough to make each record over 255 octets
+    const { app, stack, zone } = stackWithZone();
+    const rua = [`mailto:${'d'.repeat(60)}@dept.gov.uk`, `mailto:${'e'.repeat(60)}@dept.gov.uk`];
+    const dmarc = new DmarcRecord(stack, 'Dmarc', { zone, reportTo: rua, failureReportTo: [`mailto:${'f'.repeat(60)}@dept.gov.uk`] });
+    const tlsRpt = new TlsRptRecord(stack, 'TlsRpt', { zone, reportTo: [`mailto:${'t'.repeat(60)}@dept.gov.uk`, `https://${'r'.repeat(60)}.dept.gov.uk/${'p'.repeat(120)}`] });
+    // WHEN they are synthesised
+    expect(() => app.synth()).not.toThrow();
+    // THEN both are longer than 255 octets and published split
+    for (const value of [dmarc.value, tlsRpt.value]) {
+      expect(TxtChunks.byteLength(value)).toBeGreaterThan(255);
+    }
+    expect(recordSets(lint.template(stack)).map(([, , , values]) => TxtChunks.parseStrings((values as string[])[0]).length)).toEqual([2, 2]);
+    // AND nothing says a string is too long
+    expect([...warningIds(stack), ...infoIds(stack)]).not.toContain('TXT-STRING-LENGTH');
   });
 });

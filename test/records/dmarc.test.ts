@@ -408,3 +408,14 @@ describe('Dmarc properties', () => {
     }));
   });
 });
+
+describe('Dmarc.check: a record over 255 octets', () => {
+  const long = `v=DMARC1; p=reject; rua=${['d', 'e', 'f'].map((c) => `mailto:${c.repeat(60)}@example.gov.uk`).join(',')}`;
+  test('plain text is measured split as it is published: no TXT-STRING-LENGTH', () => {
+    expect(long.length).toBeGreaterThan(255);
+    expect(ids(Dmarc.check(long))).toEqual([]);
+  });
+  test('one quoted string of more than 255 octets is TXT-STRING-LENGTH', () => {
+    expect(ids(Dmarc.check(`"${long}"`))).toEqual(['TXT-STRING-LENGTH']);
+  });
+});

@@ -1,6 +1,7 @@
 import { Severity } from '../../src/records/finding';
 import { Spf, SPF_RULES, SpfMechanism, SpfModel, SpfQualifier, SpfTerm } from '../../src/records/spf';
 import { RecordSyntaxError } from '../../src/records/syntax-error';
+import { TxtChunks } from '../../src/records/txt';
 
 function ids(text: string, options = {}): string[] {
   return Spf.check(text, options).map((f) => f.ruleId);
@@ -234,6 +235,21 @@ describe('Spf.check: every rule', () => {
     const inTable = new Set(RULE_TABLE.map(([id]) => id));
     const missing = Object.values(SPF_RULES).map((r) => r.id).filter((id) => !inTable.has(id) && id !== SPF_RULES.multipleRecords.id);
     expect(missing).toEqual([]);
+  });
+
+  test('TXT-STRING-LENGTH: plain text is measured split as it is published; quoted strings as written', () => {
+    // GIVEN a record of more than 255 octets (16 ip4 ranges), well within every other limit
+    const text = `v=spf1 ${Array.from({ length: 16 }, (_, i) => `ip4:198.51.${100 + i}.0/24`).join(' ')} -all`;
+    expect(text.length).toBeGreaterThan(255);
+    // WHEN it is checked as plain text, as published, and as one quoted string
+    // THEN only the one quoted string breaks the 255-octet rule
+    expect(Spf.check(text)).toEqual([]);
+    expect(Spf.check(TxtChunks.toRoute53Value(text))).toEqual([]);
+    expect(ids(`"${text}"`)).toEqual(['TXT-STRING-LENGTH']);
+    // AND the lookup limit on a long record is reported alone
+    const over = `${text.slice(0, -'-all'.length)}${Array.from({ length: 11 }, (_, i) => `a:${i}.uk`).join(' ')} -all`;
+    expect(over.length).toBeLessThan(450);
+    expect(ids(over)).toEqual(['SPF-LOOKUP-LIMIT']);
   });
 
   test('a finding names the offending value, carries the rule source and the name as path', () => {

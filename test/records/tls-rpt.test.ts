@@ -204,3 +204,14 @@ describe('TlsRpt properties', () => {
     }));
   });
 });
+
+describe('TlsRpt.check: a record over 255 octets', () => {
+  const long = `v=TLSRPTv1; rua=mailto:${'t'.repeat(60)}@example.gov.uk,https://${'r'.repeat(60)}.example.gov.uk/${'p'.repeat(120)}`;
+  test('plain text is measured split as it is published: no TXT-STRING-LENGTH', () => {
+    expect(long.length).toBeGreaterThan(255);
+    expect(ids(TlsRpt.check(long))).toEqual([]);
+  });
+  test('one quoted string of more than 255 octets is TXT-STRING-LENGTH', () => {
+    expect(ids(TlsRpt.check(`"${long}"`))).toEqual(['TXT-STRING-LENGTH']);
+  });
+});

@@ -3,6 +3,21 @@ import { RecordSyntaxError } from '../syntax-error';
 import { TxtChunks } from '../txt';
 
 /**
+ * The character-strings a TXT value is published as: quoted strings (`"v=spf1 " "-all"`) as
+ * they are written, and plain text as `TxtChunks.toRoute53Value` splits it into 255-octet
+ * strings, since plain text is the record's text, not a string DNS holds. A value read from DNS
+ * is plain only when it is one string, which the split leaves whole.
+ *
+ * @param text the record, as plain text or as quoted character-strings
+ * @internal
+ */
+export function publishedStrings(text: string): string[] {
+  return text.trim().startsWith('"')
+    ? TxtChunks.parseStrings(text)
+    : TxtChunks.split(text.trim(), { asciiOnly: false });
+}
+
+/**
  * Check one record as DNS holds it: the record's own rules, then its TXT encoding (ASCII,
  * string lengths, UDP size). Never throws: text that cannot be read gives a finding of its syntax
  * rule, or of `unreadable` when the failure is not a syntax error.
@@ -16,7 +31,7 @@ import { TxtChunks } from '../txt';
 export function checkTxtRecord(text: string, name: string | undefined, validate: () => Finding[], unreadable: RuleDefinition): Finding[] {
   let txt: Finding[];
   try {
-    txt = TxtChunks.validate(TxtChunks.parseStrings(text), name);
+    txt = TxtChunks.validate(publishedStrings(text), name);
   } catch {
     txt = [];
   }
