@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { claimRecordName } from './private/record-registry';
+import { claimRecordName, refuseQuotedTxt } from './private/record-registry';
 import { ResolvedDomain, recordNameAt, resolveDomain, ttlString } from './private/zone-names';
 import { CONSTRUCT_RULES } from '../standard/platform-rules';
 import { addInfoNote, invalidInput, reportFindings } from './private/findings';
@@ -212,6 +212,7 @@ export class ParkedDomain extends Construct {
         throw invalidInput(this, SPF_RULES.multipleRecords.id, value,
           'TXT values other than SPF: the domain already publishes "v=spf1 -all", and two SPF records make every receiver return permerror');
       }
+      refuseQuotedTxt(this, value);
       const nonAscii = /[^\x20-\x7e]/.exec(value);
       if (nonAscii !== null) {
         // Route 53 takes other octets only as \ddd escapes, and whether its 255-character limit

@@ -4,13 +4,12 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct, IConstruct } from 'constructs';
 import { ANNOTATION_PREFIX, invalidInput, isUnresolved, reportFindings, warnNotEvaluated } from './private/findings';
-import { claimRecordName } from './private/record-registry';
+import { claimRecordName, route53Txt } from './private/record-registry';
 import { DKIM_RULES, Dkim } from '../records/dkim';
 import { Severity } from '../records/finding';
 import { MX_RULES, Mx } from '../records/mx';
 import { isHostname } from '../records/private/uri';
 import { Spf } from '../records/spf';
-import { TxtChunks } from '../records/txt';
 import { AmazonSesMailFrom } from '../senders/sender';
 import { SES_RULES } from '../standard/platform-rules';
 import { GOVUK_RULES } from '../standard/rules';
@@ -358,7 +357,7 @@ export class SesSendingIdentity extends Construct {
       zone: this.zone,
       recordName: this.recordName(name),
       recordType: route53.RecordType.TXT,
-      target: route53.RecordTarget.fromValues(TxtChunks.toRoute53Value(text)),
+      target: route53.RecordTarget.fromValues(route53Txt(this, text)),
       ttl,
     })];
   }
@@ -382,7 +381,7 @@ export class SesSendingIdentity extends Construct {
       zone: this.zone,
       recordName,
       recordType: route53.RecordType.TXT,
-      target: route53.RecordTarget.fromValues(TxtChunks.toRoute53Value(spf)),
+      target: route53.RecordTarget.fromValues(route53Txt(this, spf)),
       ttl,
     });
     return [mx, txt];

@@ -1,14 +1,16 @@
 import { App, Duration, Fn, Stack } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import { DkimRecords } from '../../src/constructs/dkim-records';
 import { DmarcRecord } from '../../src/constructs/dmarc-record';
 import { GovEmailDomain } from '../../src/constructs/gov-email-domain';
+import { ParkedDomain } from '../../src/constructs/parked-domain';
 import { SpfRecord, SpfRecordProps } from '../../src/constructs/spf-record';
 import { TlsRptRecord } from '../../src/constructs/tls-rpt-record';
 import { Severity } from '../../src/records/finding';
 import { Spf, SpfQualifier } from '../../src/records/spf';
 import { TxtChunks } from '../../src/records/txt';
-import { Sender } from '../../src/senders/sender';
+import { DkimRecordType, Sender } from '../../src/senders/sender';
 import { TemplateLinter } from '../util/cfn-lint';
 import { ZONE_ID, infoIds, infos, recordSets, stackWithZone, thrownBy, warningIds, warnings } from '../util/constructs';
 
@@ -418,5 +420,52 @@ describe('Long TXT records are split into 255-octet strings, never refused as on
     expect(recordSets(lint.template(stack)).map(([, , , values]) => TxtChunks.parseStrings((values as string[])[0]).length)).toEqual([2, 2]);
     // AND nothing says a string is too long
     expect([...warningIds(stack), ...infoIds(stack)]).not.toContain('TXT-STRING-LENGTH');
+  });
+});
+
+describe('TXT values given with their quotes are refused (TXT-QUOTED-VALUE)', () => {
+  const ALLOWED = 'the library splits each value into 255-octet strings and quotes them.';
+  test.each<[string, string, string]>([
+    ['a value pasted with its quotes', '"MS=ms12345678"', 'MS=ms12345678'],
+    ['quoted strings joined by a space', '"abc" "def"', 'abcdef'],
+    ['a value with an opening quote only', '"google-site-verification=abc', 'google-site-verification=abc'],
+  ])('SpfRecord additionalValues: %s', (_name, value, unquoted) => {
+    // GIVEN a zone
+    const { stack, zone } = stackWithZone();
+    // WHEN a TXT value is given with its quotes
+    // THEN construction fails, saying how to write it
+    expect(thrownBy(() => new SpfRecord(stack, 'Spf', { zone, additionalValues: [value] }))).toBe(
+      `Test/Spf: [TXT-QUOTED-VALUE] A TXT value is given as its text, without quotes: the quotes of a zone file or the Route 53 console delimit a character-string and are not part of it, so quotes given with the value are published as part of the record. Got: "${value}". Allowed: the text without quotes, such as "${unquoted}": ${ALLOWED}`);
+  });
+
+  test('SpfRecord additionalValues: the text without quotes, or with a quote of its own inside it, is published', () => {
+    // GIVEN / WHEN values without surrounding quotes, one holding a quote inside
+    const { stack } = spf({ additionalValues: ['MS=ms12345678', 'note=say "hello" please'] });
+    // THEN each is published once, quoted by the library, the inner quotes escaped as Route 53
+    // reads them (cfn-lint's E3023 pattern knows no escapes, so this template is not linted)
+    expect(recordSets(Template.fromStack(stack))).toEqual([['dept.gov.uk.', 'TXT', '3600', ['"v=spf1 -all"', '"MS=ms12345678"', '"note=say \\"hello\\" please"']]]);
+  });
+
+  test('GovEmailDomain additionalApexTxt, ParkedDomain additionalApexTxt and DkimRecords TXT keys refuse quoted values too', () => {
+    const { stack, zone } = stackWithZone();
+    expect(thrownBy(() => new GovEmailDomain(stack, 'Dept', {
+      zone,
+      senders: [M365],
+      allowMissingMtaSts: true,
+      dmarc: { reportTo: ['mailto:dmarc@dept.gov.uk'] },
+      tlsReportTo: ['mailto:tls@dept.gov.uk'],
+      additionalApexTxt: ['"MS=ms12345678"'],
+    }))).toMatch(/^Test\/Dept\/Spf: \[TXT-QUOTED-VALUE\] .* Got: ""MS=ms12345678"". Allowed: the text without quotes, such as "MS=ms12345678": /);
+    expect(thrownBy(() => new ParkedDomain(stack, 'Parked', { zone, dmarcReportTo: ['mailto:dmarc@dept.gov.uk'], additionalApexTxt: ['"abc" "def"'] })))
+      .toMatch(/^Test\/Parked: \[TXT-QUOTED-VALUE\] .* Allowed: the text without quotes, such as "abcdef": /);
+    expect(thrownBy(() => new DkimRecords(stack, 'Dkim', { zone, records: [{ selector: 's1', recordType: DkimRecordType.TXT, value: '"v=DKIM1; p="' }] })))
+      .toMatch(/^Test\/Dkim: \[TXT-QUOTED-VALUE\] .* Allowed: the text without quotes, such as "v=DKIM1; p=": /);
+  });
+
+  test('ParkedDomain and DkimRecords publish the same values given without quotes', () => {
+    const { app, stack, zone } = stackWithZone();
+    new ParkedDomain(stack, 'Parked', { zone, dmarcReportTo: ['mailto:dmarc@dept.gov.uk'], additionalApexTxt: ['abcdef'] });
+    new DkimRecords(stack, 'Dkim', { zone, records: [{ selector: 's1', recordType: DkimRecordType.TXT, value: 'v=DKIM1; p=' }] });
+    expect(() => app.synth()).not.toThrow();
   });
 });

@@ -137,7 +137,8 @@ export function publishRecordSet(owner: Construct, id: string, location: RecordL
  * A TXT value as Route 53 takes it: split into 255-octet character-strings, quoted and escaped
  * by `TxtChunks.toRoute53Value`. A value that is a token (or holds one) cannot be measured or
  * split at synth: it is written as one quoted string, and the caller reports it as not
- * evaluated. A value Route 53 cannot hold fails with the TXT rule it breaks, naming `scope`.
+ * evaluated. A value Route 53 cannot hold fails with the TXT rule it breaks, naming `scope`,
+ * and so does a value given with its quotes (`TXT-QUOTED-VALUE`, see `refuseQuotedTxt`).
  *
  * @param scope the construct to name in an error
  * @param text the record text
@@ -147,6 +148,7 @@ export function route53Txt(scope: IConstruct, text: string): string {
   if (Token.isUnresolved(text)) {
     return `"${text}"`;
   }
+  refuseQuotedTxt(scope, text);
   try {
     return TxtChunks.toRoute53Value(text);
   } catch (err) {
@@ -157,6 +159,29 @@ export function route53Txt(scope: IConstruct, text: string): string {
       : 'a value Route 53 can hold: at most 4,000 characters once split into quoted 255-octet strings';
     throw invalidInput(scope, ruleId, shown, allowed);
   }
+}
+
+/**
+ * Refuse a TXT value given with the quotes of a zone file or the Route 53 console
+ * (`"MS=ms12345678"`, `"abc" "def"`): the library quotes every value itself, so the quotes would
+ * be published as part of the record (`"\"MS=ms12345678\""`), and the verification or record
+ * they belong to would not be found. Fails with `TXT-QUOTED-VALUE`, naming `scope` and the value
+ * to write instead. A quote inside the text is left alone: it is the value's own.
+ *
+ * @param scope the construct to name in an error
+ * @param text the value as given (not a token)
+ * @internal
+ */
+export function refuseQuotedTxt(scope: IConstruct, text: string): void {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('"') && !trimmed.endsWith('"')) {
+    return;
+  }
+  const unquoted = TxtChunks.parse(trimmed);
+  const shown = text.length > 60 ? `${text.slice(0, 60)}... (${text.length} characters)` : text;
+  const example = unquoted.length > 60 ? `${unquoted.slice(0, 60)}...` : unquoted;
+  throw invalidInput(scope, TXT_RULES.quotedValue.id, shown,
+    `the text without quotes, such as ${JSON.stringify(example)}: the library splits each value into 255-octet strings and quotes them`);
 }
 
 // ---------------------------------------------------------------------------------------------
