@@ -14,7 +14,7 @@ import { Spf } from '../records/spf';
 import { TxtChunks } from '../records/txt';
 import { Senders } from '../senders/catalogue';
 import { RECORD_CONSTRUCT_RULES } from '../standard/platform-rules';
-import { DkimSelectorPosture, DomainPosture, ReportAuthorisationPosture } from '../standard/posture';
+import { DkimDelegationPosture, DkimSelectorPosture, DomainPosture, ReportAuthorisationPosture } from '../standard/posture';
 import { GovUkProfile } from '../standard/profile';
 import { GOVUK_RULES } from '../standard/rules';
 
@@ -284,6 +284,7 @@ function postureOf(domain: string, resources: EmailResources, identities: SesIde
   if (mtaStsPolicy !== undefined) posture.mtaStsPolicy = mtaStsPolicy;
   if (tlsRpt !== undefined) posture.tlsRpt = tlsRpt;
   if (dkim.selectors !== undefined) posture.dkim = dkim.selectors;
+  if (dkim.delegated.length > 0) posture.dkimDelegated = dkim.delegated;
   if (dkimWildcard !== undefined) posture.dkimWildcard = dkimWildcard;
   if (caa !== undefined) posture.caa = caa;
   posture.reportAuthorisations = reportAuthorisations;
@@ -298,10 +299,21 @@ function valuesAt(records: DnsRecord[], cnames: DnsRecord[]): FieldValues {
   return { values: records.flatMap((r) => r.values), unresolved: false };
 }
 
-/** DKIM selectors: TXT keys are evaluated; CNAMEs and SES Easy DKIM tokens point at keys not known here. */
-function dkimPosture(domain: string, records: DnsRecord[], identities: SesIdentity[]): { selectors?: DkimSelectorPosture[]; unresolved: boolean } {
+/**
+ * DKIM selectors: TXT keys are evaluated; a CNAME to a known target is delegated to the provider
+ * (DKIM-DELEGATED, checked live); CNAME targets, keys and SES Easy DKIM lengths that are
+ * placeholders are not known here.
+ */
+interface DkimFields {
+  readonly selectors?: DkimSelectorPosture[];
+  readonly delegated: DkimDelegationPosture[];
+  readonly unresolved: boolean;
+}
+
+function dkimPosture(domain: string, records: DnsRecord[], identities: SesIdentity[]): DkimFields {
   const suffix = `._domainkey.${domain}`;
   const selectors = new Map<string, DkimSelectorPosture>();
+  const delegated: DkimDelegationPosture[] = [];
   let unresolved = false;
   // SES creates Easy DKIM keys at deployment: the one property of them the profile checks is
   // their length, which counts as known when the template sets it (RSA_2048_BIT).
@@ -321,7 +333,9 @@ function dkimPosture(domain: string, records: DnsRecord[], identities: SesIdenti
     if (r.nameUnresolved || !r.name.endsWith(suffix)) continue;
     const selector = r.name.slice(0, -suffix.length);
     if (selector === '*' || selector.includes('.')) continue;
-    if (r.type === 'CNAME' || (r.type === 'TXT' && r.unresolved)) {
+    if (r.type === 'CNAME' && !r.unresolved && r.values.length === 1) {
+      delegated.push({ selector, target: r.values[0] });
+    } else if (r.type === 'CNAME' || (r.type === 'TXT' && r.unresolved)) {
       unresolved = true;
     } else if (r.type === 'TXT') {
       const prev = selectors.get(selector);
@@ -336,8 +350,8 @@ function dkimPosture(domain: string, records: DnsRecord[], identities: SesIdenti
     selectors.set(byo, { selector: byo, values: prev?.values ?? [], expectedToSign: true });
   }
   const list = [...selectors.values()].sort((a, b) => compare(a.selector, b.selector));
-  if (list.length === 0 && (unresolved || easyDkimKnown)) return { unresolved };
-  return { selectors: list, unresolved };
+  if (list.length === 0 && (unresolved || easyDkimKnown || delegated.length > 0)) return { delegated, unresolved };
+  return { selectors: list, delegated, unresolved };
 }
 
 /** True when every SES identity of the domain uses a configuration set with TLS policy REQUIRE as its default. */

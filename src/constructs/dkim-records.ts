@@ -8,7 +8,7 @@ import { checkSenders } from './private/sender-problems';
 import { ttlString } from './private/zone-names';
 import { DkimRecordType, Sender, SenderDkimRecord } from '../senders/sender';
 import { CONSTRUCT_RULES } from '../standard/platform-rules';
-import { DkimSelectorPosture } from '../standard/posture';
+import { DkimDelegationPosture, DkimSelectorPosture } from '../standard/posture';
 import { GovUkProfile } from '../standard/profile';
 import { GOVUK_RULES } from '../standard/rules';
 
@@ -83,6 +83,17 @@ export class DkimRecords extends Construct {
       .map((r) => ({ selector: r.selector.toLowerCase(), values: [r.value], expectedToSign: true }));
   }
 
+  /**
+   * The CNAMEs of some DKIM records whose targets are known at synth, as the profile reads them
+   * (`DKIM-DELEGATED`): the keys are the provider's, behind the CNAMEs.
+   * @internal
+   */
+  public static _delegations(records: SenderDkimRecord[]): DkimDelegationPosture[] {
+    return records
+      .filter((r) => r.recordType === DkimRecordType.CNAME && !Token.isUnresolved(r.value))
+      .map((r) => ({ selector: r.selector.toLowerCase(), target: cnameTarget(r.value) }));
+  }
+
   /** The domain the records are for (lower case, no trailing dot, when known at synth). */
   public readonly domainName: string;
 
@@ -111,8 +122,10 @@ export class DkimRecords extends Construct {
 
     if (!isEvaluatedByParent(this)) {
       const keys = DkimRecords._keyPosture(this.records);
-      const unresolved = this.records.some((r) => r.recordType === DkimRecordType.TXT && Token.isUnresolved(r.value))
-        ? ['dkim (a key known only at deployment)'] : [];
+      const unresolved = [
+        ...this.records.some((r) => r.recordType === DkimRecordType.TXT && Token.isUnresolved(r.value)) ? ['dkim (a key known only at deployment)'] : [],
+        ...this.records.some((r) => r.recordType === DkimRecordType.CNAME && Token.isUnresolved(r.value)) ? ['dkim (a CNAME target known only at deployment)'] : [],
+      ];
       // The domain may send through the CNAMEs' services too, so "no key found" is not judged here.
       reportFindings(this, GovUkProfile.evaluate({
         domainName: names.display,
@@ -120,6 +133,7 @@ export class DkimRecords extends Construct {
         sendsMail: false,
         receivesMail: false,
         dkim: keys,
+        dkimDelegated: DkimRecords._delegations(this.records),
         unresolved,
       }));
     }

@@ -524,6 +524,12 @@ export class GovEmailDomain extends Construct {
     if (dkimRecords.some((r) => r.recordType === DkimRecordType.TXT && Token.isUnresolved(r.value))) {
       unresolved.push('dkim (a key known only at deployment)');
     }
+    // A CNAME to the provider's key is its documented design (DKIM-DELEGATED, info); only a
+    // target known only at deployment is not evaluated.
+    const dkimDelegated = DkimRecords._delegations(dkimRecords);
+    if (dkimRecords.some((r) => r.recordType === DkimRecordType.CNAME && Token.isUnresolved(r.value))) {
+      unresolved.push('dkim (a CNAME target known only at deployment)');
+    }
     const keysElsewhere = o.hasSes || dkimRecords.some((r) => r.recordType === DkimRecordType.CNAME);
     const dkim = keys.length > 0 ? keys : keysElsewhere || !sendsMail ? undefined : [];
 
@@ -540,6 +546,7 @@ export class GovEmailDomain extends Construct {
       mtaStsTxt: o.mtaStsTxt !== undefined ? [o.mtaStsTxt] : o.receives ? [] : undefined,
       mtaStsPolicy: this.mtaStsPolicy,
       dkim,
+      dkimDelegated,
       sesTlsRequired: o.hasSes && o.sesTlsRequired ? true : undefined,
       policyHostMinimumTls: o.minimumProtocolVersion,
       unresolved,

@@ -21,6 +21,16 @@ export interface DkimSelectorPosture {
 }
 
 /**
+ * A DKIM selector delegated to the provider: a CNAME to the key it publishes and rotates.
+ */
+export interface DkimDelegationPosture {
+  /** The selector, for example `selector1` (the CNAME is at `<selector>._domainkey.<domain>`). */
+  readonly selector: string;
+  /** The CNAME target, for example `selector1-dept-gov-uk._domainkey.dept.onmicrosoft.com`. */
+  readonly target: string;
+}
+
+/**
  * The TXT values at an external DMARC report authorisation name.
  */
 export interface ReportAuthorisationPosture {
@@ -107,6 +117,14 @@ export interface DomainPosture {
    * @default - not evaluated
    */
   readonly dkim?: DkimSelectorPosture[];
+  /**
+   * DKIM selectors published as CNAMEs to a provider's key (Microsoft 365's `selector1` and
+   * `selector2`): the keys live in the provider's DNS, so they are reported as delegated
+   * (`DKIM-DELEGATED`, info) for `gov-email check` to verify live, not as unknown.
+   *
+   * @default - none
+   */
+  readonly dkimDelegated?: DkimDelegationPosture[];
   /**
    * TXT values at `*._domainkey.<domain>` (a parked domain's revoked wildcard key).
    *

@@ -117,6 +117,7 @@ export class GovUkProfile {
       out.push(...Mx.checkSet(posture.mx, domain));
     }
     out.push(...evaluateDkim(posture, sends));
+    out.push(...delegatedDkim(posture));
     if (receives) {
       out.push(...evaluateMtaSts(posture));
       out.push(...evaluateTlsRpt(posture, true));
@@ -323,6 +324,17 @@ function evaluateDkim(posture: DomainPosture, sends: boolean): Finding[] {
     out.push(finding(R.dkimMissing, `${domain} sends mail but no DKIM key was found (selectors looked at: ${looked}).`, domain));
   }
   return out;
+}
+
+/** DKIM-DELEGATED: each selector whose key is behind a CNAME to the provider, named with its target. */
+function delegatedDkim(posture: DomainPosture): Finding[] {
+  const domain = posture.domainName;
+  return (posture.dkimDelegated ?? []).map((d) => {
+    const name = `${d.selector}._domainkey.${domain}`;
+    const target = d.target.replace(/\.$/, '');
+    return finding(R.dkimDelegated,
+      `${name} → ${target}: a CNAME to the provider's DKIM key, which it publishes and rotates there (its documented design), so the key is not evaluated here; \`gov-email check ${domain}\` verifies it live.`, name);
+  });
 }
 
 function evaluateMtaSts(posture: DomainPosture): Finding[] {

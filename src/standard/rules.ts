@@ -40,6 +40,9 @@ export const GOVUK_RULES = {
     'A domain that sends mail publishes a DKIM key for each sending service.', SECURING),
   dkimSelectorPerService: rule('GOVUK-DKIM-SELECTOR-PER-SERVICE', Severity.ERROR,
     'Each sending service signs with its own DKIM key and selector.', SECURING),
+  dkimDelegated: rule('DKIM-DELEGATED', Severity.INFO,
+    'A DKIM selector that is a CNAME to the provider\'s key is the provider\'s documented design (Microsoft 365, Amazon SES Easy DKIM): the key is published and rotated by the provider, so it is known only in live DNS and `gov-email check` verifies it there.',
+    'RFC 6376 §3.6.2.1; Microsoft Learn, "How to use DKIM for email in your custom domain"; Amazon SES Developer Guide, "Easy DKIM"'),
 
   mtaStsMissing: rule('GOVUK-MTASTS-MISSING', Severity.ERROR,
     'A domain that receives mail publishes MTA-STS: the _mta-sts TXT record and a policy over HTTPS.', SETUP),

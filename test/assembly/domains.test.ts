@@ -62,12 +62,13 @@ describe('domains of the multi-stack fixture (dept.gov.uk over two stacks)', () 
         mtaStsTxt: ['"v=STSv1; id=81d44776dbfdde5f2b01563912064fe2"'],
         mtaStsPolicy: POLICY,
         tlsRpt: ['"v=TLSRPTv1; rua=mailto:tls-reports@dept.gov.uk"'],
+        // The Microsoft 365 selector is a CNAME to the tenant's key: delegated, not unknown.
+        dkimDelegated: [{ selector: 'selector1', target: 'selector1-dept-gov-uk._domainkey.dept.onmicrosoft.com' }],
         dkimWildcard: [],
         caa: [],
         reportAuthorisations: [],
         sesTlsRequired: true,
         policyHostMinimumTls: 'TLSv1.2_2021',
-        unresolved: ['dkim'],
       },
       {
         domainName: 'old-dept.gov.uk',
@@ -253,14 +254,28 @@ describe('postures: what is not known is named in unresolved, never passed', () 
     expect(d.posture?.unresolved).toEqual(['mtaStsPolicy']);
   });
 
-  test('DKIM: a TXT key is evaluated; a CNAME selector makes dkim not evaluated; BYO DKIM expects its selector', () => {
+  test('DKIM: a TXT key is evaluated; a CNAME to a known target is DKIM-DELEGATED, one to an intrinsic not evaluated; BYO DKIM expects its selector', () => {
     const [withKey] = domainsOf({ ...base, Key: rs('s1._domainkey.dept.gov.uk.', 'TXT', ['"v=DKIM1; p="']) });
     expect(withKey.posture?.dkim).toEqual([{ selector: 's1', values: ['"v=DKIM1; p="'] }]);
     expect(withKey.posture?.unresolved).toBeUndefined();
 
     const [cname] = domainsOf({ ...base, Sel: rs('selector1._domainkey.dept.gov.uk.', 'CNAME', ['selector1-dept._domainkey.dept.onmicrosoft.com']) });
     expect(cname.posture?.dkim).toBeUndefined();
-    expect(cname.posture?.unresolved).toEqual(['dkim']);
+    expect(cname.posture?.dkimDelegated).toEqual([{ selector: 'selector1', target: 'selector1-dept._domainkey.dept.onmicrosoft.com' }]);
+    expect(cname.posture?.unresolved).toBeUndefined();
+    const delegated = evaluateDomain(cname).filter((f) => f.ruleId === 'DKIM-DELEGATED');
+    expect(delegated).toEqual([expect.objectContaining({
+      severity: 'info',
+      path: 'selector1._domainkey.dept.gov.uk',
+      message: expect.stringContaining('selector1._domainkey.dept.gov.uk → selector1-dept._domainkey.dept.onmicrosoft.com'),
+    })]);
+    expect(ids(cname)).not.toContain('GOVUK-NOT-EVALUATED');
+
+    const [unknown] = domainsOf({ ...base, Sel: rs('selector1._domainkey.dept.gov.uk.', 'CNAME', [{ 'Fn::ImportValue': 'Target' }]) });
+    expect(unknown.posture?.dkimDelegated).toBeUndefined();
+    expect(unknown.posture?.unresolved).toEqual(['dkim']);
+    expect(ids(unknown)).toContain('GOVUK-NOT-EVALUATED');
+    expect(ids(unknown)).not.toContain('DKIM-DELEGATED');
 
     const [byo] = domainsOf({ ...base, Id: { Type: 'AWS::SES::EmailIdentity', Properties: { EmailIdentity: 'dept.gov.uk', DkimSigningAttributes: { DomainSigningSelector: 'ses1', DomainSigningPrivateKey: 'k' } } } });
     expect(byo.posture?.dkim).toEqual([{ selector: 'ses1', values: [], expectedToSign: true }]);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Duration, Fn, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { DkimRecords, DkimRecordsProps } from '../../src/constructs/dkim-records';
 import { Dkim } from '../../src/records/dkim';
@@ -43,6 +44,11 @@ describe('DkimRecords: what it publishes', () => {
     expect(Object.keys(template.toJSON().Resources)).toEqual([expect.stringMatching(/^Dkimselector1[0-9A-F]{8}$/), expect.stringMatching(/^Dkimselector2[0-9A-F]{8}$/)]);
     expect(construct.records.map((r) => r.selector)).toEqual(['selector1', 'selector2']);
     expect(warnings(stack)).toEqual([]);
+    // AND each CNAME to the tenant's key is noted as delegated (DKIM-DELEGATED), for gov-email check to verify live
+    expect(Annotations.fromStack(stack).findInfo('/Test/Dkim', Match.stringLikeRegexp('DKIM-DELEGATED')).map((m) => m.entry.data)).toEqual([
+      expect.stringMatching(/^\[cdk-gov-email:DKIM-DELEGATED\] selector1\._domainkey\.dept\.gov\.uk → selector1-dept-gov-uk\._domainkey\.dept\.onmicrosoft\.com: .*`gov-email check dept\.gov\.uk` verifies it live\.$/),
+      expect.stringMatching(/^\[cdk-gov-email:DKIM-DELEGATED\] selector2\._domainkey\.dept\.gov\.uk → selector2-dept-gov-uk\._domainkey/),
+    ]);
   });
 
   test('a 2048-bit TXT key is split into 255-octet strings; an Ed25519 key and a CNAME with a trailing dot sit beside it', () => {
@@ -101,8 +107,12 @@ describe('DkimRecords: what it publishes', () => {
       ['a._domainkey.dept.gov.uk.', 'CNAME', '3600', [{ 'Fn::ImportValue': 'Target' }]],
       ['b._domainkey.dept.gov.uk.', 'TXT', '3600', [{ 'Fn::Join': ['', ['"', { 'Fn::ImportValue': 'Key' }, '"']] }]],
     ]);
-    // AND the key is reported as not evaluated
-    expect(warnings(stack)).toEqual([expect.stringMatching(/^dept\.gov\.uk: dkim \(a key known only at deployment\) could not be evaluated .*\[ack: cdk-gov-email:GOVUK-NOT-EVALUATED\]$/)]);
+    // AND the key and the CNAME target are reported as not evaluated; no delegation is claimed
+    expect(warnings(stack)).toEqual([
+      expect.stringMatching(/^dept\.gov\.uk: dkim \(a key known only at deployment\) could not be evaluated .*\[ack: cdk-gov-email:GOVUK-NOT-EVALUATED\]$/),
+      expect.stringMatching(/^dept\.gov\.uk: dkim \(a CNAME target known only at deployment\) could not be evaluated .*\[ack: cdk-gov-email:GOVUK-NOT-EVALUATED\]$/),
+    ]);
+    expect(Annotations.fromStack(stack).findInfo('*', Match.stringLikeRegexp('DKIM-DELEGATED'))).toEqual([]);
   });
 
   test('a selector published by two constructs fails synth, naming both paths; a CNAME and a TXT at one name too', () => {

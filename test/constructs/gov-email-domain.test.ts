@@ -139,6 +139,10 @@ describe('GovEmailDomain: a department that sends with SES and Microsoft 365 and
       mtaStsTxt: [`v=STSv1; id=${MtaSts.policyId(POLICY)}`],
       mtaStsPolicy: POLICY,
       dkim: undefined,
+      dkimDelegated: [
+        { selector: 'selector1', target: 'selector1-dept-gov-uk._domainkey.dept.onmicrosoft.com' },
+        { selector: 'selector2', target: 'selector2-dept-gov-uk._domainkey.dept.onmicrosoft.com' },
+      ],
       sesTlsRequired: true,
       policyHostMinimumTls: 'TLSv1.2_2021',
       unresolved: [],
@@ -148,9 +152,29 @@ describe('GovEmailDomain: a department that sends with SES and Microsoft 365 and
     expect(warningIds(stack, { withPath: true })).toEqual([]);
     expect(infoIds(stack, { withPath: true })).toEqual([
       '/Test/Dept DMARC-FO-WITHOUT-RUF',
+      '/Test/Dept DKIM-DELEGATED',
+      '/Test/Dept DKIM-DELEGATED',
       '/Test/Dept MTASTS-POLICY-MX-WILDCARD',
       '/Test/Dept GOVUK-MTASTS-WILDCARD-MX',
     ]);
+  });
+
+  test('the Microsoft 365 DKIM CNAMEs are DKIM-DELEGATED info notes naming each record and its target, never GOVUK-NOT-EVALUATED', () => {
+    // GIVEN / WHEN the department (SES and Microsoft 365) is synthesised
+    const { stack } = department();
+    // THEN each CNAME to the tenant's key is an info note that names it and points at gov-email check
+    const notes = Annotations.fromStack(stack).findInfo('/Test/Dept', Match.stringLikeRegexp('DKIM-DELEGATED')).map((m) => m.entry.data);
+    expect(notes).toEqual(['selector1', 'selector2'].map((s) => `[cdk-gov-email:DKIM-DELEGATED] ${s}._domainkey.dept.gov.uk → ${s}-dept-gov-uk._domainkey.dept.onmicrosoft.com: `
+      + 'a CNAME to the provider\'s DKIM key, which it publishes and rotates there (its documented design), so the key is not evaluated here; `gov-email check dept.gov.uk` verifies it live.'));
+    expect(warningIds(stack)).not.toContain('GOVUK-NOT-EVALUATED');
+  });
+
+  test('a DKIM CNAME target known only at deployment is GOVUK-NOT-EVALUATED, not DKIM-DELEGATED', () => {
+    // GIVEN / WHEN Microsoft 365 targets imported from another stack
+    const { stack } = domain({ senders: [Sender.microsoft365({ dkimTargets: [Fn.importValue('Target1'), Fn.importValue('Target2')] })] });
+    // THEN the targets are reported as not evaluated, and no delegation is claimed
+    expect(warningIds(stack)).toContain('GOVUK-NOT-EVALUATED');
+    expect(infoIds(stack)).not.toContain('DKIM-DELEGATED');
   });
 });
 

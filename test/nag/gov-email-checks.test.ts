@@ -160,7 +160,7 @@ describe('this library\'s constructs', () => {
     expect(check(app)).toEqual([]);
   });
 
-  test('GovEmailDomain with MtaStsPolicyHost, Amazon SES and Microsoft 365: no errors; what cannot be known is not evaluated', () => {
+  test('GovEmailDomain with MtaStsPolicyHost, Amazon SES and Microsoft 365: no errors and no warnings (DKIM-DELEGATED is info)', () => {
     const app = new App();
     const host = new MtaStsPolicyHost(new Stack(app, 'MtaStsHost', { env: { ...ENV, region: 'us-east-1' } }), 'MtaSts');
     const stack = new Stack(app, 'Dept', { env: ENV });
@@ -173,12 +173,10 @@ describe('this library\'s constructs', () => {
     });
     const found = check(app);
     expect(found.filter((r) => r.level === 'error')).toEqual([]);
-    // Microsoft 365's DKIM keys are behind CNAMEs to the tenant; the policy host's policies are
-    // read from its function's code and evaluated.
-    expect(triples(found)).toEqual([
-      ['GovEmail-GOVUK-NOT-EVALUATED', 'Dept/Dept/Dkim/selector1/Resource', 'warning'],
-      ['GovEmail-GOVUK-NOT-EVALUATED', 'Dept/Dept/Dkim/selector2/Resource', 'warning'],
-    ]);
+    // Microsoft 365's DKIM keys are behind CNAMEs to the tenant, its documented design: that is
+    // DKIM-DELEGATED, info, which the pack does not report (so `cdk synth --strict` passes); the
+    // policy host's policies are read from its function's code and evaluated.
+    expect(triples(found)).toEqual([]);
   });
 
   test('SesSendingIdentity with TLS optional: the pack and the construct report the same rule id', () => {

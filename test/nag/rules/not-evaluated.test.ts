@@ -24,16 +24,25 @@ describe('NotEvaluated: a value not known before deployment is reported as not e
     new ses.EmailIdentity(stack, 'Identity', { identity: ses.Identity.publicHostedZone(zone), configurationSet });
     expect(triples(ruleRows(app, NotEvaluated))).toEqual([['GovEmail-GOVUK-NOT-EVALUATED', 'Dept/Identity/Resource', 'warning']]);
   });
-  test('Noncompliance 3: Microsoft 365 DKIM CNAMEs point at keys outside the app: reported on each', () => {
+  test('Noncompliance 3: DKIM CNAMEs whose targets are stack parameters: reported on each', () => {
     const { app, stack, zone } = zoneStack();
     department({ ses: false }, { stack, zone });
     for (const n of [1, 2]) {
-      new route53.CnameRecord(stack, `Selector${n}`, { zone, recordName: `selector${n}._domainkey`, domainName: `selector${n}-dept-gov-uk._domainkey.dept.onmicrosoft.com` });
+      const target = new CfnParameter(stack, `Target${n}`);
+      new route53.CnameRecord(stack, `Selector${n}`, { zone, recordName: `selector${n}._domainkey`, domainName: target.valueAsString });
     }
     expect(triples(ruleRows(app, NotEvaluated))).toEqual([
       ['GovEmail-GOVUK-NOT-EVALUATED', 'Dept/Selector1/Resource', 'warning'],
       ['GovEmail-GOVUK-NOT-EVALUATED', 'Dept/Selector2/Resource', 'warning'],
     ]);
+  });
+  test('Compliance: Microsoft 365 DKIM CNAMEs to the tenant\'s keys are DKIM-DELEGATED (info, not reported by the pack), not GOVUK-NOT-EVALUATED', () => {
+    const { app, stack, zone } = zoneStack();
+    department({ ses: false }, { stack, zone });
+    for (const n of [1, 2]) {
+      new route53.CnameRecord(stack, `Selector${n}`, { zone, recordName: `selector${n}._domainkey`, domainName: `selector${n}-dept-gov-uk._domainkey.dept.onmicrosoft.com` });
+    }
+    expect(triples(ruleRows(app, NotEvaluated))).toEqual([]);
   });
   test('Noncompliance 4: an MTA-STS record whose policy is served from outside the app: reported on the record', () => {
     const { app } = department({ policy: null });
