@@ -292,3 +292,27 @@ describe('DmarcRecord: every TXT value reads back through the foundation parsers
     }
   });
 });
+
+describe('DmarcRecord: percent-encoded characters in a report address', () => {
+  test.each([
+    ['an encoded "," in rua', { reportTo: ['mailto:dmarc%2Creports@dept.gov.uk'] }, 'rua=mailto:dmarc%2Creports@dept.gov.uk'],
+    ['an encoded ";" and "!" in ruf', { failureReportTo: ['mailto:dmarc%3Bfailures%21@dept.gov.uk'] }, 'ruf=mailto:dmarc%3Bfailures%21@dept.gov.uk'],
+  ])('%s is accepted and published with its encoding', (_name, props, tag) => {
+    // GIVEN a report address with the encoding DMARC-REPORT-URI asks for
+    // WHEN it is published
+    const { stack, construct } = dmarc(props);
+    lint.template(stack);
+    // THEN the record keeps the encoding, and nothing is reported against it
+    expect(construct.value.split('; ')).toContain(tag);
+    expect(warnings(stack)).toEqual([]);
+  });
+
+  test.each([
+    ['a "%" with one hex digit', 'mailto:dmarc%2@dept.gov.uk'],
+    ['a "%" with no hex digits', 'mailto:dmarc%ZZreports@dept.gov.uk'],
+  ])('%s is still refused with DMARC-REPORT-URI', (_name, uri) => {
+    const { stack, zone } = stackWithZone();
+    expect(thrownBy(() => new DmarcRecord(stack, 'Dmarc', { zone, reportTo: [uri] }))).toMatch(/^Test\/Dmarc: \[DMARC-REPORT-URI\] /);
+    expect(thrownBy(() => new DmarcRecord(stack, 'Dmarc2', { zone, reportTo: [REPORT], failureReportTo: [uri] }))).toMatch(/^Test\/Dmarc2: \[DMARC-REPORT-URI\] /);
+  });
+});

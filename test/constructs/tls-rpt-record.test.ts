@@ -131,3 +131,30 @@ describe('TlsRptRecord: every TXT value reads back through the foundation parser
     expect(TlsRpt.parse(values[0]).reportUris).toHaveLength(1);
   });
 });
+
+describe('TlsRptRecord: percent-encoded characters in a report address', () => {
+  test.each([
+    ['an encoded ","', 'mailto:tls%2Creports@dept.gov.uk'],
+    ['an encoded ";" and "!"', 'mailto:tls%3Breports%21@dept.gov.uk'],
+    ['lower-case hex', 'mailto:tls%2creports@dept.gov.uk'],
+    ['an encoded "," between two addresses', 'mailto:a@dept.gov.uk%2Cb@dept.gov.uk'],
+  ])('%s is accepted and published with its encoding', (_name, uri) => {
+    // GIVEN a report address with the encoding TLSRPT-URI-ENCODING asks for
+    // WHEN it is published
+    const { stack, construct } = tlsRpt({ reportTo: [uri] });
+    // THEN the record keeps the encoding, and nothing is reported
+    expect(construct.value).toBe(`v=TLSRPTv1; rua=${uri}`);
+    expect(recordSets(lint.template(stack))).toEqual([['_smtp._tls.dept.gov.uk.', 'TXT', '3600', [`"v=TLSRPTv1; rua=${uri}"`]]]);
+    expect(warnings(stack)).toEqual([]);
+  });
+
+  test.each([
+    ['a "%" with one hex digit', 'mailto:tls%2@dept.gov.uk'],
+    ['a "%" with no hex digits', 'mailto:tls%ZZreports@dept.gov.uk'],
+    ['an encoding that is not UTF-8', 'mailto:tls%C3%28@dept.gov.uk'],
+    ['an encoded "," that leaves an address without "@"', 'mailto:a@dept.gov.uk%2Creports'],
+  ])('%s is still refused with TLSRPT-URI-MALFORMED', (_name, uri) => {
+    const { stack, zone } = stackWithZone();
+    expect(thrownBy(() => new TlsRptRecord(stack, 'TlsRpt', { zone, reportTo: [uri] }))).toMatch(/^Test\/TlsRpt: \[TLSRPT-URI-MALFORMED\] /);
+  });
+});

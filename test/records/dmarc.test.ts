@@ -44,6 +44,8 @@ describe('Dmarc rules: each rule has a record that breaks it and one that keeps 
     ['DMARC-REPORT-URI', 'v=DMARC1; p=reject; rua=mailto:dmarc@example.gov.uk!10x', 'v=DMARC1; p=reject; rua=mailto:dmarc@example.gov.uk!10M'],
     ['DMARC-REPORT-URI', 'v=DMARC1; p=reject; rua=mailto:d@example.gov.uk,', 'v=DMARC1; p=reject; rua=mailto:d@example.gov.uk'],
     ['DMARC-REPORT-URI', 'v=DMARC1; p=reject; rua=mailto:d%zz@example.gov.uk', 'v=DMARC1; p=reject; rua=mailto:d%21@example.gov.uk'],
+    ['DMARC-REPORT-URI', 'v=DMARC1; p=reject; rua=mailto:d%2@example.gov.uk', 'v=DMARC1; p=reject; rua=mailto:dmarc%2Creports@example.gov.uk'],
+    ['DMARC-REPORT-URI', 'v=DMARC1; p=reject; ruf=mailto:d%ZZ@example.gov.uk', 'v=DMARC1; p=reject; ruf=mailto:dmarc%3Bfailures@example.gov.uk'],
     ['DMARC-REPORT-URI', 'v=DMARC1; p=reject; ruf=mailto:a,b@example.gov.uk', 'v=DMARC1; p=reject; ruf=mailto:a@example.gov.uk%2Cb@example.gov.uk'],
     ['DMARC-REPORT-URI-SCHEME', 'v=DMARC1; p=reject; rua=https://dmarc.example.gov.uk/r', 'v=DMARC1; p=reject; rua=mailto:r@dmarc.example.gov.uk'],
     ['DMARC-REPORT-SIZE', 'v=DMARC1; p=reject; rua=mailto:d@example.gov.uk!50k', 'v=DMARC1; p=reject; rua=mailto:d@example.gov.uk'],

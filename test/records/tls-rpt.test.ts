@@ -25,6 +25,8 @@ describe('TlsRpt rules: each rule has a record that breaks it and one that keeps
     ['TLSRPT-URI-ENCODING', 'v=TLSRPTv1; rua=mailto:tls!rua@example.gov.uk', 'v=TLSRPTv1; rua=mailto:tls%21rua@example.gov.uk'],
     ['TLSRPT-URI-ENCODING', 'v=TLSRPTv1; rua=https://r.example.gov.uk/a!b', 'v=TLSRPTv1; rua=https://r.example.gov.uk/a%21b'],
     ['TLSRPT-URI-MALFORMED', 'v=TLSRPTv1; rua=mailto:tls-rua', 'v=TLSRPTv1; rua=mailto:tls-rua@example.gov.uk'],
+    ['TLSRPT-URI-MALFORMED', 'v=TLSRPTv1; rua=mailto:tls%2@example.gov.uk', 'v=TLSRPTv1; rua=mailto:tls%2Creports@example.gov.uk'],
+    ['TLSRPT-URI-MALFORMED', 'v=TLSRPTv1; rua=mailto:tls%ZZreports@example.gov.uk', 'v=TLSRPTv1; rua=mailto:tls%3Breports@example.gov.uk'],
     ['TLSRPT-URI-MALFORMED', 'v=TLSRPTv1; rua=mailto:tls..rua@example.gov.uk', 'v=TLSRPTv1; rua=mailto:tls.rua@example.gov.uk'],
     ['TLSRPT-URI-MALFORMED', 'v=TLSRPTv1; rua=https://', 'v=TLSRPTv1; rua=https://r.example.gov.uk'],
     ['TLSRPT-URI-MALFORMED', 'v=TLSRPTv1; rua=https://r.example.gov.uk:99999/', 'v=TLSRPTv1; rua=https://r.example.gov.uk:8443/'],

@@ -13,9 +13,12 @@
 const URI_CHAR = /^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=]$/;
 /** RFC 3986 §3.1: `scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )` then `:`. */
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
-/** RFC 5322 §3.2.3 atext, the characters of a dot-atom local part. */
-const ATEXT = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+";
-const DOT_ATOM = new RegExp(`^${ATEXT}(?:\\.${ATEXT})*$`);
+/**
+ * RFC 5322 §3.2.3 atext, the characters of a dot-atom local part, with the `some-delims` ","
+ * ";" ":" that RFC 6068 §2 adds in a mailto: URI (percent-encoded where the record needs them so).
+ */
+const MAILTO_ATEXT = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~,;:-]+";
+const MAILTO_DOT_ATOM = new RegExp(`^${MAILTO_ATEXT}(?:\\.${MAILTO_ATEXT})*$`);
 /** RFC 5322 §3.2.4 quoted-string, without folding white space. */
 const QUOTED_STRING = /^"(?:[\x20\x21\x23-\x5B\x5D-\x7E]|\\[\x20-\x7E])*"$/;
 /** RFC 1035 §2.3.1 / RFC 1123 §2.1: a letter-digit-hyphen label of 1–63 characters. */
@@ -93,8 +96,8 @@ export function mailtoProblem(uri: string): string | undefined {
   } catch {
     return 'has a percent-encoding that is not valid UTF-8';
   }
-  // RFC 6068 §2: several addresses are separated by "," (which DMARC and TLS-RPT need encoded).
-  for (const address of decoded.split(',')) {
+  // The addresses are checked decoded; the URI keeps its percent-encoding as written.
+  for (const address of mailtoAddresses(decoded)) {
     const problem = addressProblem(address);
     if (problem !== undefined) {
       return problem;
@@ -129,7 +132,7 @@ export function mailtoDomain(uri: string): string | undefined {
   } catch {
     return undefined;
   }
-  const first = decoded.split(',')[0];
+  const first = mailtoAddresses(decoded)[0];
   const at = first.lastIndexOf('@');
   if (at < 0) {
     return undefined;
@@ -188,6 +191,27 @@ export function isHostname(name: string): boolean {
     && !/^[0-9]+$/.test(labels[labels.length - 1]);
 }
 
+/**
+ * The addresses of a decoded mailto: `to` (RFC 6068 §2: `addr-spec *("," addr-spec)`). A ","
+ * separates addresses only after an "@": before it, the "," is part of the local part
+ * (`tls,reports@dept.gov.uk`, written `tls%2Creports@dept.gov.uk` in a DMARC or TLS-RPT URI).
+ */
+function mailtoAddresses(decoded: string): string[] {
+  const addresses: string[] = [];
+  let current: string | undefined;
+  for (const piece of decoded.split(',')) {
+    current = current === undefined ? piece : `${current},${piece}`;
+    if (current.includes('@')) {
+      addresses.push(current);
+      current = undefined;
+    }
+  }
+  if (current !== undefined) {
+    addresses.push(current);
+  }
+  return addresses;
+}
+
 /** The part of a mailto: URI between the scheme and the header fields, still encoded. */
 function mailtoTo(uri: string): string | undefined {
   if (uriScheme(uri) !== 'mailto') {
@@ -198,7 +222,7 @@ function mailtoTo(uri: string): string | undefined {
   return q < 0 ? rest : rest.slice(0, q);
 }
 
-/** RFC 5322 §3.4.1 addr-spec, as RFC 6068 allows it: dot-atom or quoted local part, a domain name. */
+/** RFC 5322 §3.4.1 addr-spec, as RFC 6068 §2 allows it: dot-atom (with "," ";" ":") or quoted local part, a domain name. */
 function addressProblem(address: string): string | undefined {
   const at = address.lastIndexOf('@');
   if (at < 0) {
@@ -206,7 +230,7 @@ function addressProblem(address: string): string | undefined {
   }
   const local = address.slice(0, at);
   const domain = address.slice(at + 1);
-  if (local.length === 0 || local.length > 64 || !(DOT_ATOM.test(local) || QUOTED_STRING.test(local))) {
+  if (local.length === 0 || local.length > 64 || !(MAILTO_DOT_ATOM.test(local) || QUOTED_STRING.test(local))) {
     return `has an address "${address}" whose local part "${local}" is not valid`;
   }
   if (!isHostname(domain)) {
