@@ -96,7 +96,10 @@ export interface DmarcOptions {
    * Where aggregate reports go (`rua`): one or two `mailto:` URIs, for example
    * `['mailto:dmarc-reports@dept.gov.uk']`. None fails synth (`GOVUK-DMARC-RUA-MISSING`), more
    * than two too (`GOVUK-DMARC-RUA-COUNT`); an `https:` URI raises
-   * `DMARC-REPORT-URI-SCHEME` (receivers need only support `mailto:`).
+   * `DMARC-REPORT-URI-SCHEME` (receivers need only support `mailto:`). Inside a URI, `,` `!` and
+   * `;` are percent-encoded (`mailto:dmarc%2Creports@dept.gov.uk`). A size limit after the URI
+   * (`mailto:dmarc-reports@dept.gov.uk!10m`, RFC 7489 §6.2) is published as written with the
+   * `cdk-gov-email:DMARC-URI-SIZE-LIMIT` warning: RFC 9989 deprecates it.
    *
    * The address GOV.UK guidance names is `GovUkReportAddresses.DMARC_RUA`; it is never used
    * unless you pass it.
@@ -197,9 +200,9 @@ export class DmarcRecord extends Construct {
       dkimAlignment: this.checkAlignment('dkimAlignment', props.dkimAlignment ?? DmarcAlignment.RELAXED),
       spfAlignment: this.checkAlignment('spfAlignment', props.spfAlignment ?? DmarcAlignment.RELAXED),
       failureOptions: this.checkFailureOptions(props.failureOptions ?? ['1']),
-      aggregateReportUris: checkDmarcAggregateUris(this, props.reportTo).map((uri) => ({ uri })),
+      aggregateReportUris: checkDmarcAggregateUris(this, props.reportTo),
       ...(props.failureReportTo === undefined ? {} : {
-        failureReportUris: checkDmarcFailureUris(this, props.failureReportTo).map((uri) => ({ uri })),
+        failureReportUris: checkDmarcFailureUris(this, props.failureReportTo),
       }),
     };
     this.value = Dmarc.render(model);
@@ -222,8 +225,13 @@ export class DmarcRecord extends Construct {
     }
   }
 
+  /**
+   * The profile's findings, with the choices made explicitly here accepted: `p=none` with
+   * `allowMonitoringOnly`, and a `!size` limit, already noted as `DMARC-URI-SIZE-LIMIT`.
+   */
   private acceptChosen(findings: Finding[]): Finding[] {
-    return this.monitoringOnly ? acceptMonitoringOnly(findings) : findings;
+    const notNoted = findings.filter((f) => f.ruleId !== DMARC_RULES.reportSize.id);
+    return this.monitoringOnly ? acceptMonitoringOnly(notNoted) : notNoted;
   }
 
   private checkPolicy(prop: string, policy: DmarcPolicy, ruleId: string): DmarcPolicy {

@@ -2,7 +2,7 @@ import { Finding, RuleDefinition, Severity, finding, rule } from './finding';
 import { organisationalDomainOf } from './private/dmarc-org-domain';
 import { normaliseDomainName } from './private/names';
 import { checkTxtRecord, checkTxtRecordSet } from './private/txt-record';
-import { firstUnencoded, mailtoProblem, reportUriDomain, percentEncoded, splitCommaHint, uriScheme, uriSyntaxProblem } from './private/uri';
+import { firstUnencoded, mailtoProblem, reportUriDomain, percentEncoded, splitCommaHint, splitReportUriSize, uriScheme, uriSyntaxProblem } from './private/uri';
 import { RecordSyntaxError } from './syntax-error';
 import { TxtChunks } from './txt';
 
@@ -473,11 +473,7 @@ function renderUri(u: DmarcReportUri): string {
 
 /** RFC 9989 §4.8: `dmarc-urilist = dmarc-uri *(*WSP "," *WSP dmarc-uri)`, with RFC 7489's `!size`. */
 function parseUriList(value: string): DmarcReportUri[] {
-  return value.split(',').map((part) => {
-    const p = part.trim();
-    const bang = p.indexOf('!');
-    return bang < 0 ? { uri: p } : { uri: p.slice(0, bang).trim(), maxSize: p.slice(bang + 1).trim() };
-  });
+  return value.split(',').map(splitReportUriSize);
 }
 
 /** Builds a canonical model from the tags of a record, in the order they were written. */

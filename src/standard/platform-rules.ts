@@ -87,6 +87,14 @@ export const RECORD_CONSTRUCT_RULES = {
   dkimRecordType: rule('DKIM-RECORD-TYPE', Severity.ERROR,
     'A DKIM record is a CNAME to the key a service publishes, or a TXT record holding the key.',
     'RFC 6376 §3.6.2.1'),
+  /**
+   * A `!size` limit given to the DMARC constructs: an explicit choice of deprecated syntax, so it
+   * is published (RFC 7489 receivers still read it) with a warning. In a record read from DNS the
+   * same suffix is the info `DMARC-REPORT-SIZE`.
+   */
+  dmarcUriSizeLimit: rule('DMARC-URI-SIZE-LIMIT', Severity.WARNING,
+    'A report destination given with a !size limit is published as written, but RFC 9989 deprecates the suffix (it removed it from the grammar): receivers that follow RFC 9989 ignore the limit and may send reports of any size.',
+    'RFC 9989 §4.8; RFC 7489 §6.2'),
 } satisfies Record<string, RuleDefinition>;
 
 /**

@@ -7,7 +7,7 @@ import { Severity } from '../../src/records/finding';
 import { TxtChunks } from '../../src/records/txt';
 import { GovUkReportAddresses } from '../../src/standard/profile';
 import { TemplateLinter } from '../util/cfn-lint';
-import { ZONE_ID, recordSets, stackWithZone, thrownBy, warningIds, warnings } from '../util/constructs';
+import { ZONE_ID, infoIds, recordSets, stackWithZone, thrownBy, warningIds, warnings } from '../util/constructs';
 
 const lint = new TemplateLinter();
 afterAll(() => lint.expectNoErrors(), 120000);
@@ -314,5 +314,34 @@ describe('DmarcRecord: percent-encoded characters in a report address', () => {
     const { stack, zone } = stackWithZone();
     expect(thrownBy(() => new DmarcRecord(stack, 'Dmarc', { zone, reportTo: [uri] }))).toMatch(/^Test\/Dmarc: \[DMARC-REPORT-URI\] /);
     expect(thrownBy(() => new DmarcRecord(stack, 'Dmarc2', { zone, reportTo: [REPORT], failureReportTo: [uri] }))).toMatch(/^Test\/Dmarc2: \[DMARC-REPORT-URI\] /);
+  });
+});
+
+describe('DmarcRecord: an RFC 7489 size limit on a report address', () => {
+  test.each([
+    ['rua', { reportTo: ['mailto:dmarc-reports@dept.gov.uk!10m'] }, 'rua=mailto:dmarc-reports@dept.gov.uk!10m'],
+    ['ruf', { failureReportTo: ['mailto:dmarc-failures@dept.gov.uk!50k'] }, 'ruf=mailto:dmarc-failures@dept.gov.uk!50k'],
+  ])('in %s: accepted, published as written, and warned of as DMARC-URI-SIZE-LIMIT (RFC 9989)', (_tag, props, tag) => {
+    // GIVEN / WHEN a report address with a size limit
+    const { stack, construct } = dmarc(props);
+    lint.template(stack);
+    // THEN the record keeps it, and reads back to the same model
+    expect(construct.value.split('; ')).toContain(tag);
+    expect(Dmarc.render(Dmarc.parse(construct.value))).toBe(construct.value);
+    // AND one warning says it is deprecated, citing RFC 9989; the record-level info is not repeated
+    expect(warningIds(stack)).toEqual(['DMARC-URI-SIZE-LIMIT']);
+    expect(warnings(stack)[0]).toMatch(/RFC 9989 deprecates the suffix.*\(RFC 9989 §4\.8; RFC 7489 §6\.2\)/);
+    expect(infoIds(stack)).not.toContain('DMARC-REPORT-SIZE');
+  });
+
+  test('without a size limit there is no DMARC-URI-SIZE-LIMIT', () => {
+    const { stack } = dmarc();
+    expect(warningIds(stack)).not.toContain('DMARC-URI-SIZE-LIMIT');
+  });
+
+  test.each(['!abc', '!10x', '!', '!10m!5k'])('a malformed size "%s" is still refused with DMARC-REPORT-URI', (size) => {
+    const { stack, zone } = stackWithZone();
+    expect(thrownBy(() => new DmarcRecord(stack, 'Dmarc', { zone, reportTo: [`mailto:dmarc-reports@dept.gov.uk${size}`] })))
+      .toMatch(/^Test\/Dmarc: \[DMARC-REPORT-URI\] /);
   });
 });

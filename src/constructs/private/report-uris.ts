@@ -1,16 +1,20 @@
-import { Token } from 'aws-cdk-lib';
+import { Annotations, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { invalidInput } from './findings';
-import { DMARC_RULES, Dmarc, DmarcModel, DmarcPolicy } from '../../records/dmarc';
+import { ANNOTATION_PREFIX, invalidInput } from './findings';
+import { DMARC_RULES, Dmarc, DmarcModel, DmarcPolicy, DmarcReportUri } from '../../records/dmarc';
 import { Severity } from '../../records/finding';
+import { splitReportUriSize } from '../../records/private/uri';
 import { TLSRPT_RULES, TlsRpt } from '../../records/tls-rpt';
+import { RECORD_CONSTRUCT_RULES } from '../../standard/platform-rules';
 import { GOVUK_RULES } from '../../standard/rules';
 
 /**
- * DMARC aggregate report URIs (`rua`): one or two, each one DMARC accepts. Throws for bad input; returns the URIs.
+ * DMARC aggregate report URIs (`rua`): one or two, each one DMARC accepts, with an optional
+ * RFC 7489 `!size` limit (noted with `DMARC-URI-SIZE-LIMIT`). Throws for bad input; returns the
+ * URIs read into the model.
  * @internal
  */
-export function checkDmarcAggregateUris(scope: IConstruct, uris: string[]): string[] {
+export function checkDmarcAggregateUris(scope: IConstruct, uris: string[]): DmarcReportUri[] {
   const allowed = 'one or two mailto: URIs, for example ["mailto:dmarc-reports@dept.gov.uk"]';
   if (uris.length === 0) {
     throw invalidInput(scope, GOVUK_RULES.dmarcReporting.id, uris, allowed);
@@ -18,21 +22,20 @@ export function checkDmarcAggregateUris(scope: IConstruct, uris: string[]): stri
   if (uris.length > 2) {
     throw invalidInput(scope, GOVUK_RULES.dmarcReportCount.id, uris, allowed);
   }
-  checkDmarcUris(scope, 'rua', uris);
-  return uris;
+  return checkDmarcUris(scope, 'rua', uris);
 }
 
 /**
- * DMARC failure report URIs (`ruf`): at least one when given, each one DMARC accepts.
+ * DMARC failure report URIs (`ruf`): at least one when given, each one DMARC accepts (a `!size`
+ * limit as for `rua`).
  * @internal
  */
-export function checkDmarcFailureUris(scope: IConstruct, uris: string[]): string[] {
+export function checkDmarcFailureUris(scope: IConstruct, uris: string[]): DmarcReportUri[] {
   if (uris.length === 0) {
     throw invalidInput(scope, DMARC_RULES.reportUri.id, uris,
       'one or more mailto: URIs, or leave failureReportTo out to request no failure reports');
   }
-  checkDmarcUris(scope, 'ruf', uris);
-  return uris;
+  return checkDmarcUris(scope, 'ruf', uris);
 }
 
 /**
@@ -57,16 +60,33 @@ export function checkTlsRptUris(scope: IConstruct, uris: string[], whenEmpty: st
   return uris;
 }
 
-/** Each URI on its own, so one bad URI cannot turn into a different record (a `;` in it would end the tag). */
-function checkDmarcUris(scope: IConstruct, tag: 'rua' | 'ruf', uris: string[]): void {
-  for (const uri of uris) {
-    if (Token.isUnresolved(uri)) continue;
+/**
+ * Each URI on its own, so one bad URI cannot turn into a different record (a `;` in it would end
+ * the tag). A `!size` after the URI is read as RFC 7489 §6.2 has it, and noted as deprecated.
+ */
+function checkDmarcUris(scope: IConstruct, tag: 'rua' | 'ruf', uris: string[]): DmarcReportUri[] {
+  const out: DmarcReportUri[] = [];
+  const sized: string[] = [];
+  for (const text of uris) {
+    if (Token.isUnresolved(text)) {
+      out.push({ uri: text });
+      continue;
+    }
+    const reportUri: DmarcReportUri = splitReportUriSize(text);
     const model: DmarcModel = tag === 'rua'
-      ? { policy: DmarcPolicy.REJECT, aggregateReportUris: [{ uri }] }
-      : { policy: DmarcPolicy.REJECT, failureReportUris: [{ uri }] };
+      ? { policy: DmarcPolicy.REJECT, aggregateReportUris: [reportUri] }
+      : { policy: DmarcPolicy.REJECT, failureReportUris: [reportUri] };
     const error = Dmarc.validate(model).find((f) => f.severity === Severity.ERROR);
     if (error !== undefined) {
-      throw invalidInput(scope, error.ruleId, uri, `a mailto: URI with "," "!" and ";" percent-encoded (${error.message})`);
+      throw invalidInput(scope, error.ruleId, text, `a mailto: URI with "," "!" and ";" percent-encoded (${error.message})`);
     }
+    if (reportUri.maxSize !== undefined) sized.push(`"${text}"`);
+    out.push(reportUri);
   }
+  if (sized.length > 0) {
+    const r = RECORD_CONSTRUCT_RULES.dmarcUriSizeLimit;
+    Annotations.of(scope).addWarningV2(`${ANNOTATION_PREFIX}${r.id}`,
+      `The DMARC ${tag} ${sized.join(', ')} ${sized.length === 1 ? 'has' : 'have'} a !size limit, chosen explicitly: published as written for RFC 7489 receivers, but RFC 9989 deprecates the suffix, so receivers that follow it ignore the limit. Leave it out unless reports must be capped. (${r.source})`);
+  }
+  return out;
 }

@@ -107,6 +107,18 @@ export function mailtoProblem(uri: string): string | undefined {
 }
 
 /**
+ * A DMARC report URI as written in `rua` or `ruf`, split at its first `!` into the URI and the
+ * RFC 7489 §6.2 size limit (`mailto:d@example.gov.uk!10m`). Inside the URI a `!` is
+ * percent-encoded, so the first raw one starts the size.
+ * @internal
+ */
+export function splitReportUriSize(text: string): { uri: string; maxSize?: string } {
+  const p = text.trim();
+  const bang = p.indexOf('!');
+  return bang < 0 ? { uri: p } : { uri: p.slice(0, bang).trim(), maxSize: p.slice(bang + 1).trim() };
+}
+
+/**
  * The domain a DMARC report URI delivers to: the domain of a `mailto:` address, without the
  * `!size` suffix RFC 7489 allows, lower case; undefined for any other URI.
  * @internal
