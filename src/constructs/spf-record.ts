@@ -6,11 +6,14 @@ import { RecordNames } from './private/record-names';
 import { isEvaluatedByParent, publishRecordSet, route53Txt } from './private/record-registry';
 import { checkIncludeCosts, checkSenders } from './private/sender-problems';
 import { ttlString } from './private/zone-names';
-import { SPF_RULES, Spf, SpfIncludeCost, SpfQualifier } from '../records/spf';
+import { SPF_RULES, Spf, SpfIncludeCost, SpfModel, SpfQualifier, describeSpfLookups } from '../records/spf';
 import { Senders } from '../senders/catalogue';
 import { Sender } from '../senders/sender';
 import { GovUkProfile } from '../standard/profile';
 import { GOVUK_RULES } from '../standard/rules';
+
+/** RFC 7208 §4.6.4: the limit on void lookups. */
+const VOID_LOOKUP_LIMIT = 2;
 
 /**
  * Properties of an `SpfRecord`.
@@ -43,7 +46,10 @@ export interface SpfRecordProps {
 
   /**
    * More SPF mechanisms, one term each as written (`ip4:192.0.2.0/24`,
-   * `include:_spf.example.com`), placed after the senders' own and before `all`.
+   * `include:_spf.example.com`), placed after the senders' own and before `all`. The construct
+   * writes `v=spf1` itself: an entry that is or begins with it fails synth
+   * (`SPF-VERSION-AS-TERM`), and so does a record with more than 2 terms that may return no
+   * answer (`SPF-VOID-LOOKUP-LIMIT`: `exists`, `a`/`mx` with a macro, includes' known void lookups).
    *
    * @default - none
    */
@@ -133,6 +139,7 @@ export class SpfRecord extends Construct {
     const additional = this.checkAdditionalValues(props.additionalValues ?? []);
     this.values = [this.spf, ...additional];
     this.includeCosts = [...Senders.includeCosts(senders), ...(props.additionalIncludeCosts ?? [])];
+    this.checkGenerated();
 
     this.recordSet = publishRecordSet(this, 'Resource', names.location(), route53.RecordType.TXT,
       this.values.map((v) => route53Txt(this, v)), ttl);
@@ -168,16 +175,49 @@ export class SpfRecord extends Construct {
     return qualifier;
   }
 
-  /** One term per entry: a blank or spaced entry would silently become several terms or none. */
+  /**
+   * One term per entry: a blank or spaced entry would silently become several terms or none, and
+   * "v=spf1" (or a whole record) is not a term: the record begins with it already.
+   */
   private checkMechanisms(mechanisms: string[]): string[] {
     for (const m of mechanisms) {
       if (Token.isUnresolved(m)) continue;
+      if (/^v=spf1(?:\s|$)/i.test(m.trim())) {
+        throw invalidInput(this, SPF_RULES.versionAsTerm.id, m,
+          'the terms that follow "v=spf1", one per entry, such as ["include:_spf.example.com"]: the construct writes "v=spf1" itself');
+      }
       if (m.trim() === '' || /\s/.test(m)) {
         throw invalidInput(this, SPF_RULES.malformedTerm.id, m,
           'one SPF term per entry with no spaces, such as "ip4:192.0.2.0/24" or "include:_spf.example.com"');
       }
     }
     return mechanisms;
+  }
+
+  /**
+   * The record this construct publishes never breaks RFC 7208 where it can tell: no "v=spf1"
+   * among its terms (a sender's mechanisms included), and at most 2 terms that may return no
+   * answer (RFC 7208 §4.6.4: a third void lookup is a permerror). A record read from DNS gets the
+   * same rules as findings (`Spf.check`); here they fail synth.
+   */
+  private checkGenerated(): void {
+    if (Token.isUnresolved(this.spf)) return;
+    let model: SpfModel;
+    try {
+      model = Spf.parse(this.spf);
+    } catch {
+      return; // a term that cannot be read is reported by the profile, with the rule it breaks
+    }
+    if (model.terms.some((t) => t.mechanism === undefined && t.modifier === 'v' && t.domainSpec?.toLowerCase() === 'spf1')) {
+      throw invalidInput(this, SPF_RULES.versionAsTerm.id, this.spf,
+        'one "v=spf1", at the start, which the construct writes itself: give senders and additionalMechanisms the terms that follow it');
+    }
+    const options = { includeCosts: this.includeCosts };
+    const count = Spf.lookupCount(model, options);
+    if (count.voidLookupRisk > VOID_LOOKUP_LIMIT) {
+      throw invalidInput(this, SPF_RULES.voidLookupLimit.id, this.spf,
+        `at most ${VOID_LOOKUP_LIMIT} lookups that may return no answer for a host that matches nothing (each exists term, each a or mx term with a macro, and the includes' known void lookups); this record has ${count.voidLookupRisk}: ${describeSpfLookups(model, options, true)}`);
+    }
   }
 
   /** No second SPF record; each value publishable; duplicates dropped. */

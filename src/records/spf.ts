@@ -64,6 +64,9 @@ export const SPF_RULES = {
   duplicateTerm: rule('SPF-DUPLICATE-TERM', Severity.INFO,
     'A mechanism repeated in a record adds nothing, and a repeated lookup counts again.',
     'RFC 7208 §4.6.2, §4.6.4'),
+  versionAsTerm: rule('SPF-VERSION-AS-TERM', Severity.WARNING,
+    '"v=spf1" begins a record and is not a term: one among the terms is read as an unknown modifier and ignored, and is usually two records run together.',
+    'RFC 7208 §4.5, §4.6.1, §6'),
   unknownModifier: rule('SPF-UNKNOWN-MODIFIER', Severity.INFO,
     'Receivers ignore modifiers other than "redirect" and "exp": check the name is not a misspelling.',
     'RFC 7208 §6'),
@@ -388,53 +391,13 @@ export class Spf {
    * Count the DNS lookups evaluating the record takes (RFC 7208 §4.6.4).
    */
   public static lookupCount(model: SpfModel, options: SpfValidationOptions = {}): SpfLookupCount {
-    const costs = new Map<string, SpfIncludeCost>();
-    for (const c of options.includeCosts ?? []) {
-      costs.set(normaliseDomainName(c.domain), c);
-    }
     let lookups = 0;
     let voidLookupRisk = 0;
     const unknown: string[] = [];
-    const addTarget = (spec: string | undefined) => {
-      if (spec === undefined) return;
-      const cost = costs.get(normaliseDomainName(spec));
-      if (cost === undefined) {
-        if (!unknown.includes(spec)) unknown.push(spec);
-        return;
-      }
+    for (const cost of spfTermCosts(model, options)) {
       lookups += cost.lookups;
-      voidLookupRisk += cost.voidLookups ?? 0;
-    };
-    const evaluated = evaluatedTerms(model);
-    for (const t of evaluated) {
-      switch (t.mechanism) {
-        case SpfMechanism.INCLUDE:
-          lookups += 1;
-          addTarget(t.domainSpec);
-          break;
-        case SpfMechanism.A:
-        case SpfMechanism.MX:
-          lookups += 1;
-          if (t.domainSpec !== undefined && hasMacro(t.domainSpec)) voidLookupRisk += 1;
-          break;
-        case SpfMechanism.EXISTS:
-          lookups += 1;
-          voidLookupRisk += 1;
-          break;
-        case SpfMechanism.PTR:
-          lookups += 1;
-          break;
-        default:
-          break;
-      }
-    }
-    // RFC 7208 §5.1: redirect is ignored when an "all" is present, wherever it is written.
-    if (!model.terms.some(isAll)) {
-      const redirect = model.terms.find((t) => t.mechanism === undefined && t.modifier === REDIRECT);
-      if (redirect !== undefined) {
-        lookups += 1;
-        addTarget(redirect.domainSpec);
-      }
+      voidLookupRisk += cost.voidLookups;
+      if (cost.unknownTarget !== undefined && !unknown.includes(cost.unknownTarget)) unknown.push(cost.unknownTarget);
     }
     return { lookups, unknownIncludes: unknown, voidLookupRisk };
   }
@@ -451,6 +414,80 @@ export class Spf {
   }
 
   private constructor() {}
+}
+
+/**
+ * What each DNS-querying term a receiver evaluates costs (RFC 7208 §4.6.4), in evaluation order:
+ * `include`, `a`, `mx`, `ptr`, `exists` and `redirect` 1 each, plus the known cost of an include
+ * or redirect target. `all`, `ip4`, `ip6`, `exp`, unknown modifiers, terms after `all`, and a
+ * `redirect` ignored because of an `all` cost nothing and are left out.
+ *
+ * `voidLookups` counts what may return no answer for a host that matches nothing: an `exists`
+ * (a miss is an NXDOMAIN by design), an `a` or `mx` whose domain-spec holds a macro, and a
+ * target's known void lookups. `unknownTarget` is set when an include or redirect target's cost
+ * is not known (only the term itself is counted).
+ *
+ * @internal
+ */
+export function spfTermCosts(model: SpfModel, options: SpfValidationOptions = {}):
+Array<{ readonly term: string; readonly lookups: number; readonly voidLookups: number; readonly unknownTarget?: string }> {
+  const costs = new Map<string, SpfIncludeCost>();
+  for (const c of options.includeCosts ?? []) {
+    costs.set(normaliseDomainName(c.domain), c);
+  }
+  const out: Array<{ term: string; lookups: number; voidLookups: number; unknownTarget?: string }> = [];
+  const withTarget = (t: SpfTerm) => {
+    const spec = t.domainSpec;
+    const cost = spec === undefined ? undefined : costs.get(normaliseDomainName(spec));
+    if (cost === undefined) {
+      const term = { term: renderTerm(t), lookups: 1, voidLookups: 0 };
+      out.push(spec === undefined ? term : { ...term, unknownTarget: spec });
+      return;
+    }
+    out.push({ term: renderTerm(t), lookups: 1 + cost.lookups, voidLookups: cost.voidLookups ?? 0 });
+  };
+  for (const t of evaluatedTerms(model)) {
+    switch (t.mechanism) {
+      case SpfMechanism.INCLUDE:
+        withTarget(t);
+        break;
+      case SpfMechanism.A:
+      case SpfMechanism.MX:
+        out.push({ term: renderTerm(t), lookups: 1, voidLookups: t.domainSpec !== undefined && hasMacro(t.domainSpec) ? 1 : 0 });
+        break;
+      case SpfMechanism.EXISTS:
+        out.push({ term: renderTerm(t), lookups: 1, voidLookups: 1 });
+        break;
+      case SpfMechanism.PTR:
+        out.push({ term: renderTerm(t), lookups: 1, voidLookups: 0 });
+        break;
+      default:
+        break;
+    }
+  }
+  // RFC 7208 §5.1: redirect is ignored when an "all" is present, wherever it is written.
+  if (!(model.terms ?? []).some(isAll)) {
+    const redirect = (model.terms ?? []).find((t) => t.mechanism === undefined && t.modifier === REDIRECT);
+    if (redirect !== undefined) {
+      withTarget(redirect);
+    }
+  }
+  return out;
+}
+
+/**
+ * The lookups of each term that costs any, for a message: `include:_spf.google.com (4),
+ * include:other.example (1, its own lookups unknown)`.
+ * @internal
+ */
+export function describeSpfLookups(model: SpfModel, options: SpfValidationOptions = {}, voidOnly: boolean = false): string {
+  return spfTermCosts(model, options)
+    .filter((c) => (voidOnly ? c.voidLookups > 0 : c.lookups > 0))
+    .map((c) => {
+      const n = voidOnly ? c.voidLookups : c.lookups;
+      return `${c.term} (${n}${!voidOnly && c.unknownTarget !== undefined ? ', its own lookups unknown' : ''})`;
+    })
+    .join(', ');
 }
 
 /** RFC 7208 §4.5: `v=spf1` then a space or the end; ABNF literals are case-insensitive. */
@@ -635,13 +672,13 @@ function validateModel(model: SpfModel, options: SpfValidationOptions): Finding[
 
   const count = Spf.lookupCount(model, options);
   if (count.lookups > LOOKUP_LIMIT) {
-    add(SPF_RULES.lookupLimit, `Evaluating the record takes ${count.lookups} DNS lookups; the limit is ${LOOKUP_LIMIT}.`);
+    add(SPF_RULES.lookupLimit, `Evaluating the record takes ${count.lookups} DNS lookups; the limit is ${LOOKUP_LIMIT}. Lookups by term, nested includes counted: ${describeSpfLookups(model, options)}.`);
   }
   for (const domain of count.unknownIncludes) {
     add(SPF_RULES.lookupCostUnknown, `The lookups "${domain}" adds are unknown; counted as 1 for the term alone.`);
   }
   if (count.voidLookupRisk > VOID_LOOKUP_LIMIT) {
-    add(SPF_RULES.voidLookupLimit, `Up to ${count.voidLookupRisk} lookups may return no answer for a host that matches nothing; above ${VOID_LOOKUP_LIMIT} is a permerror.`);
+    add(SPF_RULES.voidLookupLimit, `Up to ${count.voidLookupRisk} lookups may return no answer for a host that matches nothing; above ${VOID_LOOKUP_LIMIT} is a permerror. By term: ${describeSpfLookups(model, options, true)}.`);
   }
   return out;
 }
@@ -716,6 +753,10 @@ function validateModifier(t: SpfTerm, name: string, shown: string, add: Add): vo
   }
   if (name === REDIRECT || name === EXP) {
     validateDomainSpec(t.domainSpec, shown, add);
+    return;
+  }
+  if (name === 'v' && t.domainSpec.toLowerCase() === 'spf1') {
+    add(SPF_RULES.versionAsTerm, `"${shown}" appears among the terms: receivers ignore it as an unknown modifier. If two records were run together, merge their terms into one record.`);
     return;
   }
   add(SPF_RULES.unknownModifier, `"${shown}" is not a modifier receivers know; they ignore it.`);

@@ -348,7 +348,7 @@ describe('GovEmailDomain: other shapes of domain', () => {
     const { app } = domain({ senders: [M365, Sender.googleWorkspace(), relay], tlsReportTo: [TLS_RUA] }, (s) => new TestPolicyHost(s));
     // THEN one error, from the domain's evaluation
     const message = thrownBy(() => app.synth());
-    expect(message).toContain('[Test/Dept] [SPF-LOOKUP-LIMIT] Evaluating the record takes 11 DNS lookups; the limit is 10. (RFC 7208 §4.6.4)');
+    expect(message).toContain('[Test/Dept] [SPF-LOOKUP-LIMIT] Evaluating the record takes 11 DNS lookups; the limit is 10. Lookups by term, nested includes counted: include:spf.protection.outlook.com (2), include:_spf.google.com (4), include:_spf.relay.example (5). (RFC 7208 §4.6.4)');
     expect(message.match(/SPF-LOOKUP-LIMIT/g)).toHaveLength(1);
   });
 

@@ -175,14 +175,14 @@ describe('SpfRecord: weaker choices and the lookup budget', () => {
     expect(() => lint.template(stack)).not.toThrow();
   });
 
-  test('11 lookups fails synth with SPF-LOOKUP-LIMIT, naming the count and the path', () => {
+  test('11 lookups fails synth with SPF-LOOKUP-LIMIT, naming the count, each term\'s lookups and the path', () => {
     // GIVEN senders whose includes cost 11 lookups in all (M365 2 + Google 4 + relay 5)
     const relay = Sender.custom({ name: 'Relay', spfIncludes: [{ domain: '_spf.relay.example', lookups: 4 }] });
     // WHEN the app is synthesised
     const { app } = spf({ senders: [M365, Sender.googleWorkspace(), relay] });
     // THEN synth fails with the RFC 7208 rule
     expect(() => app.synth()).toThrow(
-      'Validation failed with the following errors:\n  [Test/Spf] [SPF-LOOKUP-LIMIT] Evaluating the record takes 11 DNS lookups; the limit is 10. (RFC 7208 §4.6.4)');
+      'Validation failed with the following errors:\n  [Test/Spf] [SPF-LOOKUP-LIMIT] Evaluating the record takes 11 DNS lookups; the limit is 10. Lookups by term, nested includes counted: include:spf.protection.outlook.com (2), include:_spf.google.com (4), include:_spf.relay.example (5). (RFC 7208 §4.6.4)');
   });
 
   test('a malformed mechanism fails synth with the RFC 7208 rule it breaks', () => {
@@ -467,5 +467,64 @@ describe('TXT values given with their quotes are refused (TXT-QUOTED-VALUE)', ()
     new ParkedDomain(stack, 'Parked', { zone, dmarcReportTo: ['mailto:dmarc@dept.gov.uk'], additionalApexTxt: ['abcdef'] });
     new DkimRecords(stack, 'Dkim', { zone, records: [{ selector: 's1', recordType: DkimRecordType.TXT, value: 'v=DKIM1; p=' }] });
     expect(() => app.synth()).not.toThrow();
+  });
+});
+
+describe('SpfRecord never publishes a record that breaks RFC 7208 §4.6.4 on void lookups', () => {
+  const EXISTS = ['exists:%{i}.a.example.com', 'exists:%{i}.b.example.com', 'exists:%{i}.c.example.com'];
+  test('three exists terms fail synth with SPF-VOID-LOOKUP-LIMIT, naming each term', () => {
+    const { stack, zone } = stackWithZone();
+    expect(thrownBy(() => new SpfRecord(stack, 'Spf', { zone, additionalMechanisms: EXISTS }))).toBe(
+      'Test/Spf: [SPF-VOID-LOOKUP-LIMIT] At most 2 lookups during evaluation may return no answer (NXDOMAIN or empty); a third is a permerror. '
+      + `Got: "v=spf1 ${EXISTS.join(' ')} -all". Allowed: at most 2 lookups that may return no answer for a host that matches nothing (each exists term, each a or mx term with a macro, and the includes' known void lookups); `
+      + 'this record has 3: exists:%{i}.a.example.com (1), exists:%{i}.b.example.com (1), exists:%{i}.c.example.com (1).');
+  });
+
+  test('an include whose known void lookups take the record over the limit fails synth too, in SpfRecord and GovEmailDomain', () => {
+    const relay = Sender.custom({ name: 'Relay', spfIncludes: [{ domain: '_spf.relay.example', lookups: 3, voidLookups: 2 }] });
+    const { stack, zone } = stackWithZone();
+    expect(thrownBy(() => new SpfRecord(stack, 'Spf', { zone, senders: [relay], additionalMechanisms: [EXISTS[0]] })))
+      .toMatch(/^Test\/Spf: \[SPF-VOID-LOOKUP-LIMIT\] .* this record has 3: include:_spf\.relay\.example \(2\), exists:%\{i\}\.a\.example\.com \(1\)\.$/);
+    expect(thrownBy(() => new GovEmailDomain(stack, 'Dept', {
+      zone,
+      senders: [M365, relay],
+      allowMissingMtaSts: true,
+      spf: { additionalMechanisms: [EXISTS[0]] },
+      dmarc: { reportTo: ['mailto:dmarc@dept.gov.uk'] },
+      tlsReportTo: ['mailto:tls@dept.gov.uk'],
+    }))).toMatch(/^Test\/Dept\/Spf: \[SPF-VOID-LOOKUP-LIMIT\] /);
+  });
+
+  test('two void-lookup risks are within the limit, and the same record read from DNS is only a finding', () => {
+    const { stack } = spf({ additionalMechanisms: EXISTS.slice(0, 2) });
+    expect(() => lint.template(stack)).not.toThrow();
+    expect(warningIds(stack)).toEqual([]);
+    // A published record with three is reported, not refused, when it is someone else's
+    const findings = Spf.check(`v=spf1 ${EXISTS.join(' ')} -all`);
+    expect(findings.map((f) => [f.ruleId, f.severity])).toEqual([['SPF-VOID-LOOKUP-LIMIT', Severity.WARNING]]);
+  });
+});
+
+describe('"v=spf1" is not a mechanism (SPF-VERSION-AS-TERM)', () => {
+  const ALLOWED = 'Allowed: the terms that follow "v=spf1", one per entry, such as ["include:_spf.example.com"]: the construct writes "v=spf1" itself.';
+  const SUMMARY = 'SPF-VERSION-AS-TERM] "v=spf1" begins a record and is not a term: one among the terms is read as an unknown modifier and ignored, and is usually two records run together.';
+  test.each([
+    ['"v=spf1" as an entry', ['v=spf1', 'include:_spf.example.com'], 'v=spf1'],
+    ['a whole record as one entry', ['v=spf1 include:_spf.example.com'], 'v=spf1 include:_spf.example.com'],
+    ['in capitals', ['V=SPF1'], 'V=SPF1'],
+  ])('%s fails synth', (_name, additionalMechanisms, got) => {
+    const { stack, zone } = stackWithZone();
+    expect(thrownBy(() => new SpfRecord(stack, 'Spf', { zone, additionalMechanisms }))).toBe(`Test/Spf: [${SUMMARY} Got: "${got}". ${ALLOWED}`);
+  });
+
+  test('from a sender\'s mechanisms it fails synth too', () => {
+    const { stack, zone } = stackWithZone();
+    const relay = Sender.custom({ name: 'Relay', spfMechanisms: ['v=spf1', 'ip4:192.0.2.0/24'] });
+    expect(thrownBy(() => new SpfRecord(stack, 'Spf', { zone, senders: [relay] }))).toMatch(/^Test\/Spf: \[SPF-VERSION-AS-TERM\] .* Got: "v=spf1 v=spf1 ip4:192\.0\.2\.0\/24 -all"\./);
+  });
+
+  test('the terms alone are published after the one "v=spf1"', () => {
+    const { construct } = spf({ additionalMechanisms: ['include:_spf.example.com'] });
+    expect(construct.spf).toBe('v=spf1 include:_spf.example.com -all');
   });
 });

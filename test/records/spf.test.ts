@@ -220,6 +220,8 @@ const RULE_TABLE: Array<[string, string, string]> = [
   ['SPF-DUPLICATE-TERM', 'v=spf1 include:X.example.com ~include:x.example.com. -all', 'v=spf1 include:x.example.com include:y.example.com -all'],
   ['SPF-DUPLICATE-TERM', 'v=spf1 ip4:192.0.2.0/24 -ip4:192.0.2.0/24 -all', 'v=spf1 ip4:192.0.2.0/24 ip4:192.0.2.0/25 -all'],
   ['SPF-UNKNOWN-MODIFIER', 'v=spf1 redirct=_spf.example.com', 'v=spf1 redirect=_spf.example.com'],
+  ['SPF-VERSION-AS-TERM', 'v=spf1 include:_spf.example.com v=spf1 -all', 'v=spf1 include:_spf.example.com -all'],
+  ['SPF-VERSION-AS-TERM', 'v=spf1 a -all V=SPF1 mx -all', 'v=spf1 a mx -all'],
   ['TXT-UDP-SIZE', `v=spf1 ${Array.from({ length: 30 }, (_, i) => `ip4:192.0.2.${i}`).join(' ')} -all`, 'v=spf1 ip4:192.0.2.1 -all'],
   ['TXT-NON-ASCII', 'v=spf1 include:spf.example.com \u2013all', 'v=spf1 include:spf.example.com -all'],
   ['TXT-STRING-LENGTH', `"v=spf1 ${'ip4:192.0.2.1 '.repeat(20)}-all"`, `"v=spf1 ${'ip4:192.0.2.1 '.repeat(10)}" "${'ip4:192.0.2.1 '.repeat(10)}-all"`],
