@@ -767,6 +767,11 @@ function uriProblem(u: DmarcReportUri): string | undefined {
   if (raw !== undefined) {
     return `holds "${raw}", which must be percent-encoded (${percentEncoded(raw)}) inside a DMARC URI`;
   }
+  if (u.uri.length > 0 && uriScheme(u.uri) === undefined) {
+    return u.uri.includes('@') && !u.uri.includes(':')
+      ? `has no scheme: a report address is written "mailto:${u.uri}"`
+      : 'has no scheme: write mailto:<address>';
+  }
   const syntax = uriSyntaxProblem(u.uri);
   if (syntax !== undefined) {
     return syntax;

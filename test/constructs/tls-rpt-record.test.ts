@@ -80,20 +80,20 @@ describe('TlsRptRecord: what it publishes', () => {
 
 describe('TlsRptRecord: bad input fails synth', () => {
   const P = 'Test/TlsRpt';
-  const ALLOWED = 'Allowed: a mailto: or https: URI with "," "!" and ";" percent-encoded';
+  const ALLOWED = 'Allowed: a mailto: or https: URI with "," "!" and ";" percent-encoded, for example "mailto:tls-reports@dept.gov.uk".';
   test.each<[string, Partial<TlsRptRecordProps>, string]>([
     ['no destination', { reportTo: [] },
       `${P}: [TLSRPT-RUA-MISSING] A TLS-RPT record has a rua field naming where reports go. Got: []. Allowed: one mailto: or https: URI, for example ["mailto:tls-reports@dept.gov.uk"].`],
     ['an http: destination', { reportTo: ['http://reports.dept.gov.uk/tls'] },
-      `${P}: [TLSRPT-URI-SCHEME] Each rua URI is a mailto: or https: URI. Got: "http://reports.dept.gov.uk/tls". ${ALLOWED} (rua URI "http://reports.dept.gov.uk/tls" uses http:; only mailto: and https: are allowed.).`],
+      `${P}: [TLSRPT-URI-SCHEME] The rua URI "http://reports.dept.gov.uk/tls" uses http:; only mailto: and https: are allowed. Each rua URI is a mailto: or https: URI. Got: "http://reports.dept.gov.uk/tls". ${ALLOWED}`],
     ['an address without a scheme', { reportTo: ['tls-reports@dept.gov.uk'] },
-      `${P}: [TLSRPT-URI-SCHEME] Each rua URI is a mailto: or https: URI. Got: "tls-reports@dept.gov.uk". ${ALLOWED} (rua URI "tls-reports@dept.gov.uk" has no scheme: write mailto:<address> or https://<url>.).`],
+      `${P}: [TLSRPT-URI-SCHEME] The rua URI "tls-reports@dept.gov.uk" has no scheme: write mailto:<address> or https://<url>. Each rua URI is a mailto: or https: URI. Got: "tls-reports@dept.gov.uk". ${ALLOWED}`],
     ['two addresses in one string', { reportTo: ['mailto:a@dept.gov.uk,mailto:b@dept.gov.uk'] },
-      `${P}: [TLSRPT-URI-ENCODING] A "," "!" or ";" inside a rua URI is percent-encoded. Got: "mailto:a@dept.gov.uk,mailto:b@dept.gov.uk". ${ALLOWED} (rua URI "mailto:a@dept.gov.uk,mailto:b@dept.gov.uk" holds ",", which must be percent-encoded (%2C).).`],
+      `${P}: [TLSRPT-URI-ENCODING] The rua URI "mailto:a@dept.gov.uk,mailto:b@dept.gov.uk" holds ",", which must be percent-encoded (%2C). A "," "!" or ";" inside a rua URI is percent-encoded. Got: "mailto:a@dept.gov.uk,mailto:b@dept.gov.uk". ${ALLOWED}`],
     ['a DMARC-style size limit', { reportTo: ['mailto:tls@dept.gov.uk!10m'] },
-      `${P}: [TLSRPT-URI-ENCODING] A "," "!" or ";" inside a rua URI is percent-encoded. Got: "mailto:tls@dept.gov.uk!10m". ${ALLOWED} (rua URI "mailto:tls@dept.gov.uk!10m" holds "!", which must be percent-encoded (%21) (TLS-RPT has no DMARC-style !size limit).).`],
+      `${P}: [TLSRPT-URI-ENCODING] The rua URI "mailto:tls@dept.gov.uk!10m" holds "!", which must be percent-encoded (%21) (TLS-RPT has no DMARC-style !size limit). A "," "!" or ";" inside a rua URI is percent-encoded. Got: "mailto:tls@dept.gov.uk!10m". ${ALLOWED}`],
     ['a mailto: with no address', { reportTo: ['mailto:'] },
-      `${P}: [TLSRPT-URI-MALFORMED] Each rua URI is a well-formed mailto: address or https: URL. Got: "mailto:". ${ALLOWED} (rua URI "mailto:" names no address.).`],
+      `${P}: [TLSRPT-URI-MALFORMED] The rua URI "mailto:" names no address. Each rua URI is a well-formed mailto: address or https: URL. Got: "mailto:". ${ALLOWED}`],
     ['a subdomain of another zone', { domainName: 'dept.gov.uk.example' },
       `${P}: [ROUTE53-NAME-OUTSIDE-ZONE] Records are published at the hosted zone's own name or a name under it; when the zone was imported without its name, the domain name must be given. Got: "dept.gov.uk.example". Allowed: "dept.gov.uk" or a name ending in ".dept.gov.uk".`],
   ])('%s', (_name, props, message) => {

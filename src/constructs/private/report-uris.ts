@@ -2,9 +2,10 @@ import { Annotations, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { ANNOTATION_PREFIX, invalidInput } from './findings';
 import { DMARC_RULES, Dmarc, DmarcModel, DmarcPolicy, DmarcReportUri } from '../../records/dmarc';
-import { Severity } from '../../records/finding';
+import { Finding, Severity } from '../../records/finding';
 import { splitReportUriSize } from '../../records/private/uri';
 import { TLSRPT_RULES, TlsRpt } from '../../records/tls-rpt';
+import { RuleCatalogue } from '../../standard/catalogue';
 import { RECORD_CONSTRUCT_RULES } from '../../standard/platform-rules';
 import { GOVUK_RULES } from '../../standard/rules';
 
@@ -54,7 +55,8 @@ export function checkTlsRptUris(scope: IConstruct, uris: string[], whenEmpty: st
     if (Token.isUnresolved(uri)) continue;
     const error = TlsRpt.validate({ reportUris: [uri] }).find((f) => f.severity === Severity.ERROR);
     if (error !== undefined) {
-      throw invalidInput(scope, error.ruleId, uri, `a mailto: or https: URI with "," "!" and ";" percent-encoded (${error.message})`);
+      throw invalidInput(scope, error.ruleId, uri, 'a mailto: or https: URI with "," "!" and ";" percent-encoded, for example "mailto:tls-reports@dept.gov.uk"',
+        whatIsWrong(error));
     }
   }
   return uris;
@@ -78,7 +80,8 @@ function checkDmarcUris(scope: IConstruct, tag: 'rua' | 'ruf', uris: string[]): 
       : { policy: DmarcPolicy.REJECT, failureReportUris: [reportUri] };
     const error = Dmarc.validate(model).find((f) => f.severity === Severity.ERROR);
     if (error !== undefined) {
-      throw invalidInput(scope, error.ruleId, text, `a mailto: URI with "," "!" and ";" percent-encoded (${error.message})`);
+      throw invalidInput(scope, error.ruleId, text, 'a mailto: URI with "," "!" and ";" percent-encoded, for example "mailto:dmarc-reports@dept.gov.uk"',
+        whatIsWrong(error));
     }
     if (reportUri.maxSize !== undefined) sized.push(`"${text}"`);
     out.push(reportUri);
@@ -89,4 +92,14 @@ function checkDmarcUris(scope: IConstruct, tag: 'rua' | 'ruf', uris: string[]): 
       `The DMARC ${tag} ${sized.join(', ')} ${sized.length === 1 ? 'has' : 'have'} a !size limit, chosen explicitly: published as written for RFC 7489 receivers, but RFC 9989 deprecates the suffix, so receivers that follow it ignore the limit. Leave it out unless reports must be capped. (${r.source})`);
   }
   return out;
+}
+
+/**
+ * The error's own message first, saying what is wrong with the value given ("The rua URI
+ * "dmarc@dept.gov.uk" has no scheme: ..."), then the rule it breaks.
+ */
+function whatIsWrong(error: Finding): string {
+  const summary = RuleCatalogue.find(error.ruleId)?.summary;
+  const first = /^(rua|ruf) /.test(error.message) ? `The ${error.message}` : error.message;
+  return summary === undefined ? first : `${first} ${summary}`;
 }

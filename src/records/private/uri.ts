@@ -58,7 +58,7 @@ export function uriSyntaxProblem(uri: string): string | undefined {
     }
   }
   if (uriScheme(uri) === undefined) {
-    return 'has no scheme (it must start with one, such as "mailto:")';
+    return 'has no scheme: it must start with one, such as "mailto:"';
   }
   return undefined;
 }
