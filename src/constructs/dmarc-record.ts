@@ -86,7 +86,9 @@ export interface DmarcOptions {
 
   /**
    * Failure reporting options (`fo`): each of `0`, `1`, `d` and `s`. They matter only with
-   * `failureReportTo`.
+   * `failureReportTo`. The default `fo=1` is what GOV.UK guidance prescribes, so it is written
+   * without a note; another choice without `failureReportTo` has no effect and is noted
+   * (`DMARC-FO-WITHOUT-RUF`).
    *
    * @default ['1'] (a report when any mechanism fails)
    */

@@ -38,9 +38,15 @@ export const DMARC_RULES = {
   failureOptionsCombination: rule('DMARC-FO-COMBINATION', Severity.WARNING,
     'fo is 0, 1, d, s, d:s or s:d; RFC 9989 receivers discard other lists (RFC 7489 syntax) and use the default 0.',
     'RFC 9989 §4.7, §4.8'),
+  /**
+   * `fo=0` and `fo=1` are not flagged: `0` is the default, and `fo=1` is what GOV.UK guidance
+   * prescribes for every record (domains that do not send mail included), so a library that
+   * writes it must not report its own default. A `d`, `s` or combined choice without `ruf` is
+   * explicit and has no effect, so it is noted.
+   */
   failureOptionsWithoutRuf: rule('DMARC-FO-WITHOUT-RUF', Severity.INFO,
-    'fo is ignored unless the record also has ruf.',
-    'RFC 9989 §4.7'),
+    'fo is ignored unless the record also has ruf: fo=d, fo=s or a list of options without ruf has no effect (fo=0, the default, and fo=1, which GOV.UK guidance prescribes, are not noted).',
+    'RFC 9989 §4.7; GOV.UK, "Protect domains that don\'t send email" (fo=1)'),
   reportUri: rule('DMARC-REPORT-URI', Severity.ERROR,
     'rua and ruf are comma-separated URIs (mailto: addresses), with "," "!" and ";" inside a URI percent-encoded.',
     'RFC 9989 §4.7, §4.8; RFC 7489 §6.2'),
@@ -408,6 +414,8 @@ const POLICIES: ReadonlySet<string> = new Set(Object.values(DmarcPolicy));
 const ALIGNMENTS: ReadonlySet<string> = new Set(Object.values(DmarcAlignment));
 const PSDS: ReadonlySet<string> = new Set(Object.values(DmarcPsd));
 const FO_OPTIONS: ReadonlySet<string> = new Set(['0', '1', 'd', 's']);
+/** fo values without ruf that DMARC-FO-WITHOUT-RUF leaves alone: the default, and GOV.UK's fo=1. */
+const FO_NOT_NOTED: ReadonlySet<string> = new Set(['0', '1']);
 /** RFC 9989 §4.8: `dmarc-fo = "0" / "1" / "d" / "s" / "d:s" / "s:d"`. */
 const FO_RFC9989: ReadonlySet<string> = new Set(['0', '1', 'd', 's', 'd:s', 's:d']);
 /** RFC 7489 §6.2: the size is digits with an optional unit; the number fits in 64 bits. */
@@ -639,7 +647,8 @@ class Validator {
       this.add(DMARC_RULES.failureOptionsCombination,
         `fo=${written} is RFC 7489 syntax; RFC 9989 allows 0, 1, d, s or d:s and receivers that follow it use fo=0 instead.`);
     }
-    if (this.model.failureReportUris === undefined) {
+    // fo=0 is the default and fo=1 what GOV.UK prescribes for every domain: neither is noted.
+    if (this.model.failureReportUris === undefined && !FO_NOT_NOTED.has(written)) {
       this.add(DMARC_RULES.failureOptionsWithoutRuf, `fo=${written} has no effect: the record has no ruf.`);
     }
   }

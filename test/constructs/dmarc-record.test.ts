@@ -2,9 +2,12 @@ import { App, Duration, Fn, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { DmarcRecord, DmarcRecordProps } from '../../src/constructs/dmarc-record';
+import { GovEmailDomain } from '../../src/constructs/gov-email-domain';
+import { ParkedDomain } from '../../src/constructs/parked-domain';
 import { Dmarc, DmarcAlignment, DmarcPolicy } from '../../src/records/dmarc';
 import { Severity } from '../../src/records/finding';
 import { TxtChunks } from '../../src/records/txt';
+import { Sender } from '../../src/senders/sender';
 import { GovUkReportAddresses } from '../../src/standard/profile';
 import { TemplateLinter } from '../util/cfn-lint';
 import { ZONE_ID, infoIds, recordSets, stackWithZone, thrownBy, warningIds, warnings } from '../util/constructs';
@@ -32,9 +35,9 @@ describe('DmarcRecord: what it publishes', () => {
     expect(Object.keys(template.toJSON().Resources)).toHaveLength(1);
     expect(construct.value).toBe(DEFAULT);
     expect(construct.value).not.toContain('pct');
-    // AND no warning (only the note that fo acts with a ruf)
+    // AND no warning, and no note about its own default fo=1 (GOV.UK asks for it)
     expect(warnings(stack)).toEqual([]);
-    Annotations.fromStack(stack).hasInfo('/Test/Dmarc', '[cdk-gov-email:DMARC-FO-WITHOUT-RUF] fo=1 has no effect: the record has no ruf.');
+    expect(infoIds(stack)).toEqual([]);
   });
 
   test('every option: strict alignment, failure reports with fo=d:s, two rua, a subdomain and a TTL', () => {
@@ -343,5 +346,39 @@ describe('DmarcRecord: an RFC 7489 size limit on a report address', () => {
     const { stack, zone } = stackWithZone();
     expect(thrownBy(() => new DmarcRecord(stack, 'Dmarc', { zone, reportTo: [`mailto:dmarc-reports@dept.gov.uk${size}`] })))
       .toMatch(/^Test\/Dmarc: \[DMARC-REPORT-URI\] /);
+  });
+});
+
+describe('DMARC-FO-WITHOUT-RUF: the library does not note its own default fo=1', () => {
+  test('DmarcRecord, ParkedDomain and GovEmailDomain with defaults (fo=1, GOV.UK\'s value, no ruf) raise no DMARC-FO-WITHOUT-RUF', () => {
+    // GIVEN each construct that writes a DMARC record, with its defaults
+    const { stack, zone } = stackWithZone();
+    const record = new DmarcRecord(stack, 'Dmarc', { zone, domainName: 'a.dept.gov.uk', reportTo: [REPORT] });
+    new ParkedDomain(stack, 'Parked', { zone, domainName: 'old.dept.gov.uk', dmarcReportTo: [REPORT] });
+    new GovEmailDomain(stack, 'Dept', {
+      zone,
+      senders: [Sender.microsoft365({ initialDomain: 'dept.onmicrosoft.com' })],
+      allowMissingMtaSts: true,
+      dmarc: { reportTo: [REPORT] },
+      tlsReportTo: ['mailto:tls-reports@dept.gov.uk'],
+    });
+    // WHEN they are synthesised
+    lint.template(stack);
+    // THEN each record has fo=1 and no ruf, and none is noted for it
+    expect(record.value).toContain('fo=1');
+    expect(record.value).not.toContain('ruf=');
+    expect(infoIds(stack)).not.toContain('DMARC-FO-WITHOUT-RUF');
+  });
+
+  test.each([[['d']], [['s']], [['d', 's']], [['0', '1']]])('fo=%j chosen without failureReportTo is noted with DMARC-FO-WITHOUT-RUF', (failureOptions) => {
+    const { stack } = dmarc({ failureOptions });
+    lint.template(stack);
+    expect(infoIds(stack)).toEqual(['DMARC-FO-WITHOUT-RUF']);
+  });
+
+  test('fo=d with failureReportTo is not noted', () => {
+    const { stack } = dmarc({ failureOptions: ['d'], failureReportTo: ['mailto:dmarc-failures@dept.gov.uk'] });
+    lint.template(stack);
+    expect(infoIds(stack)).not.toContain('DMARC-FO-WITHOUT-RUF');
   });
 });

@@ -151,7 +151,6 @@ describe('GovEmailDomain: a department that sends with SES and Microsoft 365 and
     expect(GovUkProfile.evaluate(construct.posture).filter((f) => f.severity !== Severity.INFO)).toEqual([]);
     expect(warningIds(stack, { withPath: true })).toEqual([]);
     expect(infoIds(stack, { withPath: true })).toEqual([
-      '/Test/Dept DMARC-FO-WITHOUT-RUF',
       '/Test/Dept DKIM-DELEGATED',
       '/Test/Dept DKIM-DELEGATED',
       '/Test/Dept MTASTS-POLICY-MX-WILDCARD',

@@ -57,10 +57,10 @@ describe('ParkedDomain: what it publishes', () => {
         { Name: '*._domainkey.old-dept.gov.uk.', Type: 'TXT', TTL: '3600', ResourceRecords: ['"v=DKIM1; p="'] },
       ],
     });
-    // AND the profile finds nothing to warn about: only the note that fo=1 needs a ruf to act
+    // AND the profile finds nothing to report: not even a note on GOV.UK's fo=1 without ruf
     expect(warnings(stack)).toEqual([]);
     expect(errors(stack)).toEqual([]);
-    expect(infoIds(stack)).toEqual(['DMARC-FO-WITHOUT-RUF']);
+    expect(infoIds(stack)).toEqual([]);
   });
 
   test('every option: TLS-RPT, extra apex TXT values merged with SPF, a TTL, and no CAA', () => {
@@ -85,7 +85,7 @@ describe('ParkedDomain: what it publishes', () => {
     ]);
     // AND leaving CAA out is noted at the profile's severity (info), not a warning
     expect(warnings(stack)).toEqual([]);
-    expect(infoIds(stack).sort()).toEqual(['DMARC-FO-WITHOUT-RUF', 'GOVUK-PARKED-CAA']);
+    expect(infoIds(stack).sort()).toEqual(['GOVUK-PARKED-CAA']);
   });
 
   test('a long extra value is split into 255-octet character-strings', () => {

@@ -36,7 +36,10 @@ describe('Dmarc rules: each rule has a record that breaks it and one that keeps 
     ['DMARC-FO-VALUE', `v=DMARC1; p=reject; fo=2; ${RUA}`, `v=DMARC1; p=reject; fo=1; ${RUA}`],
     ['DMARC-FO-VALUE', 'v=DMARC1; p=reject; fo=1:', 'v=DMARC1; p=reject; fo=1'],
     ['DMARC-FO-COMBINATION', 'v=DMARC1; p=reject; fo=1:d; ruf=mailto:f@example.gov.uk', 'v=DMARC1; p=reject; fo=d:s; ruf=mailto:f@example.gov.uk'],
-    ['DMARC-FO-WITHOUT-RUF', `v=DMARC1; p=reject; fo=1; ${RUA}`, 'v=DMARC1; p=reject; fo=1; ruf=mailto:f@example.gov.uk'],
+    ['DMARC-FO-WITHOUT-RUF', `v=DMARC1; p=reject; fo=d; ${RUA}`, 'v=DMARC1; p=reject; fo=d; ruf=mailto:f@example.gov.uk'],
+    ['DMARC-FO-WITHOUT-RUF', `v=DMARC1; p=reject; fo=d:s; ${RUA}`, `v=DMARC1; p=reject; fo=1; ${RUA}`],
+    ['DMARC-FO-WITHOUT-RUF', `v=DMARC1; p=reject; fo=s; ${RUA}`, `v=DMARC1; p=reject; fo=0; ${RUA}`],
+    ['DMARC-FO-WITHOUT-RUF', `v=DMARC1; p=reject; fo=0:1; ${RUA}`, `v=DMARC1; p=reject; ${RUA}`],
     ['DMARC-REPORT-URI', 'v=DMARC1; p=reject; rua=dmarc@example.gov.uk', 'v=DMARC1; p=reject; rua=mailto:dmarc@example.gov.uk'],
     ['DMARC-REPORT-URI', 'v=DMARC1; p=reject; rua=mailto:dmarc', 'v=DMARC1; p=reject; rua=mailto:dmarc@example.gov.uk'],
     ['DMARC-REPORT-URI', 'v=DMARC1; p=reject; rua=mailto:dmarc@example', 'v=DMARC1; p=reject; rua=mailto:dmarc@example.org'],
@@ -132,7 +135,7 @@ describe('Dmarc.validate on models', () => {
     expect(Dmarc.validate({ policy: DmarcPolicy.NONE })).toEqual([]);
   });
 
-  test('a record the generator writes for a parked domain has only the fo note', () => {
+  test('a record the generator writes for a parked domain (GOV.UK\'s fo=1, no ruf) has no finding at all', () => {
     const model: DmarcModel = {
       policy: DmarcPolicy.REJECT,
       subdomainPolicy: DmarcPolicy.REJECT,
@@ -141,7 +144,7 @@ describe('Dmarc.validate on models', () => {
       failureOptions: ['1'],
       aggregateReportUris: [{ uri: 'mailto:dmarc-rua@dmarc.service.gov.uk' }],
     };
-    expect(ids(Dmarc.validate(model))).toEqual(['DMARC-FO-WITHOUT-RUF']);
+    expect(ids(Dmarc.validate(model))).toEqual([]);
   });
 });
 
