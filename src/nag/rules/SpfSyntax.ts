@@ -4,7 +4,7 @@ import { defineRule } from '../private/rule';
 /**
  * The SPF record is well formed (RFC 7208).
  *
- * Unknown mechanisms, malformed terms, bad addresses or macros, `ptr`, terms after `all`.
+ * Unknown mechanisms, malformed terms, bad addresses or macros, `ptr`, terms after `all`, a `v=spf1` among the terms.
  */
 export default defineRule(__filename, [
   SPF_RULES.version,
@@ -21,4 +21,5 @@ export default defineRule(__filename, [
   SPF_RULES.ptr,
   SPF_RULES.duplicateTerm,
   SPF_RULES.unknownModifier,
+  SPF_RULES.versionAsTerm,
 ]);
