@@ -60,6 +60,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 30000,
+      // The examples import the package by its name, as a user's app does (see
+      // test/util/package-self-reference.ts for ts-node).
+      moduleNameMapper: {
+        '^cdk-gov-email$': '<rootDir>/src',
+        '^cdk-gov-email/lib/(.*)$': '<rootDir>/src/$1',
+      },
     },
   },
   gitignore: ['cdk.out', '*.cdk.out', '/.tmp', '*.tmp.ts', 'cdk-integ.out.*'],
@@ -119,6 +125,14 @@ project.addTask('bench:check', {
   receiveArgs: true,
 });
 
+// Examples import 'cdk-gov-email' as a user writes it: the compiler maps the name to src/ with
+// `paths`, and ts-node (npm run example, integ tests, the CDK CLI's app command) resolves it at
+// run time with the hook in test/util/package-self-reference.ts.
+const selfReferencePaths = { 'cdk-gov-email': ['../src'], 'cdk-gov-email/lib/*': ['../src/*'] };
+project.tsconfigDev.file.addOverride('compilerOptions.paths', selfReferencePaths);
+project.tsconfigDev.file.addOverride('ts-node', { require: ['./util/package-self-reference.ts'] });
+project.eslint!.config.settings['import/resolver'].typescript.project = ['./tsconfig.json', './examples/tsconfig.json'];
+
 // examples/ and bench/ run with ts-node; a tsconfig of their own lets eslint type-check them too.
 for (const dir of ['examples', 'bench']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
@@ -126,7 +140,7 @@ for (const dir of ['examples', 'bench']) {
     marker: true,
     obj: {
       extends: '../tsconfig.json',
-      compilerOptions: { noEmit: true, rootDir: '..', stripInternal: true, isolatedModules: true },
+      compilerOptions: { noEmit: true, rootDir: '..', stripInternal: true, isolatedModules: true, paths: selfReferencePaths },
       include: ['**/*.ts'],
       exclude: ['node_modules', '**/cdk.out'],
     },

@@ -11,8 +11,9 @@
 import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { DmarcPolicy, GovEmailDomain, IMtaStsPolicyHost, MtaStsMode, ParkedDomain, ReportInbox, Sender } from '../../src';
-import { MtaStsPolicyHost } from '../../src/constructs/mta-sts-policy-host';
+import {
+  DmarcPolicy, GovEmailDomain, IMtaStsPolicyHost, MtaStsMode, MtaStsPolicyHost, ParkedDomain, ReportInbox, Sender,
+} from 'cdk-gov-email';
 
 /** What a reviewer may want to vary when trying the example. */
 export interface DepartmentProps extends StackProps {

@@ -6,7 +6,7 @@
  *   npx ts-node --project test/tsconfig.json examples/department/review.ts [outdir] [review options]
  */
 import { departmentApp } from './department';
-import { main } from '../../src/cli/main';
+import { main } from 'cdk-gov-email/lib/cli/main';
 
 const [outdir = 'examples/department/cdk.out', ...options] = process.argv.slice(2);
 departmentApp(outdir).synth();

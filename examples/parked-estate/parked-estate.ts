@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { DomainPortfolio, PortfolioDomain } from '../../src/constructs/domain-portfolio';
+import { DomainPortfolio, PortfolioDomain } from 'cdk-gov-email';
 
 /** The example's CSV: 250 fictional domains. */
 export const DEFAULT_CSV = join(__dirname, 'domains.csv');

@@ -13,7 +13,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
-import { DmarcAlignment, GovEmailDomain, Sender } from '../../src';
+import { DmarcAlignment, GovEmailDomain, Sender } from 'cdk-gov-email';
 
 /** The department's account and region: eu-west-2 (London). */
 export const SENDER_ENV = { account: '111111111111', region: 'eu-west-2' };
