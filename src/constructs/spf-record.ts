@@ -12,9 +12,6 @@ import { Sender } from '../senders/sender';
 import { GovUkProfile } from '../standard/profile';
 import { GOVUK_RULES } from '../standard/rules';
 
-/** RFC 7208 §4.6.4: the limit on void lookups. */
-const VOID_LOOKUP_LIMIT = 2;
-
 /**
  * Properties of an `SpfRecord`.
  */
@@ -208,15 +205,18 @@ export class SpfRecord extends Construct {
     } catch {
       return; // a term that cannot be read is reported by the profile, with the rule it breaks
     }
-    if (model.terms.some((t) => t.mechanism === undefined && t.modifier === 'v' && t.domainSpec?.toLowerCase() === 'spf1')) {
-      throw invalidInput(this, SPF_RULES.versionAsTerm.id, this.spf,
+    // The record layer decides (the same rules `Spf.check` applies to a record read from DNS);
+    // what it can only warn about in someone else's record, this construct refuses to publish.
+    const options = { includeCosts: this.includeCosts };
+    const refused = new Set([SPF_RULES.versionAsTerm.id, SPF_RULES.voidLookupLimit.id]);
+    const broken = Spf.validate(model, options).find((f) => refused.has(f.ruleId));
+    if (broken?.ruleId === SPF_RULES.versionAsTerm.id) {
+      throw invalidInput(this, broken.ruleId, this.spf,
         'one "v=spf1", at the start, which the construct writes itself: give senders and additionalMechanisms the terms that follow it');
     }
-    const options = { includeCosts: this.includeCosts };
-    const count = Spf.lookupCount(model, options);
-    if (count.voidLookupRisk > VOID_LOOKUP_LIMIT) {
-      throw invalidInput(this, SPF_RULES.voidLookupLimit.id, this.spf,
-        `at most ${VOID_LOOKUP_LIMIT} lookups that may return no answer for a host that matches nothing (each exists term, each a or mx term with a macro, and the includes' known void lookups); this record has ${count.voidLookupRisk}: ${describeSpfLookups(model, options, true)}`);
+    if (broken !== undefined) {
+      throw invalidInput(this, broken.ruleId, this.spf,
+        `at most 2 lookups that may return no answer for a host that matches nothing (each exists term, each a or mx term with a macro, and the includes' known void lookups); this record has ${Spf.lookupCount(model, options).voidLookupRisk}: ${describeSpfLookups(model, options, true)}`);
     }
   }
 
