@@ -85,6 +85,9 @@ project.package.addField('peerDependenciesMeta', { 'cdk-nag': { optional: true }
 // The gov-email command line: review a cloud assembly, check live domains, verify the AWS side.
 project.addBins({ 'gov-email': 'bin/gov-email' });
 project.npmignore?.include('/bin/');
+// The tarball holds what an app needs (lib/, bin/, .jsii, API.md, README, the report parser's
+// bundle in assets/), not the repository's examples, benchmarks, CI script or design notes.
+project.npmignore?.exclude('/examples/', '/bench/', '/.ci/', '/docs/', '/cdk.out/', '*.cdk.out', 'cdk-integ.out.*');
 
 // README command 1: synthesise the department example (no AWS account needed) and review the
 // plan with the same rules the constructs enforce.
