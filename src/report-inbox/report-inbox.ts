@@ -1,4 +1,4 @@
-import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, CustomResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,7 +8,6 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { DMARC_COLUMNS, REPORT_RULES, TLSRPT_COLUMNS, TableColumn } from './parser';
 import { acknowledgeFindings } from './private/nag';
@@ -43,6 +42,45 @@ const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const MAX_DOMAIN_LIST = 3500;
 /** Glue database names: lower-case letters, digits and underscores. */
 const GLUE_NAME = /^[a-z0-9_]{1,255}$/;
+
+/**
+ * The handler of the rule set activation: Create and Update make the rule set named in the
+ * properties the active one, Delete makes none active (so the rule set can then be deleted), and
+ * the outcome goes to CloudFormation's response URL. The physical id is the rule set's name.
+ */
+const ACTIVATION_HANDLER = `const https = require('https');
+const { SESClient, SetActiveReceiptRuleSetCommand } = require('@aws-sdk/client-ses');
+const ses = new SESClient({});
+
+function respond(event, status, reason, physicalId) {
+  const body = JSON.stringify({
+    Status: status, Reason: reason, PhysicalResourceId: physicalId,
+    StackId: event.StackId, RequestId: event.RequestId, LogicalResourceId: event.LogicalResourceId,
+  });
+  return new Promise((resolve, reject) => {
+    const request = https.request(event.ResponseURL, {
+      method: 'PUT',
+      headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) },
+    }, (response) => { response.resume(); response.on('end', resolve); });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+exports.handler = async (event) => {
+  const name = event.ResourceProperties.RuleSetName;
+  let status = 'SUCCESS';
+  let reason = 'OK';
+  try {
+    await ses.send(new SetActiveReceiptRuleSetCommand(event.RequestType === 'Delete' ? {} : { RuleSetName: name }));
+  } catch (e) {
+    console.error(e);
+    status = 'FAILED';
+    reason = String((e && e.message) || e).slice(0, 1000);
+  }
+  await respond(event, status, reason, name);
+};
+`;
 
 /**
  * Properties of a `ReportInbox`.
@@ -410,7 +448,7 @@ export class ReportInbox extends Construct {
     });
     rule.node.addDependency(bucket.policy!);
     this.activationCommand = `aws ses set-active-receipt-rule-set --rule-set-name ${this.ruleSetName} --region ${region}`;
-    this.activate(props.activateRuleSet ?? false, rule);
+    this.activate(props.activateRuleSet ?? false, rule, props.logRetention ?? logs.RetentionDays.ONE_YEAR);
 
     // ---- the parser ----------------------------------------------------------------------------
     const dlq = new sqs.Queue(this, 'DeadLetterQueue', {
@@ -703,7 +741,7 @@ export class ReportInbox extends Construct {
     return names;
   }
 
-  private activate(activate: boolean, rule: ses.ReceiptRule): void {
+  private activate(activate: boolean, rule: ses.ReceiptRule, logRetention: logs.RetentionDays): void {
     if (!activate) {
       const r = REPORT_RULES.ruleSetInactive;
       addInfoNote(this, r.id, `The receipt rule set ${this.ruleSetName} is not active: run \`${this.activationCommand}\` once after deploying (it replaces any rule set active in the region), or set activateRuleSet (${r.source}).`);
@@ -713,44 +751,59 @@ export class ReportInbox extends Construct {
       });
       return;
     }
-    const activation = new cr.AwsCustomResource(this, 'ActivateRuleSet', {
-      onCreate: {
-        service: 'SES',
-        action: 'SetActiveReceiptRuleSet',
-        parameters: { RuleSetName: this.ruleSetName },
-        physicalResourceId: cr.PhysicalResourceId.of(this.ruleSetName),
-      },
-      onUpdate: {
-        service: 'SES',
-        action: 'SetActiveReceiptRuleSet',
-        parameters: { RuleSetName: this.ruleSetName },
-        physicalResourceId: cr.PhysicalResourceId.of(this.ruleSetName),
-      },
-      // No rule set name deactivates: the rule set can then be deleted.
-      onDelete: { service: 'SES', action: 'SetActiveReceiptRuleSet', parameters: {} },
-      policy: cr.AwsCustomResourcePolicy.fromStatements([new iam.PolicyStatement({
-        actions: ['ses:SetActiveReceiptRuleSet'],
-        // SetActiveReceiptRuleSet has no resource-level permissions: IAM requires "*".
-        resources: ['*'],
-      })]),
-      installLatestAwsSdk: false,
+    // The inbox's own function and role make the call, not aws-cdk-lib's AwsCustomResource:
+    // that one runs in a function shared by every AwsCustomResource in the stack, and what the
+    // inbox acknowledged there would be acknowledged for the department's own custom resources too.
+    // (A new resource, not the AwsCustomResource changed: CloudFormation cannot change a custom
+    // resource's service token or type in place. In a stack deployed with the AwsCustomResource,
+    // CloudFormation deletes it after the new resource has run, and its delete call makes no rule
+    // set active: the activation command is then needed once.)
+    const activation = new Construct(this, 'RuleSetActivation');
+    const logGroup = new logs.LogGroup(activation, 'Logs', {
+      retention: logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
     });
-    activation.node.addDependency(rule);
-    // aws-cdk-lib's provider function for AwsCustomResource, one per stack.
-    const provider = this.stack.node.tryFindChild('AWS679f53fac002430cb0da5b7982bd2287');
-    if (provider !== undefined) {
-      const why = 'aws-cdk-lib\'s AwsCustomResource provider, used here only to call SES SetActiveReceiptRuleSet at deployment';
-      acknowledgeFindings(provider, [
-        {
-          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-          reason: `${why}; aws-cdk-lib gives its role AWSLambdaBasicExecutionRole, which allows writing its own logs and nothing else.`,
-        },
-        { id: 'AwsSolutions-L1', reason: `${why}; aws-cdk-lib chooses and updates its runtime.` },
-      ]);
-    }
-    acknowledgeFindings(activation, [{
+    const role = new iam.Role(activation, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Makes the report inbox\'s receipt rule set the active one at deployment, and none active at deletion',
+    });
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'SetActiveReceiptRuleSet',
+      actions: ['ses:SetActiveReceiptRuleSet'],
+      // SetActiveReceiptRuleSet has no resource-level permissions: IAM requires "*".
+      resources: ['*'],
+    }));
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'WriteActivationLogs',
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn],
+    }));
+    const fn = new lambda.Function(activation, 'Function', {
+      description: 'Sets the active SES receipt rule set at deployment (cdk-gov-email ReportInbox)',
+      // The runtime of the parser: the inbox's functions move to a newer one together.
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline(ACTIVATION_HANDLER),
+      memorySize: 128,
+      timeout: Duration.minutes(1),
+      role,
+      logGroup,
+    });
+    const resource = new CustomResource(activation, 'Resource', {
+      serviceToken: fn.functionArn,
+      resourceType: 'Custom::SesActiveReceiptRuleSet',
+      properties: { RuleSetName: this.ruleSetName },
+    });
+    resource.node.addDependency(rule);
+    acknowledgeFindings(role, [{
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'ses:SetActiveReceiptRuleSet supports no resource-level permissions, so IAM requires "*" as its resource; the statement allows that one action only.',
+    }]);
+    acknowledgeFindings(fn, [{
+      id: 'AwsSolutions-L1',
+      reason: 'The function runs Node.js 22, a supported LTS runtime and the one of the inbox\'s parser, so the inbox\'s two functions move to a newer runtime together; '
+        + 'it is a few lines of inline code using only the runtime\'s https module and AWS SDK, run at deployment.',
     }]);
   }
 
