@@ -2,9 +2,13 @@
  * examples/department: synthesised in-process, linted, snapshotted, and reviewed with
  * `gov-email review` as the README's review step does.
  */
+import { Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { IConstruct } from 'constructs';
 import { outdir, review, stripHashes, synthTemplates } from './support';
-import { DepartmentMailStack, departmentApp } from '../../examples/department/department';
+import { DepartmentMailStack, DepartmentPolicyHostStack, NO_ACCESS_LOGS_REASON, departmentApp } from '../../examples/department/department';
 import { DmarcPolicy } from '../../src/records/dmarc';
 import { Finding } from '../../src/records/finding';
 import { MtaStsMode } from '../../src/records/mta-sts';
@@ -97,6 +101,28 @@ describe('examples/department', () => {
     const stack = departmentApp(outdir('inbox')).node.findChild('DepartmentMail') as DepartmentMailStack;
     expect(stack.reportInbox.mtaStsPolicy).toContain('mode: enforce');
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('GOVUK-DMARC-REPORT-AUTHORISATION|REPORT-INBOX'))).toEqual([]);
+  });
+
+  test('cdk-nag AwsSolutions: no unacknowledged error in either stack; CFR3 (no access logs) acknowledged on the distribution alone', () => {
+    // Synthesis applies the example's aspects, as `cdk synth` does before validation plugins run.
+    const app = departmentApp(outdir('nag'));
+    synthTemplates(app, lint, 'department-nag');
+    const violations = new AwsSolutionsChecks().validateScope(app).violations;
+    expect(violations.filter((v) => v.severity === 'error')).toEqual([]);
+    // What remains are the suggestions of geo restriction and a WAF, warnings for a public policy file.
+    expect(violations.map((v) => `${v.severity} ${v.ruleName}`).sort()).toEqual(['warning AwsSolutions-CFR1', 'warning AwsSolutions-CFR2']);
+
+    // Acknowledgements as `Validations.acknowledge()` records them (the id may carry a `<prefix>::`).
+    const cfr3 = (c: IConstruct) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) => Object.entries(m.data as Record<string, string>)).filter(([id]) => /(^|::)AwsSolutions-CFR3$/.test(id)).map(([, reason]) => reason);
+    const acknowledging = app.node.findAll().filter((c) => cfr3(c).length > 0);
+    const host = app.node.findChild('DepartmentMtaSts') as DepartmentPolicyHostStack;
+    expect(acknowledging.length).toBe(host.host.distributions.length);
+    acknowledging.forEach((c, i) => expect(c).toBe(host.host.distributions[i]));
+    expect(acknowledging.map((c) => c.node.path)).toEqual(['DepartmentMtaSts/MtaSts/Shard1/Distribution']);
+    expect(acknowledging.every((c) => c instanceof cloudfront.Distribution)).toBe(true);
+    const reasons = acknowledging.flatMap(cfr3);
+    expect(reasons).toEqual([NO_ACCESS_LOGS_REASON]);
   });
 
   test('snapshot', () => {
