@@ -138,14 +138,12 @@ describe('ReportInbox: receiving', () => {
     Annotations.fromStack(stack).hasInfo('/Mail/Reports', Match.stringLikeRegexp('REPORT-INBOX-RULE-SET-INACTIVE.*set-active-receipt-rule-set'));
   });
 
-  test('activateRuleSet: a custom resource sets the rule set active on create and update, and deactivates it on delete', () => {
+  test('activateRuleSet: the inbox\'s own custom resource sets the rule set active, after the rule exists', () => {
     const { template, inbox } = synth({ activateRuleSet: true });
-    const [activation] = Object.values(template.findResources('Custom::AWS'));
-    const create = JSON.parse(JSON.stringify(activation.Properties.Create));
-    expect(JSON.stringify(create)).toContain('SetActiveReceiptRuleSet');
-    expect(JSON.stringify(create)).toContain(inbox.ruleSetName);
-    expect(JSON.stringify(activation.Properties.Delete)).toContain('SetActiveReceiptRuleSet');
-    expect(JSON.stringify(activation.Properties.Delete)).not.toContain('RuleSetName');
+    template.resourceCountIs('Custom::AWS', 0);
+    const [activation] = Object.values(template.findResources('Custom::SesActiveReceiptRuleSet'));
+    expect(activation.Properties.RuleSetName).toBe(inbox.ruleSetName);
+    expect(activation.Properties.ServiceToken).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ReportsRuleSetActivationFunction/), 'Arn'] });
     expect(activation.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^ReportsRule/)]));
     expect(template.findOutputs('*')).toEqual({});
   });
