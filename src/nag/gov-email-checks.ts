@@ -102,9 +102,9 @@ export class GovEmailChecks implements IPolicyValidationPlugin {
   }
 
   /**
-   * Called by the CDK validation framework at synthesis: checks the construct tree when
-   * aws-cdk-lib provides it (or the pack was given its scope), otherwise the synthesised
-   * templates.
+   * Called by the CDK validation framework at synthesis. Given its scope, the pack checks the
+   * construct tree of that scope's stage; without it, the synthesised templates the framework
+   * gives (construct paths, logical ids and acknowledgements read from the cloud assembly).
    */
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     return this.pack.validate(context);

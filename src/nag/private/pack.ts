@@ -45,16 +45,18 @@ export class GovEmailNagPack extends NagPack {
   }
 
   /**
-   * Called by the CDK validation framework at synthesis: checks the construct tree when
-   * aws-cdk-lib provides it (or the pack was given its scope), otherwise the synthesised
-   * templates.
+   * Called by the CDK validation framework at synthesis. Given its scope, the pack checks the
+   * construct tree of that scope's stage. Without it, the templates the framework gives (those
+   * of the stage the plugin was added to, with their logical ids and locations); only when it
+   * gives none but gives the construct tree (`appConstruct`, in newer aws-cdk-lib versions) is
+   * the whole tree checked.
    */
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    const tree = (context as { readonly appConstruct?: IConstruct }).appConstruct ?? stageOf(this.scope);
-    if (tree !== undefined) {
-      return this.validateScope(tree);
-    }
-    return this.report(hitsFromTemplates(context.templatePaths, this.options), []);
+    const own = stageOf(this.scope);
+    if (own !== undefined) return this.validateScope(own);
+    if (context.templatePaths.length > 0) return this.report(hitsFromTemplates(context.templatePaths, this.options), []);
+    const tree = (context as { readonly appConstruct?: IConstruct }).appConstruct;
+    return tree === undefined ? this.report([], []) : this.validateScope(tree);
   }
 
   /**
