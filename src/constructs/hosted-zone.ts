@@ -169,7 +169,7 @@ export class GovEmailHostedZone extends Construct {
     });
     ksk.applyRemovalPolicy(removalPolicy);
     const signing = new route53.CfnDNSSEC(this, 'Dnssec', { hostedZoneId: zone.hostedZoneId });
-    signing.addDependency(ksk);
+    signing.node.addDependency(ksk);
     signing.applyRemovalPolicy(removalPolicy);
 
     new CfnOutput(this, 'DnssecDsRecordCommand', {
