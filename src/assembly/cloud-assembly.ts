@@ -3,8 +3,8 @@
  * its stacks, the stacks of nested assemblies (stages), and nested stacks whose templates are
  * in the assembly. No aws-cdk-lib import.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { CfnResource, CfnTemplate, StackEnvironment, StackScope } from './template';
 
 /** Why a cloud assembly could not be read. */
@@ -16,7 +16,8 @@ export type CloudAssemblyErrorReason =
   | 'malformed-json'
   | 'invalid-manifest'
   | 'invalid-template'
-  | 'missing-template';
+  | 'missing-template'
+  | 'path-outside-assembly';
 
 /** A cloud assembly that could not be read: the reason, the file concerned and a message for people. */
 export class CloudAssemblyError extends Error {
@@ -56,13 +57,54 @@ const ASSET_MANIFEST_ARTIFACT = 'cdk:asset-manifest';
 const NESTED_STACK_TYPE = 'AWS::CloudFormation::Stack';
 
 /**
+ * Where the files a manifest or template names may be: paths are joined to the folder they are
+ * relative to, and a path that leaves the folder, by `..` or through a symbolic link, is refused.
+ */
+interface Boundary {
+  /** The folder as given, for messages. */
+  readonly given: string;
+  /** The folder, resolved: paths are joined under it before links are followed. */
+  readonly lexical: string;
+  /** The folder with its symbolic links followed. */
+  readonly real: string;
+}
+
+function boundaryOf(folder: string): Boundary {
+  const lexical = resolve(folder);
+  return { given: folder, lexical, real: existsSync(lexical) ? realpathSync(lexical) : lexical };
+}
+
+/**
+ * `path` (the folder `base` joined with `named`, as `namedBy` names it), when it is inside the
+ * boundary's folder, both as written and with symbolic links followed.
+ *
+ * @throws CloudAssemblyError (`path-outside-assembly`) when it is not
+ */
+function inside(boundary: Boundary, base: string, named: string, namedBy: string): string {
+  const path = join(base, named);
+  const lexical = resolve(path);
+  const leaves = !isWithin(boundary.lexical, lexical) || (existsSync(lexical) && !isWithin(boundary.real, realpathSync(lexical)));
+  if (leaves) {
+    throw new CloudAssemblyError('path-outside-assembly', path,
+      `${namedBy} names ${JSON.stringify(named)}, which leads outside the folder ${boundary.given}; only files inside it are read.`);
+  }
+  return path;
+}
+
+function isWithin(folder: string, path: string): boolean {
+  const rel = relative(folder, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+/**
  * Read a cloud assembly: every stack in `manifest.json` with its template, the stacks of
  * nested assemblies (`cdk:cloud-assembly` artifacts, one per CDK stage), and nested stacks
  * (`AWS::CloudFormation::Stack` resources) whose template the assembly holds.
  *
  * @param dir the cloud assembly folder, e.g. `cdk.out`
  * @throws CloudAssemblyError when the folder is missing, is not a cloud assembly, or holds a
- * file that is not valid JSON or a template the manifest names but that does not exist
+ * file that is not valid JSON or a template the manifest names but that does not exist, or when
+ * a manifest or template names a file outside the folder (by `..`, or through a symbolic link)
  */
 export function readCloudAssembly(dir: string): CloudAssembly {
   const absolute = resolve(dir);
@@ -76,7 +118,7 @@ export function readCloudAssembly(dir: string): CloudAssembly {
   }
   const stacks: AssemblyStack[] = [];
   const warnings: string[] = [];
-  readAssemblyFolder(dir, stacks, warnings, new Set());
+  readAssemblyFolder(dir, boundaryOf(dir), stacks, warnings, new Set());
   return { directory: dir, stacks, warnings };
 }
 
@@ -87,17 +129,21 @@ export function readCloudAssembly(dir: string): CloudAssembly {
  * manifest beside it) is linked to its parent, so parameters the parent passes resolve.
  *
  * @param files the template files
- * @throws CloudAssemblyError when a file cannot be read or is not a template
+ * @throws CloudAssemblyError when a file cannot be read or is not a template, or when a template
+ * names a nested stack's template outside its own folder
  */
 export function readTemplateFiles(files: string[]): AssemblyStack[] {
   const read = files.map((file) => ({ file, template: readTemplate(file) }));
   const parentOf = new Map<string, { parent: string; logicalId: string }>();
   for (const { file, template } of read) {
     const dir = dirname(file);
-    const assetManifests = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.assets.json')).map((f) => join(dir, f)) : [];
+    const boundary = boundaryOf(dir);
+    const assetManifests = existsSync(dir)
+      ? readdirSync(dir).filter((f) => f.endsWith('.assets.json')).map((f) => inside(boundary, dir, f, `The folder of ${file}`))
+      : [];
     for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
       if (resource?.Type !== NESTED_STACK_TYPE) continue;
-      const child = nestedTemplateFile(resource, dir, assetManifests);
+      const child = nestedTemplateFile(resource, file, dir, boundary, assetManifests);
       const match = child === undefined ? undefined : read.find((r) => resolve(r.file) === resolve(child));
       if (match !== undefined) parentOf.set(match.file, { parent: file, logicalId });
     }
@@ -113,11 +159,11 @@ export function readTemplateFiles(files: string[]): AssemblyStack[] {
   });
 }
 
-function readAssemblyFolder(dir: string, stacks: AssemblyStack[], warnings: string[], seen: Set<string>): void {
-  const key = resolve(dir);
+function readAssemblyFolder(dir: string, boundary: Boundary, stacks: AssemblyStack[], warnings: string[], seen: Set<string>): void {
+  const key = existsSync(dir) ? realpathSync(dir) : resolve(dir);
   if (seen.has(key)) return;
   seen.add(key);
-  const manifestFile = join(dir, 'manifest.json');
+  const manifestFile = inside(boundary, dir, 'manifest.json', `The cloud assembly folder ${dir}`);
   if (!existsSync(manifestFile)) {
     throw new CloudAssemblyError('not-a-cloud-assembly', dir,
       `${dir} is not a cloud assembly: it has no manifest.json. Run \`cdk synth\` and give the folder it writes (by default ./cdk.out).`);
@@ -131,7 +177,7 @@ function readAssemblyFolder(dir: string, stacks: AssemblyStack[], warnings: stri
     .filter((a) => isObject(a) && a.type === ASSET_MANIFEST_ARTIFACT)
     .map((a) => (a.properties as Record<string, unknown> | undefined)?.file)
     .filter((f): f is string => typeof f === 'string')
-    .map((f) => join(dir, f));
+    .map((f) => inside(boundary, dir, f, manifestFile));
 
   for (const [id, artifact] of Object.entries(artifacts)) {
     if (!isObject(artifact)) continue;
@@ -140,14 +186,14 @@ function readAssemblyFolder(dir: string, stacks: AssemblyStack[], warnings: stri
       if (typeof properties.directoryName !== 'string') {
         throw new CloudAssemblyError('invalid-manifest', manifestFile, `${manifestFile}: the nested cloud assembly "${id}" has no properties.directoryName.`);
       }
-      readAssemblyFolder(join(dir, properties.directoryName), stacks, warnings, seen);
+      readAssemblyFolder(inside(boundary, dir, properties.directoryName, manifestFile), boundary, stacks, warnings, seen);
       continue;
     }
     if (artifact.type !== STACK_ARTIFACT) continue;
     if (typeof properties.templateFile !== 'string') {
       throw new CloudAssemblyError('invalid-manifest', manifestFile, `${manifestFile}: the stack "${id}" has no properties.templateFile.`);
     }
-    const templateFile = join(dir, properties.templateFile);
+    const templateFile = inside(boundary, dir, properties.templateFile, manifestFile);
     const name = typeof artifact.displayName === 'string' ? artifact.displayName : id;
     if (!existsSync(templateFile)) {
       throw new CloudAssemblyError('missing-template', templateFile,
@@ -161,15 +207,16 @@ function readAssemblyFolder(dir: string, stacks: AssemblyStack[], warnings: stri
       environment: parseEnvironment(artifact.environment),
     };
     stacks.push(stack);
-    addNestedStacks(stack, dir, assetManifests, stacks, warnings);
+    addNestedStacks(stack, dir, boundary, assetManifests, stacks, warnings);
   }
 }
 
 /** Nested stacks: the template is named by `aws:asset:path` metadata, or found in an asset manifest by the hash in its TemplateURL. */
-function addNestedStacks(parent: AssemblyStack, dir: string, assetManifests: string[], stacks: AssemblyStack[], warnings: string[]): void {
+function addNestedStacks(parent: AssemblyStack, dir: string, boundary: Boundary, assetManifests: string[],
+  stacks: AssemblyStack[], warnings: string[]): void {
   for (const [logicalId, resource] of Object.entries(parent.template.Resources ?? {})) {
     if (resource?.Type !== NESTED_STACK_TYPE) continue;
-    const file = nestedTemplateFile(resource, dir, assetManifests);
+    const file = nestedTemplateFile(resource, parent.templateFile, dir, boundary, assetManifests);
     if (file === undefined) {
       warnings.push(`${parent.name}: the template of the nested stack ${logicalId} is not in the cloud assembly, so its records are not reviewed.`);
       continue;
@@ -186,18 +233,19 @@ function addNestedStacks(parent: AssemblyStack, dir: string, assetManifests: str
       parent: { stack: parent.name, logicalId },
     };
     stacks.push(nested);
-    addNestedStacks(nested, dir, assetManifests, stacks, warnings);
+    addNestedStacks(nested, dir, boundary, assetManifests, stacks, warnings);
   }
 }
 
-/** A nested stack's template file: by `aws:asset:path` metadata, else by the hash in its TemplateURL. */
-function nestedTemplateFile(resource: CfnResource, dir: string, assetManifests: string[]): string | undefined {
+/** A nested stack's template file: by `aws:asset:path` metadata in `templateFile`, else by the hash in its TemplateURL. */
+function nestedTemplateFile(resource: CfnResource, templateFile: string, dir: string, boundary: Boundary,
+  assetManifests: string[]): string | undefined {
   const assetPath = resource.Metadata?.['aws:asset:path'];
-  if (typeof assetPath === 'string') return join(dir, assetPath);
-  return templateFromAssetManifests(JSON.stringify(resource.Properties?.TemplateURL ?? ''), dir, assetManifests);
+  if (typeof assetPath === 'string') return inside(boundary, dir, assetPath, templateFile);
+  return templateFromAssetManifests(JSON.stringify(resource.Properties?.TemplateURL ?? ''), dir, boundary, assetManifests);
 }
 
-function templateFromAssetManifests(templateUrl: string, dir: string, assetManifests: string[]): string | undefined {
+function templateFromAssetManifests(templateUrl: string, dir: string, boundary: Boundary, assetManifests: string[]): string | undefined {
   for (const manifestFile of assetManifests) {
     if (!existsSync(manifestFile)) continue;
     const manifest = readJson(manifestFile);
@@ -205,7 +253,7 @@ function templateFromAssetManifests(templateUrl: string, dir: string, assetManif
     for (const [hash, asset] of Object.entries(files)) {
       const source = isObject(asset) ? asset.source as Record<string, unknown> | undefined : undefined;
       if (typeof source?.path === 'string' && templateUrl.includes(hash)) {
-        return join(dir, source.path);
+        return inside(boundary, dir, source.path, manifestFile);
       }
     }
   }

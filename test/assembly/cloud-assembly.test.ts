@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudAssemblyError, readCloudAssembly, readTemplateFiles } from '../../src/assembly/cloud-assembly';
@@ -179,5 +179,100 @@ describe('readTemplateFiles (template paths without a manifest, as a validation 
 
   test('a file that cannot be read', () => {
     expect(() => readTemplateFiles([join(dir, 'Gone.template.json')])).toThrow(CloudAssemblyError);
+  });
+});
+
+describe('readCloudAssembly: only files inside the folder are read', () => {
+  /** A valid template outside the assembly folder: only the check stops it being read. */
+  const OUTSIDE = { Description: 'outside the assembly', Resources: { Www: { Type: 'AWS::Route53::RecordSet', Properties: { Name: 'outside.gov.uk.', Type: 'TXT', TTL: '60', ResourceRecords: ['"x"'] } } } };
+  let asm: string;
+  beforeEach(() => {
+    asm = join(tmp, 'cdk.out');
+    write(join(tmp, 'outside.json'), OUTSIDE);
+    write(join(tmp, 'outside.assets.json'), { version: '53.0.0', files: {} });
+  });
+
+  /** The error for a path outside: its reason, the path, and one line naming the file that names it, the path given and the folder. */
+  function outside(namedBy: string, named: string): void {
+    const err = errorOf(asm);
+    expect([err.reason, err.file]).toEqual(['path-outside-assembly', join(asm, named)]);
+    expect(err.message).toBe(`${namedBy} names "${named}", which leads outside the folder ${asm}; only files inside it are read.`);
+    expect(err.message).not.toContain('\n');
+  }
+
+  test('a stack template file with ../ in its path', () => {
+    write(join(asm, 'manifest.json'), { version: '53.0.0', artifacts: { App: stackArtifact('../outside.json') } });
+    outside(join(asm, 'manifest.json'), '../outside.json');
+  });
+
+  test('a template file that is a symbolic link to a file outside', () => {
+    write(join(asm, 'manifest.json'), { version: '53.0.0', artifacts: { App: stackArtifact('App.template.json') } });
+    symlinkSync(join(tmp, 'outside.json'), join(asm, 'App.template.json'));
+    outside(join(asm, 'manifest.json'), 'App.template.json');
+  });
+
+  test('a template file in a linked folder that leads outside', () => {
+    mkdirSync(join(tmp, 'elsewhere'));
+    write(join(tmp, 'elsewhere', 'App.template.json'), OUTSIDE);
+    mkdirSync(asm);
+    symlinkSync(join(tmp, 'elsewhere'), join(asm, 'linked'));
+    write(join(asm, 'manifest.json'), { version: '53.0.0', artifacts: { App: stackArtifact('linked/App.template.json') } });
+    outside(join(asm, 'manifest.json'), 'linked/App.template.json');
+  });
+
+  test('a nested stack whose aws:asset:path leaves the folder', () => {
+    write(join(asm, 'manifest.json'), { version: '53.0.0', artifacts: { App: stackArtifact('App.template.json') } });
+    write(join(asm, 'App.template.json'), { Resources: { Child: { Type: 'AWS::CloudFormation::Stack', Metadata: { 'aws:asset:path': '../outside.json' } } } });
+    outside(join(asm, 'App.template.json'), '../outside.json');
+  });
+
+  test('an asset manifest file outside the folder', () => {
+    write(join(asm, 'manifest.json'), { version: '53.0.0', artifacts: { 'App.assets': { type: 'cdk:asset-manifest', properties: { file: '../outside.assets.json' } } } });
+    outside(join(asm, 'manifest.json'), '../outside.assets.json');
+  });
+
+  test('an asset manifest naming a nested template outside the folder', () => {
+    write(join(asm, 'manifest.json'), {
+      version: '53.0.0',
+      artifacts: { 'App.assets': { type: 'cdk:asset-manifest', properties: { file: 'App.assets.json' } }, 'App': stackArtifact('App.template.json') },
+    });
+    write(join(asm, 'App.assets.json'), { version: '53.0.0', files: { abc123: { source: { path: '../outside.json', packaging: 'file' }, destinations: {} } } });
+    write(join(asm, 'App.template.json'), { Resources: { Child: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://s3.amazonaws.com/bucket/abc123.json' } } } });
+    outside(join(asm, 'App.assets.json'), '../outside.json');
+  });
+
+  test('a nested cloud assembly folder outside the folder, by ../ or by a link', () => {
+    write(join(tmp, 'stage', 'manifest.json'), { version: '53.0.0', artifacts: { App: stackArtifact('App.template.json') } });
+    write(join(tmp, 'stage', 'App.template.json'), OUTSIDE);
+    write(join(asm, 'manifest.json'), { version: '53.0.0', artifacts: { Stage: { type: 'cdk:cloud-assembly', properties: { directoryName: '../stage' } } } });
+    outside(join(asm, 'manifest.json'), '../stage');
+    symlinkSync(join(tmp, 'stage'), join(asm, 'assembly-Stage'));
+    write(join(asm, 'manifest.json'), { version: '53.0.0', artifacts: { Stage: { type: 'cdk:cloud-assembly', properties: { directoryName: 'assembly-Stage' } } } });
+    outside(join(asm, 'manifest.json'), 'assembly-Stage');
+  });
+
+  test('a folder given through a link, and links that stay inside, are read', () => {
+    write(join(asm, 'manifest.json'), { version: '53.0.0', artifacts: { App: stackArtifact('App.template.json') } });
+    write(join(asm, 'real', 'App.template.json'), { Resources: {} });
+    symlinkSync(join(asm, 'real', 'App.template.json'), join(asm, 'App.template.json'));
+    symlinkSync(asm, join(tmp, 'linked.out'));
+    expect(readCloudAssembly(join(tmp, 'linked.out')).stacks.map((s) => s.templateFile)).toEqual([join(tmp, 'linked.out', 'App.template.json')]);
+  });
+});
+
+describe('readTemplateFiles: nested-stack templates stay in the folder of their parent', () => {
+  test('a nested stack whose aws:asset:path leaves the folder of the template naming it', () => {
+    write(join(tmp, 'outside.json'), { Resources: {} });
+    const parent = join(tmp, 'cdk.out', 'App.template.json');
+    write(parent, { Resources: { Child: { Type: 'AWS::CloudFormation::Stack', Metadata: { 'aws:asset:path': '../outside.json' } } } });
+    let err: unknown;
+    try {
+      readTemplateFiles([parent, join(tmp, 'outside.json')]);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(CloudAssemblyError);
+    expect((err as CloudAssemblyError).reason).toBe('path-outside-assembly');
+    expect((err as CloudAssemblyError).message).toBe(`${parent} names "../outside.json", which leads outside the folder ${join(tmp, 'cdk.out')}; only files inside it are read.`);
   });
 });

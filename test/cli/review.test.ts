@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -94,6 +94,43 @@ describe('gov-email review: what cannot be read says why on stderr, and prints n
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
+  });
+
+  describe('a manifest naming a file outside the folder: exit 2, one line on stderr, and nothing of the file printed', () => {
+    /** A valid template outside the assembly, publishing a record: only the folder check keeps it from being reviewed. */
+    const OUTSIDE = JSON.stringify({
+      Description: 'OUTSIDE-THE-ASSEMBLY',
+      Resources: { Spf: { Type: 'AWS::Route53::RecordSet', Properties: { HostedZoneName: 'outside.gov.uk.', Name: 'outside.gov.uk.', Type: 'TXT', TTL: '3600', ResourceRecords: ['"v=spf1 -all"'] } } },
+    });
+    let tmp: string;
+    let asm: string;
+    beforeEach(() => {
+      tmp = mkdtempSync(join(tmpdir(), 'gov-email-review-'));
+      asm = join(tmp, 'cdk.out');
+      mkdirSync(asm);
+      writeFileSync(join(tmp, 'outside.json'), OUTSIDE);
+    });
+    afterEach(() => rmSync(tmp, { recursive: true, force: true }));
+    const manifest = (templateFile: string) =>
+      writeFileSync(join(asm, 'manifest.json'), JSON.stringify({ version: '53.0.0', artifacts: { App: { type: 'aws:cloudformation:stack', properties: { templateFile } } } }));
+
+    test.each<[string, string, () => void]>([
+      ['by ../', '../outside.json', () => undefined],
+      ['by ../ to a file that is not a template', '../../../../../../../../etc/passwd', () => undefined],
+      ['through a symbolic link in the folder', 'App.template.json', () => symlinkSync(join(tmp, 'outside.json'), join(asm, 'App.template.json'))],
+    ])('%s', async (_name, templateFile, setup) => {
+      manifest(templateFile);
+      setup();
+      for (const format of ['table', 'json']) {
+        const out = await review(asm, '--format', format);
+        expect(out).toEqual({
+          code: 2,
+          stdout: '',
+          stderr: `gov-email review: ${join(asm, 'manifest.json')} names "${templateFile}", which leads outside the folder ${asm}; only files inside it are read.\n`,
+        });
+        expect(out.stderr).not.toMatch(/OUTSIDE-THE-ASSEMBLY|outside\.gov\.uk|root:/);
+      }
+    });
   });
 
   test('an assembly with no stacks says so on stderr', async () => {
