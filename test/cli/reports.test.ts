@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, symlinkSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { ReportsReport, UNREAD_FILES, reportsCommand } from '../../src/cli/reports/command';
+import { FileRejectionReason, ReportsReport, UNREAD_FILES, reportsCommand } from '../../src/cli/reports/command';
+import { DEFAULT_LIMITS } from '../../src/report-inbox/parser';
 import { CORPUS, source } from '../report-inbox/support/mail';
 
 interface Run { code: number; stdout: string; stderr: string }
@@ -152,5 +154,86 @@ describe('gov-email reports on bad input', () => {
   test('a path that does not exist, and a folder with no report files, exit 2', async () => {
     expect(await run([join(dir, 'missing')])).toMatchObject({ code: 2, stderr: expect.stringContaining('does not exist') });
     expect(await run([dir])).toMatchObject({ code: 2, stderr: expect.stringContaining('no report file was found') });
+  });
+});
+
+describe('gov-email reports reads regular files only, and at most the limit of each', () => {
+  const json = async (...args: string[]) => {
+    const out = await run([...args, '--format', 'json']);
+    return { ...out, report: JSON.parse(out.stdout) as ReportsReport };
+  };
+  const good = () => writeFileSync(join(dir, 'good.xml'), source('google-dept-2026-05-01.xml'));
+
+  test('a character device named on the command line (/dev/zero) is refused at once, without reading it; exit 1', async () => {
+    const started = Date.now();
+    const { code, report } = await json('/dev/zero');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(code).toBe(1);
+    expect(report.files).toEqual({
+      read: 1,
+      reports: 0,
+      rejected: [{ source: '/dev/zero', reason: FileRejectionReason.NOT_A_REGULAR_FILE, detail: 'a character device, not a regular file: not read' }],
+    });
+    expect(report.domains).toEqual([expect.objectContaining({ domain: UNREAD_FILES, findings: [expect.objectContaining({ ruleId: 'REPORTS-REJECTED', severity: 'error' })] })]);
+    expect((await run(['/dev/zero'])).stdout).toContain('ERROR  REPORTS-REJECTED  /dev/zero: not-a-regular-file: a character device, not a regular file: not read');
+  });
+
+  test('a named pipe (FIFO) named on the command line is refused, not waited on; the other reports are read', async () => {
+    const fifo = join(dir, 'pipe.xml');
+    execFileSync('mkfifo', [fifo]);
+    good();
+    const { code, report } = await json(fifo, join(dir, 'good.xml'));
+    expect(code).toBe(1);
+    expect(report.files.reports).toBe(1);
+    expect(report.files.rejected).toEqual([{ source: fifo, reason: 'not-a-regular-file', detail: 'a named pipe (FIFO), not a regular file: not read' }]);
+  }, 10_000);
+
+  test('in a folder, a named pipe and a symbolic link named as reports are refused with a finding; other names are skipped as before', async () => {
+    execFileSync('mkfifo', [join(dir, 'pipe.xml')]);
+    execFileSync('mkfifo', [join(dir, 'pipe')]);
+    good();
+    symlinkSync(join(dir, 'good.xml'), join(dir, 'link.xml'));
+    const { code, report, stderr } = await json(dir);
+    expect(code).toBe(1);
+    expect(stderr).toBe('');
+    expect(report.files.reports).toBe(1);
+    expect(report.files.rejected.map((r) => [r.source, r.reason, r.detail])).toEqual([
+      ['link.xml', 'not-a-regular-file', 'a symbolic link (links in folders are not followed; name the file itself), not a regular file: not read'],
+      ['pipe.xml', 'not-a-regular-file', 'a named pipe (FIFO), not a regular file: not read'],
+    ]);
+  }, 10_000);
+
+  test('a file larger than the limit is refused as too large without being read', async () => {
+    const big = join(dir, 'big.xml');
+    writeFileSync(big, '');
+    truncateSync(big, 41 * 1024 * 1024);
+    const { code, report } = await json(big);
+    expect(code).toBe(1);
+    expect(DEFAULT_LIMITS.maxMessageBytes).toBe(40 * 1024 * 1024);
+    expect(report.files.rejected).toEqual([{
+      source: big,
+      reason: 'attachment-too-large',
+      detail: `the file is ${41 * 1024 * 1024} bytes, more than the limit of ${DEFAULT_LIMITS.maxMessageBytes}: not read`,
+    }]);
+  });
+
+  test('a file or a folder named on the command line through a link is read', async () => {
+    good();
+    symlinkSync(join(dir, 'good.xml'), join(dir, 'named-link'));
+    const linked = await json(join(dir, 'named-link'));
+    expect(linked.code).toBe(0);
+    expect(linked.report.files).toEqual({ read: 1, reports: 1, rejected: [] });
+    const folder = `${dir}-link`;
+    symlinkSync(dir, folder);
+    try {
+      expect((await json(folder)).report.files).toEqual({ read: 1, reports: 1, rejected: [] });
+    } finally {
+      rmSync(folder);
+    }
+  });
+
+  test('the usage says which files are read', () => {
+    expect(reportsCommand.usage).toContain('Only regular files are');
+    expect(reportsCommand.usage).toContain('at most 40 MiB of each');
   });
 });

@@ -3,7 +3,7 @@
  * department has downloaded (the attachments, or whole messages saved as .eml) with the parser
  * the ReportInbox function uses, and summarise them per domain.
  */
-import { Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
+import { Dirent, Stats, closeSync, constants, fstatSync, lstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Finding, Severity } from '../../records/finding';
 import { DEFAULT_LIMITS, DomainSummary, ParsedReport, REPORT_RULES, Rejection, RejectionReason, parseReportFile, summarise } from '../../report-inbox/parser';
@@ -20,6 +20,28 @@ const MAX_FOLDER_DEPTH = 4;
 const MAX_FILES = 100_000;
 /** The name of the entry that holds findings about files that could not be read. */
 export const UNREAD_FILES = '(files not read)';
+/** The most bytes read from one file: the largest message the ReportInbox function reads. */
+const MAX_FILE_BYTES = DEFAULT_LIMITS.maxMessageBytes;
+/** How much of a file is read at a time. */
+const READ_CHUNK_BYTES = 1024 * 1024;
+
+/** Why this command did not read a file, besides the reasons the parser gives. The values are stable. */
+export enum FileRejectionReason {
+  /** A named pipe, device, socket, folder or (in a folder) symbolic link where a report file was expected: never read. */
+  NOT_A_REGULAR_FILE = 'not-a-regular-file',
+}
+
+/** A file, message or attachment that gave no report, and why. */
+export interface FileRejection extends Omit<Rejection, 'reason'> {
+  readonly reason: RejectionReason | FileRejectionReason;
+}
+
+/** A file to read: named on the command line (links followed), or found in a folder (links not followed). */
+interface InputFile {
+  readonly path: string;
+  readonly name: string;
+  readonly inFolder: boolean;
+}
 
 const USAGE = [
   'Usage: gov-email reports <folder-or-file>... [options]',
@@ -29,7 +51,9 @@ const USAGE = [
   'or whole messages saved as .eml. For each domain: messages, DMARC passes and failures, the',
   'sources with the most failing messages, and TLS sessions by result. The parser is the one the',
   'ReportInbox construct runs: entity declarations, archive bombs and oversized files are',
-  'refused with a reason, and never stop the other reports being read.',
+  'refused with a reason, and never stop the other reports being read. Only regular files are',
+  `read, and at most ${MAX_FILE_BYTES / 1024 / 1024} MiB of each: a named pipe, device, socket or (in a folder) symbolic link is`,
+  'refused with a reason, as is a larger file.',
   '',
   'Arguments:',
   '  folder-or-file          files to read, or folders to read report files from (sub-folders too)',
@@ -63,7 +87,7 @@ export interface ReportsDomainReport extends DomainReport {
 /** The whole result: the shared report shape, with the per-domain summaries and what was read. */
 export interface ReportsReport extends Report {
   readonly domains: ReportsDomainReport[];
-  readonly files: { readonly read: number; readonly reports: number; readonly rejected: Rejection[] };
+  readonly files: { readonly read: number; readonly reports: number; readonly rejected: FileRejection[] };
 }
 
 function reports(args: string[], io: CliIo): number {
@@ -76,7 +100,7 @@ function reports(args: string[], io: CliIo): number {
   }
   const { positionals, format, top, wanted, strict } = options;
 
-  const files: Array<{ path: string; name: string }> = [];
+  const files: InputFile[] = [];
   for (const input of positionals) {
     let stat;
     try {
@@ -91,7 +115,7 @@ function reports(args: string[], io: CliIo): number {
       if (skipped > 0) io.stderr.write(`gov-email reports: skipped ${skipped} file${skipped === 1 ? '' : 's'} in ${input} that ${skipped === 1 ? 'is' : 'are'} not named as a report (.eml, .xml, .gz, .zip, .json).\n`);
       if (files.length === before) io.stderr.write(`gov-email reports: ${input} holds no report files.\n`);
     } else {
-      files.push({ path: input, name: input });
+      files.push({ path: input, name: input, inFolder: false });
     }
     if (files.length > MAX_FILES) return reportUsageError(io, 'reports', `more than ${MAX_FILES} files to read; name fewer folders.`, { usage: USAGE });
   }
@@ -101,21 +125,20 @@ function reports(args: string[], io: CliIo): number {
   }
 
   const found: ParsedReport[] = [];
-  const rejected: Rejection[] = [];
+  const rejected: FileRejection[] = [];
   for (const file of files) {
-    let data: Buffer;
+    let read: Buffer | FileRejection;
     try {
-      const size = statSync(file.path).size;
-      if (size > DEFAULT_LIMITS.maxMessageBytes) {
-        rejected.push({ source: file.name, reason: RejectionReason.ATTACHMENT_TOO_LARGE, detail: `the file is ${size} bytes, more than the limit of ${DEFAULT_LIMITS.maxMessageBytes}` });
-        continue;
-      }
-      data = readFileSync(file.path);
+      read = readBounded(file, MAX_FILE_BYTES);
     } catch (err) {
       io.stderr.write(`gov-email reports: ${file.name} cannot be read (${(err as Error).message}).\n`);
       return ExitCode.USAGE;
     }
-    const outcome = parseReportFile(file.name, data);
+    if (!Buffer.isBuffer(read)) {
+      rejected.push(read);
+      continue;
+    }
+    const outcome = parseReportFile(file.name, read);
     found.push(...outcome.reports.map((r) => r.report));
     rejected.push(...outcome.rejections);
   }
@@ -155,8 +178,65 @@ function readReportsArgs(args: string[]) {
   return { positionals, format, top, wanted: readDomainArgs(values.domain), strict: values.strict === true };
 }
 
-/** Files under a folder named as reports, in name order; returns how many others were skipped. */
-function collect(root: string, dir: string, depth: number, files: Array<{ path: string; name: string }>): number {
+/**
+ * A file's bytes, read without blocking and at most `cap` + 1 of them (so a file that grows while
+ * it is read is still bounded), or why it was not read: it is not a regular file (checked before
+ * it is opened and again on the open descriptor), or it is larger than `cap`.
+ *
+ * @throws Error when the file cannot be opened or read (it does not exist, no permission)
+ */
+function readBounded(file: InputFile, cap: number): Buffer | FileRejection {
+  const before = notRegular(file.inFolder ? lstatSync(file.path) : statSync(file.path), file.inFolder);
+  if (before !== undefined) return notARegularFile(file, before);
+  const noFollow = file.inFolder ? (constants.O_NOFOLLOW ?? 0) : 0;
+  const fd = openSync(file.path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | noFollow);
+  try {
+    const stat = fstatSync(fd);
+    const what = notRegular(stat, false);
+    if (what !== undefined) return notARegularFile(file, what);
+    if (stat.size > cap) return tooLarge(file, `the file is ${stat.size} bytes`, cap);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, cap + 1 - total));
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      if (total > cap) return tooLarge(file, `the file grew to more than ${cap} bytes while it was read`, cap);
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** What a file is when it is not a regular file, for people; undefined for a regular file. */
+function notRegular(stat: Stats, linksRefused: boolean): string | undefined {
+  if (stat.isFile()) return undefined;
+  if (stat.isFIFO()) return 'a named pipe (FIFO)';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isDirectory()) return 'a folder';
+  if (stat.isSymbolicLink()) return linksRefused ? 'a symbolic link (links in folders are not followed; name the file itself)' : 'a symbolic link';
+  return 'not a regular file';
+}
+
+function notARegularFile(file: InputFile, what: string): FileRejection {
+  return { source: file.name, reason: FileRejectionReason.NOT_A_REGULAR_FILE, detail: `${what}, not a regular file: not read` };
+}
+
+function tooLarge(file: InputFile, size: string, cap: number): FileRejection {
+  return { source: file.name, reason: RejectionReason.ATTACHMENT_TOO_LARGE, detail: `${size}, more than the limit of ${cap}: not read` };
+}
+
+/**
+ * Files under a folder named as reports, in name order; returns how many others were skipped.
+ * Entries named as reports that are neither folders nor regular files (named pipes, devices,
+ * sockets, symbolic links) are kept, so that reading them refuses them with a reason.
+ */
+function collect(root: string, dir: string, depth: number, files: InputFile[]): number {
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -169,9 +249,10 @@ function collect(root: string, dir: string, depth: number, files: Array<{ path: 
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (depth < MAX_FOLDER_DEPTH) skipped += collect(root, path, depth + 1, files);
+    } else if (REPORT_FILE.test(entry.name)) {
+      files.push({ path, name: relative(root, path) || entry.name, inFolder: true });
     } else if (entry.isFile()) {
-      if (REPORT_FILE.test(entry.name)) files.push({ path, name: relative(root, path) || entry.name });
-      else skipped++;
+      skipped++;
     }
     if (files.length > MAX_FILES) break;
   }
@@ -205,7 +286,7 @@ function domainReport(s: DomainSummary): ReportsDomainReport {
   return { domain: s.domain, records: [], findings, ...(s.dmarc ? { dmarc: s.dmarc } : {}), ...(s.tls ? { tls: s.tls } : {}) };
 }
 
-function rejectionFinding(rejection: Rejection): Finding {
+function rejectionFinding(rejection: FileRejection): Finding {
   return finding(REPORT_RULES.rejected, Severity.ERROR, `${rejection.source}: ${rejection.reason}: ${rejection.detail}`, rejection.source);
 }
 
