@@ -60,7 +60,7 @@ describe('gov-email reports on the test corpus', () => {
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as ReportsReport;
     expect(report.command).toBe('reports');
-    expect(report.files).toEqual({ read: 21, reports: 22, rejected: [] });
+    expect(report.files).toEqual({ read: 21, reports: 22, duplicates: [], rejected: [] });
     expect(report.domains.map((d) => d.domain)).toEqual(['dept.gov.uk', 'old-dept.gov.uk', 'reports.dept.gov.uk']);
     expect(report.domains[1].dmarc).toMatchObject({ messages: 1284, passed: 0, failed: 1284, reporters: ['GMX', 'Mimecast', 'Outlook.com', 'Yahoo', 'google.com'] });
     expect(report.domains[0].tls).toMatchObject({ successfulSessions: 7117, failedSessions: 10 });
@@ -172,6 +172,7 @@ describe('gov-email reports reads regular files only, and at most the limit of e
     expect(report.files).toEqual({
       read: 1,
       reports: 0,
+      duplicates: [],
       rejected: [{ source: '/dev/zero', reason: FileRejectionReason.NOT_A_REGULAR_FILE, detail: 'a character device, not a regular file: not read' }],
     });
     expect(report.domains).toEqual([expect.objectContaining({ domain: UNREAD_FILES, findings: [expect.objectContaining({ ruleId: 'REPORTS-REJECTED', severity: 'error' })] })]);
@@ -222,11 +223,11 @@ describe('gov-email reports reads regular files only, and at most the limit of e
     symlinkSync(join(dir, 'good.xml'), join(dir, 'named-link'));
     const linked = await json(join(dir, 'named-link'));
     expect(linked.code).toBe(0);
-    expect(linked.report.files).toEqual({ read: 1, reports: 1, rejected: [] });
+    expect(linked.report.files).toEqual({ read: 1, reports: 1, duplicates: [], rejected: [] });
     const folder = `${dir}-link`;
     symlinkSync(dir, folder);
     try {
-      expect((await json(folder)).report.files).toEqual({ read: 1, reports: 1, rejected: [] });
+      expect((await json(folder)).report.files).toEqual({ read: 1, reports: 1, duplicates: [], rejected: [] });
     } finally {
       rmSync(folder);
     }
@@ -235,5 +236,62 @@ describe('gov-email reports reads regular files only, and at most the limit of e
   test('the usage says which files are read', () => {
     expect(reportsCommand.usage).toContain('Only regular files are');
     expect(reportsCommand.usage).toContain('at most 40 MiB of each');
+  });
+});
+
+describe('gov-email reports counts a report once however often it was saved or sent', () => {
+  const json = async (...args: string[]) => {
+    const out = await run([...args, '--format', 'json']);
+    return { ...out, report: JSON.parse(out.stdout) as ReportsReport };
+  };
+  const dmarcOf = (r: ReportsReport, domain: string) => r.domains.find((d) => d.domain === domain)?.dmarc;
+
+  test('the same DMARC report as .xml and .xml.gz, and a second copy in a sub-folder, is counted once; the copies are listed and the table says how many were skipped', async () => {
+    const xml = source('google-dept-2026-05-01.xml');
+    writeFileSync(join(dir, 'a.xml'), xml);
+    writeFileSync(join(dir, 'a.xml.gz'), gzipSync(Buffer.from(xml)));
+    mkdirSync(join(dir, 'copy'));
+    writeFileSync(join(dir, 'copy', 'a.xml'), xml);
+    const once = await json(join(dir, 'a.xml'));
+    const { code, report } = await json(dir);
+    expect(code).toBe(0);
+    expect(report.files.reports).toBe(1);
+    expect(report.files.duplicates).toEqual([
+      { source: 'a.xml.gz', duplicateOf: 'a.xml' },
+      { source: join('copy', 'a.xml'), duplicateOf: 'a.xml' },
+    ]);
+    expect(dmarcOf(report, 'dept.gov.uk')).toEqual(dmarcOf(once.report, 'dept.gov.uk'));
+    expect(dmarcOf(report, 'dept.gov.uk')?.reports).toBe(1);
+    const table = await run([dir]);
+    expect(table.stdout.trimEnd().split('\n').pop()).toMatch(/^1 report read from 3 files, 2 duplicates skipped, 0 rejected; 1 domain: /);
+  });
+
+  test('the same TLS report twice is counted once; its sessions are not doubled', async () => {
+    const tls = source('google-tlsrpt-dept-2026-05-01.json');
+    writeFileSync(join(dir, 'one.json'), tls);
+    writeFileSync(join(dir, 'two.json'), tls);
+    const { report } = await json(dir);
+    const single = await json(join(dir, 'one.json'));
+    expect(report.files.duplicates).toEqual([{ source: 'two.json', duplicateOf: 'one.json' }]);
+    expect(report.domains.find((d) => d.domain === 'dept.gov.uk')?.tls).toEqual(single.report.domains.find((d) => d.domain === 'dept.gov.uk')?.tls);
+  });
+
+  test('reports that differ in report id, reporter or domain are all counted, and no duplicate line is printed', async () => {
+    const xml = source('google-dept-2026-05-01.xml');
+    const id = /<report_id>([^<]+)<\/report_id>/.exec(xml)![1];
+    const org = /<org_name>([^<]+)<\/org_name>/.exec(xml)![1];
+    writeFileSync(join(dir, 'a.xml'), xml);
+    writeFileSync(join(dir, 'b.xml'), xml.replace(`<report_id>${id}</report_id>`, `<report_id>${id}-2</report_id>`));
+    writeFileSync(join(dir, 'c.xml'), xml.replace(`<org_name>${org}</org_name>`, '<org_name>another.example</org_name>'));
+    writeFileSync(join(dir, 'd.xml'), xml.replace(/<domain>dept\.gov\.uk<\/domain>/, '<domain>other-dept.gov.uk</domain>'));
+    const { report } = await json(dir);
+    expect(report.files.reports).toBe(4);
+    expect(report.files.duplicates).toEqual([]);
+    expect(dmarcOf(report, 'dept.gov.uk')?.reports).toBe(3);
+    expect((await run([dir])).stdout).not.toContain('duplicate');
+  });
+
+  test('the corpus holds no duplicates', async () => {
+    expect((await json(CORPUS)).report.files.duplicates).toEqual([]);
   });
 });

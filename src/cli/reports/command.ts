@@ -6,7 +6,7 @@
 import { Dirent, Stats, closeSync, constants, fstatSync, lstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Finding, Severity } from '../../records/finding';
-import { DEFAULT_LIMITS, DomainSummary, ParsedReport, REPORT_RULES, Rejection, RejectionReason, parseReportFile, summarise } from '../../report-inbox/parser';
+import { DEFAULT_LIMITS, DomainSummary, DuplicateReport, REPORT_RULES, ReportFound, Rejection, RejectionReason, parseReportFile, summarise, withoutDuplicates } from '../../report-inbox/parser';
 import { CliCommand, CliIo } from '../command';
 import { UsageError, parseCommandArgs, readDomainArgs, readFormat, reportUsageError } from '../options';
 import { DomainReport, ExitCode, OUTPUT_FORMATS, Report, exitCodeFor, renderReport, totals } from '../report';
@@ -53,7 +53,9 @@ const USAGE = [
   'ReportInbox construct runs: entity declarations, archive bombs and oversized files are',
   'refused with a reason, and never stop the other reports being read. Only regular files are',
   `read, and at most ${MAX_FILE_BYTES / 1024 / 1024} MiB of each: a named pipe, device, socket or (in a folder) symbolic link is`,
-  'refused with a reason, as is a larger file.',
+  'refused with a reason, as is a larger file. A report read twice (a reporter\'s resend, or the',
+  'same report saved as .xml and .xml.gz) is counted once: reports are the same when their',
+  'reporter, report id and domain are; the copies skipped are counted.',
   '',
   'Arguments:',
   '  folder-or-file          files to read, or folders to read report files from (sub-folders too)',
@@ -87,7 +89,16 @@ export interface ReportsDomainReport extends DomainReport {
 /** The whole result: the shared report shape, with the per-domain summaries and what was read. */
 export interface ReportsReport extends Report {
   readonly domains: ReportsDomainReport[];
-  readonly files: { readonly read: number; readonly reports: number; readonly rejected: FileRejection[] };
+  /**
+   * What was read: files, distinct reports, reports skipped because the same report (same
+   * reporter, report id and domain) was already read, and what could not be read.
+   */
+  readonly files: {
+    readonly read: number;
+    readonly reports: number;
+    readonly duplicates: DuplicateReport[];
+    readonly rejected: FileRejection[];
+  };
 }
 
 function reports(args: string[], io: CliIo): number {
@@ -124,7 +135,7 @@ function reports(args: string[], io: CliIo): number {
     return ExitCode.USAGE;
   }
 
-  const found: ParsedReport[] = [];
+  const found: ReportFound[] = [];
   const rejected: FileRejection[] = [];
   for (const file of files) {
     let read: Buffer | FileRejection;
@@ -139,12 +150,14 @@ function reports(args: string[], io: CliIo): number {
       continue;
     }
     const outcome = parseReportFile(file.name, read);
-    found.push(...outcome.reports.map((r) => r.report));
+    found.push(...outcome.reports);
     rejected.push(...outcome.rejections);
   }
 
   const inScope = (domain: string) => wanted.length === 0 || wanted.some((w) => domain === w || domain.endsWith(`.${w}`));
-  const summaries = summarise(found, top).filter((s) => inScope(s.domain));
+  // A reporter's resend, or a report saved twice (.xml and .xml.gz), is counted once.
+  const { unique, duplicates } = withoutDuplicates(found);
+  const summaries = summarise(unique.map((f) => f.report), top).filter((s) => inScope(s.domain));
   if (wanted.length > 0 && summaries.length === 0) {
     io.stderr.write(`gov-email reports: no report is about ${wanted.join(', ')}.\n`);
   }
@@ -156,7 +169,7 @@ function reports(args: string[], io: CliIo): number {
     command: 'reports',
     input: positionals.join(' '),
     domains,
-    files: { read: files.length, reports: found.length, rejected },
+    files: { read: files.length, reports: unique.length, duplicates, rejected },
   };
   const env = io.env ?? process.env;
   const color = io.stdout.isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === '');
@@ -189,6 +202,8 @@ function readBounded(file: InputFile, cap: number): Buffer | FileRejection {
   const before = notRegular(file.inFolder ? lstatSync(file.path) : statSync(file.path), file.inFolder);
   if (before !== undefined) return notARegularFile(file, before);
   const noFollow = file.inFolder ? (constants.O_NOFOLLOW ?? 0) : 0;
+  // open(2) flags are bits: read only, never block (a FIFO), and in a folder never follow a link.
+  // eslint-disable-next-line no-bitwise
   const fd = openSync(file.path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | noFollow);
   try {
     const stat = fstatSync(fd);
@@ -199,10 +214,10 @@ function readBounded(file: InputFile, cap: number): Buffer | FileRejection {
     let total = 0;
     for (;;) {
       const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, cap + 1 - total));
-      const n = readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) break;
-      chunks.push(chunk.subarray(0, n));
-      total += n;
+      const bytes = readSync(fd, chunk, 0, chunk.length, null);
+      if (bytes === 0) break;
+      chunks.push(chunk.subarray(0, bytes));
+      total += bytes;
       if (total > cap) return tooLarge(file, `the file grew to more than ${cap} bytes while it was read`, cap);
     }
     return Buffer.concat(chunks, total);
@@ -336,7 +351,9 @@ export function renderSummaryTable(report: ReportsReport, color = false): string
   }
   const t = totals(report);
   const rejected = report.files.rejected.length;
-  out.push(`${plural(report.files.reports, 'report')} read from ${plural(report.files.read, 'file')}, ${rejected} rejected; ` +
+  const duplicates = report.files.duplicates.length;
+  out.push(`${plural(report.files.reports, 'report')} read from ${plural(report.files.read, 'file')}, ` +
+    `${duplicates > 0 ? `${plural(duplicates, 'duplicate')} skipped, ` : ''}${rejected} rejected; ` +
     `${plural(report.domains.filter((d) => d.domain !== UNREAD_FILES).length, 'domain')}: ${plural(t.error, 'error')}, ${plural(t.warning, 'warning')}`);
   return out.join('\n') + '\n';
 }

@@ -75,6 +75,49 @@ interface TlsAcc {
 }
 
 /** Summarise reports per domain, domains in alphabetical order. */
+/**
+ * What makes a report the same report when a reporter sends it twice, or it is saved twice (an
+ * `.xml` and its `.xml.gz`, a second copy): its kind, its reporter (organisation, and for DMARC
+ * the contact address), its report id (unique per reporter, RFC 7489 §7.2.1.1, RFC 8460 §4.4),
+ * and the domain it is about. Case and surrounding spaces in names are ignored.
+ */
+export function reportIdentity(report: ParsedReport): string {
+  const norm = (v: string | undefined) => (v ?? '').trim().toLowerCase();
+  if (report.kind === 'dmarc') {
+    return JSON.stringify(['dmarc', norm(report.orgName), norm(report.email), report.reportId.trim(), norm(report.policy.domain)]);
+  }
+  const domains = [...new Set(report.policies.map((p) => norm(p.policyDomain)))].sort();
+  return JSON.stringify(['tlsrpt', norm(report.organizationName), report.reportId.trim(), ...domains]);
+}
+
+/** A report left out because the same report was already read. */
+export interface DuplicateReport {
+  /** The file or attachment it was read from. */
+  readonly source: string;
+  /** Where the copy that was kept was read from. */
+  readonly duplicateOf: string;
+}
+
+/** Reports with each one kept once (the first read), and the copies left out. */
+export function withoutDuplicates<T extends { readonly source: string; readonly report: ParsedReport }>(
+  found: readonly T[],
+): { unique: T[]; duplicates: DuplicateReport[] } {
+  const first = new Map<string, string>();
+  const unique: T[] = [];
+  const duplicates: DuplicateReport[] = [];
+  for (const f of found) {
+    const key = reportIdentity(f.report);
+    const kept = first.get(key);
+    if (kept === undefined) {
+      first.set(key, f.source);
+      unique.push(f);
+    } else {
+      duplicates.push({ source: f.source, duplicateOf: kept });
+    }
+  }
+  return { unique, duplicates };
+}
+
 export function summarise(reports: ParsedReport[], topSources = 5): DomainSummary[] {
   const dmarc = new Map<string, DmarcAcc>();
   const tls = new Map<string, TlsAcc>();
