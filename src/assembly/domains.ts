@@ -6,15 +6,15 @@
  */
 import { CloudAssembly } from './cloud-assembly';
 import { mtaStsPoliciesInCode } from './mta-sts-function';
-import { CloudFrontDistribution, DnsRecord, EmailResources, SesIdentity, originText, resourcesFromStacks } from './resources';
+import { CloudFrontDistribution, DnsRecord, SesConfigurationSet, EmailResources, SesIdentity, originText, resourcesFromStacks } from './resources';
+import { DomainPlan, PlannedEasyDkim, PlannedRecord, PlannedSesIdentity, PlannedTlsPolicy, UnresolvedRecordField, postureOf } from '../plan';
 import { DKIM_RULES } from '../records/dkim';
 import { Finding, finding } from '../records/finding';
-import { MtaSts } from '../records/mta-sts';
 import { Spf } from '../records/spf';
 import { TxtChunks } from '../records/txt';
 import { Senders } from '../senders/catalogue';
 import { RECORD_CONSTRUCT_RULES } from '../standard/platform-rules';
-import { DkimDelegationPosture, DkimSelectorPosture, DomainPosture, ReportAuthorisationPosture } from '../standard/posture';
+import { DomainPosture } from '../standard/posture';
 import { GovUkProfile } from '../standard/profile';
 import { GOVUK_RULES } from '../standard/rules';
 
@@ -36,7 +36,9 @@ export interface EmailDomain {
   readonly records: DnsRecord[];
   /** The SES identities for the domain or its addresses. */
   readonly sesIdentities: SesIdentity[];
-  /** The input to `GovUkProfile.evaluate`; absent when the name is not known. */
+  /** What the domain publishes, as the plan's readers share it; absent when the name is not known. */
+  readonly plan?: DomainPlan;
+  /** The input to `GovUkProfile.evaluate`, `postureOf(plan)`; absent when the name is not known. */
   readonly posture?: DomainPosture;
   /** Findings about the plan itself: record set conflicts, SES DKIM key length. */
   readonly planFindings: Finding[];
@@ -60,10 +62,10 @@ const REPORT_AUTHORISATION = /^(.+)\._report\._dmarc\.(.+)$/;
  * TLS-RPT or DKIM record, or an SES identity; records are assigned to the domain they belong
  * to (`_dmarc.X`, `_smtp._tls.X`, `_mta-sts.X`, `mta-sts.X`, `*._domainkey.X`,
  * `<selector>._domainkey.X`, SES DKIM tokens, the SES MAIL FROM subdomain, and other names
- * under X). Domains are sorted by name.
+ * under X). Domains are sorted by name. Linear in the number of records and domains: every
+ * lookup is by name, never a search of all domains or all records.
  */
 export function domainsFromResources(resources: EmailResources): EmailDomain[] {
-  const identityDomain = (identity: string) => (identity.includes('@') ? identity.slice(identity.lastIndexOf('@') + 1) : identity);
   const mailFrom = new Map<string, string>();
   for (const id of resources.sesIdentities) {
     if (id.mailFromDomain !== undefined) mailFrom.set(id.mailFromDomain, identityDomain(id.identity));
@@ -92,7 +94,7 @@ export function domainsFromResources(resources: EmailResources): EmailDomain[] {
   for (const d of domains) byDomain.set(d, []);
   const unassigned = new Map<string, DnsRecord[]>();
   for (const r of resources.records) {
-    const owner = ownerOf(r, domains, mailFrom, identityDomain);
+    const owner = ownerOf(r, domains, mailFrom);
     if (owner !== undefined) {
       byDomain.get(owner)!.push(r);
     } else if (r.nameUnresolved) {
@@ -104,21 +106,32 @@ export function domainsFromResources(resources: EmailResources): EmailDomain[] {
   }
 
   // 3. Conflicts: one record set per (zone, name, type), except routing-policy sets.
-  const conflicts = duplicateRecordSets(resources.records);
+  const conflictOf = new Map<DnsRecord, Finding>();
+  for (const c of duplicateRecordSets(resources.records)) conflictOf.set(c.records[0], c.finding);
+
+  const identitiesOf = new Map<string, SesIdentity[]>();
+  for (const i of resources.sesIdentities) {
+    const d = identityDomain(i.identity);
+    push(identitiesOf, d, i);
+  }
+  const planner = new DomainPlanner(resources);
 
   const out: EmailDomain[] = [];
   for (const [domain, records] of byDomain) {
     const nameUnresolved = unresolvedNames.has(domain);
-    const identities = resources.sesIdentities.filter((i) => identityDomain(i.identity) === domain);
+    const identities = identitiesOf.get(domain) ?? [];
     const planFindings: Finding[] = [
-      ...conflicts.filter((c) => records.includes(c.records[0])).map((c) => c.finding),
+      ...records.filter((r) => conflictOf.has(r)).map((r) => conflictOf.get(r)!),
       ...identities.filter((i) => i.nextSigningKeyLength === 'RSA_1024_BIT').map((i) => finding(DKIM_RULES.rsaUnder2048,
         `SES signs ${i.identity}'s mail with a 1024-bit Easy DKIM key (DkimSigningAttributes.NextSigningKeyLength RSA_1024_BIT); use RSA_2048_BIT.`, originText(i.origin))),
     ];
     const sorted = sortRecords(records, domain);
-    out.push(nameUnresolved
-      ? { domain, nameUnresolved, records: sorted, sesIdentities: identities, planFindings }
-      : { domain, nameUnresolved, records: sorted, sesIdentities: identities, posture: postureOf(domain, resources, identities), planFindings });
+    if (nameUnresolved) {
+      out.push({ domain, nameUnresolved, records: sorted, sesIdentities: identities, planFindings });
+    } else {
+      const plan = planner.plan(domain, identities);
+      out.push({ domain, nameUnresolved, records: sorted, sesIdentities: identities, plan, posture: postureOf(plan), planFindings });
+    }
   }
   for (const [zone, records] of unassigned) {
     out.push({ domain: zone, nameUnresolved: true, records: sortRecords(records, zone), sesIdentities: [], planFindings: [] });
@@ -158,7 +171,20 @@ export function evaluateDomain(domain: EmailDomain): Finding[] {
   return [...GovUkProfile.evaluate(domain.posture), ...domain.planFindings];
 }
 
-function ownerOf(r: DnsRecord, domains: Set<string>, mailFrom: Map<string, string>, identityDomain: (i: string) => string): string | undefined {
+function identityDomain(identity: string): string {
+  return identity.includes('@') ? identity.slice(identity.lastIndexOf('@') + 1) : identity;
+}
+
+/** The longest domain that `name` is under (not `name` itself), by walking its parents. */
+function parentDomain(name: string, domains: Set<string>): string | undefined {
+  for (let i = name.indexOf('.'); i >= 0; i = name.indexOf('.', i + 1)) {
+    const parent = name.slice(i + 1);
+    if (domains.has(parent)) return parent;
+  }
+  return undefined;
+}
+
+function ownerOf(r: DnsRecord, domains: Set<string>, mailFrom: Map<string, string>): string | undefined {
   if (r.sesIdentity !== undefined) {
     const d = identityDomain(r.sesIdentity);
     return domains.has(d) ? d : undefined;
@@ -177,16 +203,13 @@ function ownerOf(r: DnsRecord, domains: Set<string>, mailFrom: Map<string, strin
     const m = re.exec(n);
     if (m && domains.has(m[1])) return m[1];
   }
-  let best: string | undefined;
-  for (const d of domains) {
-    if (n.endsWith(`.${d}`) && (best === undefined || d.length > best.length)) best = d;
-  }
-  if (best !== undefined) return best;
+  const parent = parentDomain(n, domains);
+  if (parent !== undefined) return parent;
   if (r.nameUnresolved) {
     // A name only known at deployment: place it by its zone when the zone is a domain.
-    for (const d of domains) {
-      if (r.zone === d || r.zone.endsWith(`.${d}`)) return d;
-    }
+    if (domains.has(r.zone)) return r.zone;
+    const zoneParent = parentDomain(r.zone, domains);
+    if (zoneParent !== undefined) return zoneParent;
   }
   return undefined;
 }
@@ -201,7 +224,7 @@ function duplicateRecordSets(records: DnsRecord[]): Conflict[] {
   for (const r of records) {
     if (r.nameUnresolved) continue;
     const key = `${r.zoneKey}|${r.name}|${r.type}|${r.setIdentifier ?? ''}`;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
+    push(groups, key, r);
   }
   const out: Conflict[] = [];
   for (const group of groups.values()) {
@@ -230,169 +253,140 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-interface FieldValues {
-  readonly values?: string[];
-  readonly unresolved: boolean;
-}
-
-function postureOf(domain: string, resources: EmailResources, identities: SesIdentity[]): DomainPosture {
-  const unresolved: string[] = [];
-  const records = resources.records.filter((r) => !r.nameUnresolved);
-  const at = (name: string, type: string) => records.filter((r) => r.name === name && r.type === type);
-  /** The values at a name: undefined and unresolved when any is a placeholder or the name is a CNAME (its target is not known here). */
-  const field = (label: string, name: string, type: string): string[] | undefined => {
-    const v = valuesAt(at(name, type), at(name, 'CNAME'));
-    if (v.unresolved) unresolved.push(label);
-    return v.values;
-  };
-
-  const apexTxt = field('apexTxt', domain, 'TXT');
-  const mx = field('mx', domain, 'MX');
-  const dmarc = field('dmarc', `_dmarc.${domain}`, 'TXT');
-  const mtaStsTxt = field('mtaStsTxt', `_mta-sts.${domain}`, 'TXT');
-  const tlsRpt = field('tlsRpt', `_smtp._tls.${domain}`, 'TXT');
-  const dkimWildcard = field('dkimWildcard', `*._domainkey.${domain}`, 'TXT');
-  const caa = field('caa', domain, 'CAA');
-  const dkim = dkimPosture(domain, resources.records, identities);
-  if (dkim.unresolved) unresolved.push('dkim');
-
-  const reportAuthorisations: ReportAuthorisationPosture[] = [];
-  const authPrefix = `${domain}._report._dmarc.`;
-  for (const name of [...new Set(records.filter((r) => r.name.startsWith(authPrefix) && r.type === 'TXT').map((r) => r.name))]) {
-    const v = valuesAt(at(name, 'TXT'), []);
-    if (v.values !== undefined) reportAuthorisations.push({ name, values: v.values });
-  }
-
-  const ses = sesTlsRequired(identities, resources);
-  if (ses === 'unresolved') unresolved.push('sesTlsRequired');
-
-  const host = `mta-sts.${domain}`;
-  const hosts = resources.distributions.filter((d) => d.aliases.includes(host));
-  const minimumTls = policyHostMinimumTls(hosts);
-  if (minimumTls === 'unresolved') unresolved.push('policyHostMinimumTls');
-
-  const mtaStsPolicy = embeddedPolicy(domain, hosts, resources);
-  if (mtaStsPolicy === undefined && (mtaStsTxt ?? []).some((v) => MtaSts.isMtaStsRecord(v))) unresolved.push('mtaStsPolicy');
-
-  // The catalogue's known include costs, so a plan's SPF budget is counted as the constructs count it.
-  const posture: { -readonly [K in keyof DomainPosture]: DomainPosture[K] } = { domainName: domain, spfIncludeCosts: Senders.knownIncludeCosts() };
-  if (identities.length > 0) posture.sendsMail = true;
-  if (apexTxt !== undefined) posture.apexTxt = apexTxt;
-  if (mx !== undefined) posture.mx = mx;
-  if (dmarc !== undefined) posture.dmarc = dmarc;
-  if (mtaStsTxt !== undefined) posture.mtaStsTxt = mtaStsTxt;
-  if (mtaStsPolicy !== undefined) posture.mtaStsPolicy = mtaStsPolicy;
-  if (tlsRpt !== undefined) posture.tlsRpt = tlsRpt;
-  if (dkim.selectors !== undefined) posture.dkim = dkim.selectors;
-  if (dkim.delegated.length > 0) posture.dkimDelegated = dkim.delegated;
-  if (dkimWildcard !== undefined) posture.dkimWildcard = dkimWildcard;
-  if (caa !== undefined) posture.caa = caa;
-  posture.reportAuthorisations = reportAuthorisations;
-  if (typeof ses === 'boolean') posture.sesTlsRequired = ses;
-  if (minimumTls !== undefined && minimumTls !== 'unresolved') posture.policyHostMinimumTls = minimumTls;
-  if (unresolved.length > 0) posture.unresolved = unresolved;
-  return posture;
-}
-
-function valuesAt(records: DnsRecord[], cnames: DnsRecord[]): FieldValues {
-  if (cnames.length > 0 || records.some((r) => r.unresolved)) return { unresolved: true };
-  return { values: records.flatMap((r) => r.values), unresolved: false };
-}
-
 /**
- * DKIM selectors: TXT keys are evaluated; a CNAME to a known target is delegated to the provider
- * (DKIM-DELEGATED, checked live); CNAME targets, keys and SES Easy DKIM lengths that are
- * placeholders are not known here.
+ * Builds each domain's `DomainPlan` from the resources, with every record set, identity,
+ * distribution and policy body indexed once, so planning a domain costs what it publishes.
  */
-interface DkimFields {
-  readonly selectors?: DkimSelectorPosture[];
-  readonly delegated: DkimDelegationPosture[];
-  readonly unresolved: boolean;
-}
+class DomainPlanner {
+  /** Records with a known name, by name. */
+  private readonly byName = new Map<string, DnsRecord[]>();
+  /** `<selector>._domainkey.<domain>` records, by domain. */
+  private readonly dkimByDomain = new Map<string, DnsRecord[]>();
+  /** `<policy-domain>._report._dmarc.<destination>` records, by policy domain. */
+  private readonly authorisationsByDomain = new Map<string, DnsRecord[]>();
+  /** SES Easy DKIM records, by identity. */
+  private readonly easyDkimByIdentity = new Map<string, DnsRecord[]>();
+  private readonly order = new Map<DnsRecord, number>();
+  private readonly distributionsByAlias = new Map<string, CloudFrontDistribution[]>();
+  /** Policy bodies keyed by their host (or domain) in the functions' code, first function first. */
+  private readonly keyedPolicies = new Map<string, string>();
+  /** The one unkeyed body of each function that holds exactly one, by `<stack>/<logicalId>`, in function order. */
+  private readonly unkeyedPolicies: Array<[string, string]> = [];
+  private readonly knownIncludeCosts = Senders.knownIncludeCosts();
+  /** Configuration sets by `<stack>/<logicalId>`, and by name (the first of each name). */
+  private readonly setsByRef = new Map<string, SesConfigurationSet>();
+  private readonly setsByName = new Map<string, SesConfigurationSet>();
 
-function dkimPosture(domain: string, records: DnsRecord[], identities: SesIdentity[]): DkimFields {
-  const suffix = `._domainkey.${domain}`;
-  const selectors = new Map<string, DkimSelectorPosture>();
-  const delegated: DkimDelegationPosture[] = [];
-  let unresolved = false;
-  // SES creates Easy DKIM keys at deployment: the one property of them the profile checks is
-  // their length, which counts as known when the template sets it (RSA_2048_BIT).
-  let easyDkimKnown = false;
-  for (const r of records) {
-    if (r.sesIdentity !== undefined) {
-      if (r.sesIdentity === domain || r.sesIdentity.endsWith(`@${domain}`)) {
-        const id = identities.find((i) => i.identity === r.sesIdentity);
-        if (id !== undefined && /^RSA_\d+_BIT$/.test(id.nextSigningKeyLength ?? '')) {
-          easyDkimKnown = true;
-        } else {
-          unresolved = true;
-        }
+  constructor(resources: EmailResources) {
+    resources.records.forEach((r, i) => {
+      this.order.set(r, i);
+      if (r.sesIdentity !== undefined) {
+        push(this.easyDkimByIdentity, r.sesIdentity, r);
+        return;
       }
-      continue;
+      if (r.nameUnresolved) return;
+      push(this.byName, r.name, r);
+      const dkim = /^[^.]+\._domainkey\.(.+)$/.exec(r.name);
+      if (dkim) push(this.dkimByDomain, dkim[1], r);
+      const auth = REPORT_AUTHORISATION.exec(r.name);
+      if (auth) push(this.authorisationsByDomain, auth[1], r);
+    });
+    for (const c of resources.configurationSets) {
+      this.setsByRef.set(`${c.origin.stack}/${c.origin.logicalId}`, c);
+      if (c.name !== undefined && !this.setsByName.has(c.name)) this.setsByName.set(c.name, c);
     }
-    if (r.nameUnresolved || !r.name.endsWith(suffix)) continue;
-    const selector = r.name.slice(0, -suffix.length);
-    if (selector === '*' || selector.includes('.')) continue;
-    if (r.type === 'CNAME' && !r.unresolved && r.values.length === 1) {
-      delegated.push({ selector, target: r.values[0] });
-    } else if (r.type === 'CNAME' || (r.type === 'TXT' && r.unresolved)) {
-      unresolved = true;
-    } else if (r.type === 'TXT') {
-      const prev = selectors.get(selector);
-      selectors.set(selector, { selector, values: [...(prev?.values ?? []), ...r.values] });
+    for (const d of resources.distributions) {
+      for (const alias of new Set(d.aliases)) push(this.distributionsByAlias, alias, d);
+    }
+    for (const fn of resources.functions) {
+      const policies = mtaStsPoliciesInCode(fn.code);
+      for (const p of policies) {
+        if (p.host !== undefined && !this.keyedPolicies.has(p.host)) this.keyedPolicies.set(p.host, p.body);
+      }
+      if (policies.length === 1 && policies[0].host === undefined) this.unkeyedPolicies.push([`${fn.origin.stack}/${fn.origin.logicalId}`, policies[0].body]);
     }
   }
-  // Bring-your-own DKIM: SES signs with this selector, so a key must be published there.
-  for (const id of identities) {
-    const byo = id.dkimSigningEnabled ? id.domainSigningSelector : undefined;
-    if (byo === undefined) continue;
-    const prev = selectors.get(byo);
-    selectors.set(byo, { selector: byo, values: prev?.values ?? [], expectedToSign: true });
-  }
-  const list = [...selectors.values()].sort((a, b) => compare(a.selector, b.selector));
-  if (list.length === 0 && (unresolved || easyDkimKnown || delegated.length > 0)) return { delegated, unresolved };
-  return { selectors: list, delegated, unresolved };
-}
 
-/** True when every SES identity of the domain uses a configuration set with TLS policy REQUIRE as its default. */
-function sesTlsRequired(identities: SesIdentity[], resources: EmailResources): boolean | 'unresolved' | undefined {
-  if (identities.length === 0) return undefined;
-  let unresolved = false;
-  for (const id of identities) {
-    if (id.configurationSetName === undefined) return false;
+  /** The plan of one domain whose name is known. */
+  public plan(domain: string, identities: SesIdentity[]): DomainPlan {
+    const read = new Set<DnsRecord>();
+    for (const name of [domain, `_dmarc.${domain}`, `_mta-sts.${domain}`, `_smtp._tls.${domain}`]) {
+      for (const r of this.byName.get(name) ?? []) read.add(r);
+    }
+    for (const r of this.dkimByDomain.get(domain) ?? []) read.add(r);
+    for (const r of this.authorisationsByDomain.get(domain) ?? []) read.add(r);
+    const records = [...read].sort((a, b) => this.order.get(a)! - this.order.get(b)!).map(plannedRecord);
+
+    const hosts = this.distributionsByAlias.get(`mta-sts.${domain}`) ?? [];
+    const plan: { -readonly [K in keyof DomainPlan]: DomainPlan[K] } = {
+      domain,
+      records,
+      sesIdentities: identities.map((i) => this.plannedIdentity(i)),
+      // The catalogue's known include costs, so a plan's SPF budget is counted as the constructs count it.
+      spfIncludeCosts: this.knownIncludeCosts,
+    };
+    if (hosts.length > 0) plan.policyHost = { minimumTls: policyHostMinimumTls(hosts) };
+    const policy = this.policyFor(domain, hosts);
+    if (policy !== undefined) plan.mtaStsPolicy = policy;
+    return plan;
+  }
+
+  private plannedIdentity(id: SesIdentity): PlannedSesIdentity {
+    const easy = this.easyDkimByIdentity.get(id.identity) ?? [];
+    const easyDkim = easy.length === 0 ? PlannedEasyDkim.NONE
+      : /^RSA_\d+_BIT$/.test(id.nextSigningKeyLength ?? '') ? PlannedEasyDkim.KEY_LENGTH_KNOWN : PlannedEasyDkim.UNRESOLVED;
+    const planned: { -readonly [K in keyof PlannedSesIdentity]: PlannedSesIdentity[K] } = {
+      identity: id.identity, easyDkim, tlsPolicy: this.tlsPolicyOf(id),
+    };
+    if (id.dkimSigningEnabled && id.domainSigningSelector !== undefined) planned.byoDkimSelector = id.domainSigningSelector;
+    return planned;
+  }
+
+  /** The TLS policy of an identity's default configuration set. */
+  private tlsPolicyOf(id: SesIdentity): PlannedTlsPolicy {
+    if (id.configurationSetName === undefined) return PlannedTlsPolicy.OPTIONAL;
     const set = id.configurationSetRef !== undefined
-      ? resources.configurationSets.find((c) => `${c.origin.stack}/${c.origin.logicalId}` === id.configurationSetRef)
-      : id.configurationSetUnresolved ? undefined : resources.configurationSets.find((c) => c.name === id.configurationSetName);
-    if (set === undefined || set.tlsPolicyUnresolved) {
-      unresolved = true;
-      continue;
-    }
-    if (set.tlsPolicy !== 'REQUIRE') return false;
+      ? this.setsByRef.get(id.configurationSetRef)
+      : id.configurationSetUnresolved ? undefined : this.setsByName.get(id.configurationSetName);
+    if (set === undefined || set.tlsPolicyUnresolved) return PlannedTlsPolicy.UNRESOLVED;
+    return set.tlsPolicy === 'REQUIRE' ? PlannedTlsPolicy.REQUIRED : PlannedTlsPolicy.OPTIONAL;
   }
-  return unresolved ? 'unresolved' : true;
+
+  /** The policy body for a domain, from CloudFront Functions: keyed by its host, or the only body of a function its host runs. */
+  private policyFor(domain: string, hosts: CloudFrontDistribution[]): string | undefined {
+    const host = `mta-sts.${domain}`;
+    const keyed = this.keyedPolicies.get(host) ?? this.keyedPolicies.get(domain);
+    if (keyed !== undefined) return keyed;
+    if (hosts.length === 0) return undefined;
+    const served = new Set(hosts.flatMap((d) => d.functionRefs));
+    let unkeyed: string | undefined;
+    for (const [ref, body] of this.unkeyedPolicies) {
+      if (served.has(ref)) unkeyed = body;
+    }
+    return unkeyed;
+  }
 }
 
-/** The weakest minimum TLS policy of the distributions serving `mta-sts.<domain>`. */
-function policyHostMinimumTls(hosts: CloudFrontDistribution[]): string | 'unresolved' | undefined {
-  if (hosts.length === 0) return undefined;
-  if (hosts.some((d) => !d.cloudFrontDefaultCertificate && d.minimumProtocolVersionUnresolved)) return 'unresolved';
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
+}
+
+/** A record set of the template as the plan holds it. */
+function plannedRecord(r: DnsRecord): PlannedRecord {
+  const unresolved: UnresolvedRecordField[] = [];
+  if (r.nameUnresolved) unresolved.push('name');
+  if (r.unresolved && !r.nameUnresolved) unresolved.push('values');
+  const planned: { -readonly [K in keyof PlannedRecord]: PlannedRecord[K] } = { name: r.name, type: r.type, values: r.values, unresolved };
+  if (r.ttl !== undefined) planned.ttl = r.ttl;
+  return planned;
+}
+
+/** The weakest minimum TLS policy of the distributions serving `mta-sts.<domain>`; undefined when known only at deployment. */
+function policyHostMinimumTls(hosts: CloudFrontDistribution[]): string | undefined {
+  if (hosts.some((d) => !d.cloudFrontDefaultCertificate && d.minimumProtocolVersionUnresolved)) return undefined;
   const policies = hosts.map((d) => (d.cloudFrontDefaultCertificate ? CLOUDFRONT_DEFAULT_TLS : d.minimumProtocolVersion ?? CLOUDFRONT_DEFAULT_TLS));
   // CloudFront's policy names sort by strength: SSLv3 < TLSv1 < TLSv1.1_2016 < TLSv1.2_2018 < … < TLSv1.3_2025.
   return policies.sort()[0];
-}
-
-/** The policy body for a domain, from CloudFront Functions: keyed by its host, or the only body of a function its host runs. */
-function embeddedPolicy(domain: string, hosts: CloudFrontDistribution[], resources: EmailResources): string | undefined {
-  const host = `mta-sts.${domain}`;
-  const served = new Set(hosts.flatMap((d) => d.functionRefs));
-  let unkeyed: string | undefined;
-  for (const fn of resources.functions) {
-    const policies = mtaStsPoliciesInCode(fn.code);
-    const keyed = policies.find((p) => p.host === host || p.host === domain);
-    if (keyed !== undefined) return keyed.body;
-    if (served.has(`${fn.origin.stack}/${fn.origin.logicalId}`) && policies.length === 1 && policies[0].host === undefined) {
-      unkeyed = policies[0].body;
-    }
-  }
-  return unkeyed;
 }

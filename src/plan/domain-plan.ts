@@ -1,0 +1,67 @@
+/**
+ * What one domain publishes: its records, the SES identities that send for it, and the MTA-STS
+ * policy host that serves its policy. Built once per domain by whoever reads the plan (a cloud
+ * assembly, DNS answers), and turned into the profile's input by `postureOf` alone.
+ */
+import { PlannedRecord } from './planned-record';
+import { SpfIncludeCost } from '../records/spf';
+
+/** Whether mail an SES identity sends must use TLS: its default configuration set's TLS policy. */
+export enum PlannedTlsPolicy {
+  /** The identity's default configuration set has TLS policy REQUIRE. */
+  REQUIRED = 'REQUIRED',
+  /** No default configuration set, or one whose TLS policy is OPTIONAL. */
+  OPTIONAL = 'OPTIONAL',
+  /** Known only at deployment. */
+  UNRESOLVED = 'UNRESOLVED',
+}
+
+/** Whether SES signs an identity's mail with Easy DKIM keys it creates at deployment. */
+export enum PlannedEasyDkim {
+  /** No Easy DKIM records are published for the identity. */
+  NONE = 'NONE',
+  /** Easy DKIM records are published and the key length is set (RSA_2048_BIT, RSA_1024_BIT). */
+  KEY_LENGTH_KNOWN = 'KEY_LENGTH_KNOWN',
+  /** Easy DKIM records are published, and the key length is left to SES or known only at deployment. */
+  UNRESOLVED = 'UNRESOLVED',
+}
+
+/** An SES identity of the domain (the domain itself or one of its addresses). */
+export interface PlannedSesIdentity {
+  /** The identity: the domain, or an address at it. */
+  readonly identity: string;
+  /** Easy DKIM, as far as the plan shows it. */
+  readonly easyDkim: PlannedEasyDkim;
+  /** The selector of a bring-your-own DKIM key SES signs with, when signing is enabled. */
+  readonly byoDkimSelector?: string;
+  /** Whether mail sent through the identity must use TLS. */
+  readonly tlsPolicy: PlannedTlsPolicy;
+}
+
+/** The host that serves `https://mta-sts.<domain>/.well-known/mta-sts.txt`. */
+export interface PlannedPolicyHost {
+  /**
+   * The weakest minimum TLS protocol of the distributions serving the host (a CloudFront
+   * security policy name such as `TLSv1.2_2021`); absent when known only at deployment.
+   */
+  readonly minimumTls?: string;
+}
+
+/** Everything one domain publishes, as input to `postureOf`. */
+export interface DomainPlan {
+  /** The domain, lower case. */
+  readonly domain: string;
+  /**
+   * The record sets the domain's evaluation reads: at its own names, its DKIM selectors, and the
+   * `<domain>._report._dmarc.<destination>` authorisations published for it, in plan order.
+   */
+  readonly records: PlannedRecord[];
+  /** The SES identities of the domain or its addresses. */
+  readonly sesIdentities: PlannedSesIdentity[];
+  /** The policy host, when one serves `mta-sts.<domain>`. */
+  readonly policyHost?: PlannedPolicyHost;
+  /** The MTA-STS policy body the host serves, when the plan holds it. */
+  readonly mtaStsPolicy?: string;
+  /** Known lookup costs of SPF includes, for the lookup budget. */
+  readonly spfIncludeCosts?: SpfIncludeCost[];
+}

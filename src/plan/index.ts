@@ -1,0 +1,3 @@
+export * from './planned-record';
+export * from './domain-plan';
+export * from './posture-of';

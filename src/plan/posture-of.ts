@@ -1,0 +1,128 @@
+/**
+ * `postureOf`: the one place a `DomainPosture`, the UK government profile's input, is built
+ * from what a domain publishes.
+ */
+import { DomainPlan, PlannedEasyDkim, PlannedTlsPolicy } from './domain-plan';
+import { PlannedRecord, valuesKnown } from './planned-record';
+import { MtaSts } from '../records/mta-sts';
+import { DkimDelegationPosture, DkimSelectorPosture, DomainPosture, ReportAuthorisationPosture } from '../standard/posture';
+
+/**
+ * The posture of one domain. A field whose values are known only at deployment, or whose name
+ * is a CNAME (its target's records are not in the plan), is left out and named in
+ * `unresolved`, so the profile reports it as not evaluated instead of passing it.
+ */
+export function postureOf(plan: DomainPlan): DomainPosture {
+  const domain = plan.domain;
+  const byName = new Map<string, PlannedRecord[]>();
+  for (const r of plan.records) {
+    if (r.unresolved.includes('name')) continue;
+    const key = `${r.name}|${r.type}`;
+    const list = byName.get(key);
+    if (list === undefined) byName.set(key, [r]);
+    else list.push(r);
+  }
+  const at = (name: string, type: string) => byName.get(`${name}|${type}`) ?? [];
+  const unresolved: string[] = [];
+  const field = (label: string, name: string, type: string): string[] | undefined => {
+    const records = at(name, type);
+    if (at(name, 'CNAME').length > 0 || !records.every(valuesKnown)) {
+      unresolved.push(label);
+      return undefined;
+    }
+    return records.flatMap((r) => r.values);
+  };
+
+  const apexTxt = field('apexTxt', domain, 'TXT');
+  const mx = field('mx', domain, 'MX');
+  const dmarc = field('dmarc', `_dmarc.${domain}`, 'TXT');
+  const mtaStsTxt = field('mtaStsTxt', `_mta-sts.${domain}`, 'TXT');
+  const tlsRpt = field('tlsRpt', `_smtp._tls.${domain}`, 'TXT');
+  const dkimWildcard = field('dkimWildcard', `*._domainkey.${domain}`, 'TXT');
+  const caa = field('caa', domain, 'CAA');
+  const dkim = dkimOf(plan);
+  if (dkim.unresolved) unresolved.push('dkim');
+
+  const reportAuthorisations: ReportAuthorisationPosture[] = [];
+  const authPrefix = `${domain}._report._dmarc.`;
+  const authNames = new Set<string>();
+  for (const r of plan.records) {
+    if (r.type === 'TXT' && !r.unresolved.includes('name') && r.name.startsWith(authPrefix)) authNames.add(r.name);
+  }
+  for (const name of authNames) {
+    const records = at(name, 'TXT');
+    if (records.every(valuesKnown)) reportAuthorisations.push({ name, values: records.flatMap((r) => r.values) });
+  }
+
+  const tls = tlsRequiredOf(plan);
+  if (tls === 'unresolved') unresolved.push('sesTlsRequired');
+  if (plan.policyHost !== undefined && plan.policyHost.minimumTls === undefined) unresolved.push('policyHostMinimumTls');
+  if (plan.mtaStsPolicy === undefined && (mtaStsTxt ?? []).some((v) => MtaSts.isMtaStsRecord(v))) unresolved.push('mtaStsPolicy');
+
+  const posture: { -readonly [K in keyof DomainPosture]: DomainPosture[K] } = { domainName: domain };
+  if (plan.spfIncludeCosts !== undefined) posture.spfIncludeCosts = plan.spfIncludeCosts;
+  if (plan.sesIdentities.length > 0) posture.sendsMail = true;
+  if (apexTxt !== undefined) posture.apexTxt = apexTxt;
+  if (mx !== undefined) posture.mx = mx;
+  if (dmarc !== undefined) posture.dmarc = dmarc;
+  if (mtaStsTxt !== undefined) posture.mtaStsTxt = mtaStsTxt;
+  if (plan.mtaStsPolicy !== undefined) posture.mtaStsPolicy = plan.mtaStsPolicy;
+  if (tlsRpt !== undefined) posture.tlsRpt = tlsRpt;
+  if (dkim.selectors !== undefined) posture.dkim = dkim.selectors;
+  if (dkim.delegated.length > 0) posture.dkimDelegated = dkim.delegated;
+  if (dkimWildcard !== undefined) posture.dkimWildcard = dkimWildcard;
+  if (caa !== undefined) posture.caa = caa;
+  posture.reportAuthorisations = reportAuthorisations;
+  if (typeof tls === 'boolean') posture.sesTlsRequired = tls;
+  if (plan.policyHost?.minimumTls !== undefined) posture.policyHostMinimumTls = plan.policyHost.minimumTls;
+  if (unresolved.length > 0) posture.unresolved = unresolved;
+  return posture;
+}
+
+interface DkimFields {
+  readonly selectors?: DkimSelectorPosture[];
+  readonly delegated: DkimDelegationPosture[];
+  readonly unresolved: boolean;
+}
+
+/**
+ * DKIM selectors: TXT keys are evaluated; a CNAME to a known target is delegated to the provider
+ * (DKIM-DELEGATED, checked live); CNAME targets and keys known only at deployment, and SES Easy
+ * DKIM keys whose length is not set, are not known here.
+ */
+function dkimOf(plan: DomainPlan): DkimFields {
+  const suffix = `._domainkey.${plan.domain}`;
+  const selectors = new Map<string, DkimSelectorPosture>();
+  const delegated: DkimDelegationPosture[] = [];
+  let unresolved = plan.sesIdentities.some((i) => i.easyDkim === PlannedEasyDkim.UNRESOLVED);
+  const easyDkimKnown = plan.sesIdentities.some((i) => i.easyDkim === PlannedEasyDkim.KEY_LENGTH_KNOWN);
+  for (const r of plan.records) {
+    if (r.unresolved.includes('name') || !r.name.endsWith(suffix)) continue;
+    const selector = r.name.slice(0, -suffix.length);
+    if (selector === '*' || selector.includes('.')) continue;
+    if (r.type === 'CNAME' && valuesKnown(r) && r.values.length === 1) {
+      delegated.push({ selector, target: r.values[0] });
+    } else if (r.type === 'CNAME' || (r.type === 'TXT' && !valuesKnown(r))) {
+      unresolved = true;
+    } else if (r.type === 'TXT') {
+      const prev = selectors.get(selector);
+      selectors.set(selector, { selector, values: [...(prev?.values ?? []), ...r.values] });
+    }
+  }
+  // Bring-your-own DKIM: SES signs with this selector, so a key must be published there.
+  for (const id of plan.sesIdentities) {
+    if (id.byoDkimSelector === undefined) continue;
+    const prev = selectors.get(id.byoDkimSelector);
+    selectors.set(id.byoDkimSelector, { selector: id.byoDkimSelector, values: prev?.values ?? [], expectedToSign: true });
+  }
+  const list = [...selectors.values()].sort((a, b) => (a.selector < b.selector ? -1 : a.selector > b.selector ? 1 : 0));
+  if (list.length === 0 && (unresolved || easyDkimKnown || delegated.length > 0)) return { delegated, unresolved };
+  return { selectors: list, delegated, unresolved };
+}
+
+/** True when every SES identity of the domain must use TLS; undefined when it has none. */
+function tlsRequiredOf(plan: DomainPlan): boolean | 'unresolved' | undefined {
+  if (plan.sesIdentities.length === 0) return undefined;
+  if (plan.sesIdentities.some((i) => i.tlsPolicy === PlannedTlsPolicy.OPTIONAL)) return false;
+  return plan.sesIdentities.some((i) => i.tlsPolicy === PlannedTlsPolicy.UNRESOLVED) ? 'unresolved' : true;
+}
