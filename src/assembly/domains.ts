@@ -378,7 +378,9 @@ function plannedRecord(r: DnsRecord): PlannedRecord {
   const unresolved: UnresolvedRecordField[] = [];
   if (r.nameUnresolved) unresolved.push('name');
   if (r.unresolved && !r.nameUnresolved) unresolved.push('values');
-  const planned: { -readonly [K in keyof PlannedRecord]: PlannedRecord[K] } = { name: r.name, type: r.type, values: r.values, unresolved };
+  // The reader knows a record set holds a placeholder, not which of its values: keep none of them.
+  const values = unresolved.includes('values') ? [] : r.values;
+  const planned: { -readonly [K in keyof PlannedRecord]: PlannedRecord[K] } = { name: r.name, type: r.type, values, unresolved };
   if (r.ttl !== undefined) planned.ttl = r.ttl;
   return planned;
 }

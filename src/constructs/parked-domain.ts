@@ -1,6 +1,8 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { postureOf } from '../plan';
+import { plannedRecord } from './private/planned-records';
 import { claimRecordName, refuseQuotedTxt } from './private/record-registry';
 import { ResolvedDomain, recordNameAt, resolveDomain, ttlString } from './private/zone-names';
 import { CONSTRUCT_RULES } from '../standard/platform-rules';
@@ -13,7 +15,6 @@ import { Mx } from '../records/mx';
 import { SPF_RULES, Spf, SpfMechanism, SpfQualifier } from '../records/spf';
 import { TlsRpt } from '../records/tls-rpt';
 import { TXT_RULES, TxtChunks } from '../records/txt';
-import { DomainPosture } from '../standard/posture';
 import { GovUkProfile } from '../standard/profile';
 import { GOVUK_RULES } from '../standard/rules';
 import { checkDmarcAggregateUris, checkTlsRptUris } from './private/report-uris';
@@ -171,27 +172,25 @@ export class ParkedDomain extends Construct {
     });
 
     // What the construct publishes goes through the parked-domain profile the CLI and the nag
-    // pack use, so they never disagree. A field holding a token is reported as not evaluated.
-    const unresolved: string[] = [];
-    const known = (field: string, values: string[]): string[] | undefined => {
-      if (values.some((v) => Token.isUnresolved(v))) {
-        unresolved.push(field);
-        const literal = values.filter((v) => !Token.isUnresolved(v));
-        return field === 'apexTxt' ? literal : undefined;
-      }
-      return values;
-    };
-    const posture: DomainPosture = {
-      domainName: domain.name,
+    // pack use, as a plan read by postureOf, so they never disagree. A field holding a token is
+    // reported as not evaluated.
+    const name = domain.name;
+    const records = [
+      plannedRecord(name, 'TXT', apexTxt),
+      plannedRecord(name, 'MX', [nullMx]),
+      ...((props.caa ?? true) ? [plannedRecord(name, 'CAA', [caa])] : []),
+      plannedRecord(`_dmarc.${name}`, 'TXT', [dmarcTxt]),
+      plannedRecord(`*._domainkey.${name}`, 'TXT', [dkimTxt]),
+      ...(tlsRptTxt === undefined ? [] : [plannedRecord(`_smtp._tls.${name}`, 'TXT', [tlsRptTxt])]),
+    ];
+    const posture = postureOf({
+      domain: name,
+      records,
+      sesIdentities: [],
       parked: true,
-      apexTxt: known('apexTxt', apexTxt),
-      mx: [nullMx],
-      dmarc: known('dmarc', [dmarcTxt]),
-      dkimWildcard: [dkimTxt],
-      caa: (props.caa ?? true) ? [caa] : [],
-      tlsRpt: tlsRptTxt === undefined ? undefined : known('tlsRpt', [tlsRptTxt]),
-      unresolved,
-    };
+      // What a parked domain publishes; TLS-RPT only when it reports, as it receives no mail.
+      fields: ['apexTxt', 'mx', 'dmarc', 'dkimWildcard', 'caa', ...(tlsRptTxt === undefined ? [] : ['tlsRpt' as const])],
+    });
     reportFindings(this, GovUkProfile.evaluateParked(posture));
     this.noteExternalReportDestinations(domain, props.dmarcReportTo);
     if (domain.literal && props.tlsReportTo !== undefined) {

@@ -47,6 +47,19 @@ export interface PlannedPolicyHost {
   readonly minimumTls?: string;
 }
 
+/**
+ * The parts of a domain's posture a plan can speak for. A closed set: these are the names
+ * `DomainPosture.unresolved` holds, and the ones `GOVUK-NOT-EVALUATED` findings name.
+ */
+export type PostureField = 'apexTxt' | 'mx' | 'dmarc' | 'mtaStsTxt' | 'mtaStsPolicy' | 'tlsRpt' | 'dkim' | 'dkimWildcard' | 'caa'
+| 'reportAuthorisations' | 'sesTlsRequired' | 'policyHostMinimumTls';
+
+/** Every posture field, in the order `postureOf` reads them. */
+export const POSTURE_FIELDS: readonly PostureField[] = [
+  'apexTxt', 'mx', 'dmarc', 'mtaStsTxt', 'mtaStsPolicy', 'tlsRpt', 'dkim', 'dkimWildcard', 'caa',
+  'reportAuthorisations', 'sesTlsRequired', 'policyHostMinimumTls',
+];
+
 /** Everything one domain publishes, as input to `postureOf`. */
 export interface DomainPlan {
   /** The domain, lower case. */
@@ -64,4 +77,30 @@ export interface DomainPlan {
   readonly mtaStsPolicy?: string;
   /** Known lookup costs of SPF includes, for the lookup budget. */
   readonly spfIncludeCosts?: SpfIncludeCost[];
+  /**
+   * The posture fields this plan speaks for. A construct that publishes part of a domain (an
+   * `SpfRecord` alone) lists what it publishes; the other fields are left out of the posture
+   * (not evaluated), where an absent record would otherwise read as "looked, and none".
+   *
+   * @default - every field
+   */
+  readonly fields?: readonly PostureField[];
+  /**
+   * Whether the domain sends mail, when its owner knows (a construct told which senders it has).
+   *
+   * @default - inferred by the profile from SPF and DKIM
+   */
+  readonly sendsMail?: boolean;
+  /**
+   * Whether the domain receives mail, when its owner knows.
+   *
+   * @default - inferred by the profile from MX
+   */
+  readonly receivesMail?: boolean;
+  /**
+   * Whether the domain is parked (sends and receives no mail), when its owner knows.
+   *
+   * @default - inferred by the profile
+   */
+  readonly parked?: boolean;
 }

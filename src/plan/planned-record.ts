@@ -15,7 +15,8 @@ export interface PlannedRecord {
   readonly type: string;
   /**
    * The values, one per resource record: TXT values as quoted character-strings
-   * (`"v=spf1 -all"`), MX as `<preference> <host>`, CNAME as the target.
+   * (`"v=spf1 -all"`), MX as `<preference> <host>`, CNAME as the target. When `unresolved`
+   * holds `values`, only the values known before deployment (possibly none).
    */
   readonly values: string[];
   /** The TTL in seconds, when known. */

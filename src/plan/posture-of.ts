@@ -2,15 +2,21 @@
  * `postureOf`: the one place a `DomainPosture`, the UK government profile's input, is built
  * from what a domain publishes.
  */
-import { DomainPlan, PlannedEasyDkim, PlannedTlsPolicy } from './domain-plan';
+import { DomainPlan, PlannedEasyDkim, PlannedTlsPolicy, PostureField } from './domain-plan';
 import { PlannedRecord, valuesKnown } from './planned-record';
 import { MtaSts } from '../records/mta-sts';
+import { Spf } from '../records/spf';
+import { TxtChunks } from '../records/txt';
 import { DkimDelegationPosture, DkimSelectorPosture, DomainPosture, ReportAuthorisationPosture } from '../standard/posture';
 
 /**
  * The posture of one domain. A field whose values are known only at deployment, or whose name
  * is a CNAME (its target's records are not in the plan), is left out and named in
- * `unresolved`, so the profile reports it as not evaluated instead of passing it.
+ * `unresolved`, so the profile reports it as not evaluated instead of passing it. The one
+ * exception is the apex TXT record set: when its SPF record is known and only other values
+ * (verification tokens) are not, the known values are kept so SPF is still evaluated, and the
+ * field is still named in `unresolved`. Fields the plan does not speak for (`plan.fields`) are
+ * left out and not named.
  */
 export function postureOf(plan: DomainPlan): DomainPosture {
   const domain = plan.domain;
@@ -23,14 +29,22 @@ export function postureOf(plan: DomainPlan): DomainPosture {
     else list.push(r);
   }
   const at = (name: string, type: string) => byName.get(`${name}|${type}`) ?? [];
-  const unresolved: string[] = [];
-  const field = (label: string, name: string, type: string): string[] | undefined => {
+  const covers = (f: PostureField) => plan.fields === undefined || plan.fields.includes(f);
+  const unresolved: PostureField[] = [];
+  const field = (label: PostureField, name: string, type: string): string[] | undefined => {
+    if (!covers(label)) return undefined;
     const records = at(name, type);
-    if (at(name, 'CNAME').length > 0 || !records.every(valuesKnown)) {
+    if (at(name, 'CNAME').length > 0) {
       unresolved.push(label);
       return undefined;
     }
-    return records.flatMap((r) => r.values);
+    const values = records.flatMap((r) => r.values);
+    if (!records.every(valuesKnown)) {
+      unresolved.push(label);
+      const spfKnown = label === 'apexTxt' && values.some((v) => Spf.isSpf(TxtChunks.parse(v)));
+      return spfKnown ? values : undefined;
+    }
+    return values;
   };
 
   const apexTxt = field('apexTxt', domain, 'TXT');
@@ -40,7 +54,7 @@ export function postureOf(plan: DomainPlan): DomainPosture {
   const tlsRpt = field('tlsRpt', `_smtp._tls.${domain}`, 'TXT');
   const dkimWildcard = field('dkimWildcard', `*._domainkey.${domain}`, 'TXT');
   const caa = field('caa', domain, 'CAA');
-  const dkim = dkimOf(plan);
+  const dkim = covers('dkim') ? dkimOf(plan) : { delegated: [], unresolved: false };
   if (dkim.unresolved) unresolved.push('dkim');
 
   const reportAuthorisations: ReportAuthorisationPosture[] = [];
@@ -54,27 +68,32 @@ export function postureOf(plan: DomainPlan): DomainPosture {
     if (records.every(valuesKnown)) reportAuthorisations.push({ name, values: records.flatMap((r) => r.values) });
   }
 
-  const tls = tlsRequiredOf(plan);
+  const tls = covers('sesTlsRequired') ? tlsRequiredOf(plan) : undefined;
   if (tls === 'unresolved') unresolved.push('sesTlsRequired');
-  if (plan.policyHost !== undefined && plan.policyHost.minimumTls === undefined) unresolved.push('policyHostMinimumTls');
-  if (plan.mtaStsPolicy === undefined && (mtaStsTxt ?? []).some((v) => MtaSts.isMtaStsRecord(v))) unresolved.push('mtaStsPolicy');
+  const minimumTls = covers('policyHostMinimumTls') ? plan.policyHost?.minimumTls : undefined;
+  if (covers('policyHostMinimumTls') && plan.policyHost !== undefined && minimumTls === undefined) unresolved.push('policyHostMinimumTls');
+  const mtaStsPolicy = covers('mtaStsPolicy') ? plan.mtaStsPolicy : undefined;
+  if (covers('mtaStsPolicy') && mtaStsPolicy === undefined && (mtaStsTxt ?? []).some((v) => MtaSts.isMtaStsRecord(v))) unresolved.push('mtaStsPolicy');
 
   const posture: { -readonly [K in keyof DomainPosture]: DomainPosture[K] } = { domainName: domain };
+  if (plan.sendsMail !== undefined) posture.sendsMail = plan.sendsMail;
+  if (plan.receivesMail !== undefined) posture.receivesMail = plan.receivesMail;
+  if (plan.parked !== undefined) posture.parked = plan.parked;
   if (plan.spfIncludeCosts !== undefined) posture.spfIncludeCosts = plan.spfIncludeCosts;
-  if (plan.sesIdentities.length > 0) posture.sendsMail = true;
+  if (plan.sendsMail === undefined && plan.sesIdentities.length > 0) posture.sendsMail = true;
   if (apexTxt !== undefined) posture.apexTxt = apexTxt;
   if (mx !== undefined) posture.mx = mx;
   if (dmarc !== undefined) posture.dmarc = dmarc;
   if (mtaStsTxt !== undefined) posture.mtaStsTxt = mtaStsTxt;
-  if (plan.mtaStsPolicy !== undefined) posture.mtaStsPolicy = plan.mtaStsPolicy;
+  if (mtaStsPolicy !== undefined) posture.mtaStsPolicy = mtaStsPolicy;
   if (tlsRpt !== undefined) posture.tlsRpt = tlsRpt;
   if (dkim.selectors !== undefined) posture.dkim = dkim.selectors;
   if (dkim.delegated.length > 0) posture.dkimDelegated = dkim.delegated;
   if (dkimWildcard !== undefined) posture.dkimWildcard = dkimWildcard;
   if (caa !== undefined) posture.caa = caa;
-  posture.reportAuthorisations = reportAuthorisations;
+  if (covers('reportAuthorisations')) posture.reportAuthorisations = reportAuthorisations;
   if (typeof tls === 'boolean') posture.sesTlsRequired = tls;
-  if (plan.policyHost?.minimumTls !== undefined) posture.policyHostMinimumTls = plan.policyHost.minimumTls;
+  if (minimumTls !== undefined) posture.policyHostMinimumTls = minimumTls;
   if (unresolved.length > 0) posture.unresolved = unresolved;
   return posture;
 }
