@@ -16,15 +16,16 @@ import { ReportParserFunction } from './report-parser-function';
 import { IMtaStsPolicyHost } from '../constructs/gov-email-domain';
 import { addInfoNote, invalidInput, reportFindings, warnNotEvaluated } from '../constructs/private/findings';
 import { PublishedMtaSts, checkMtaStsMaxAge, checkMtaStsMode, missingMtaSts, publishMtaStsPolicy } from '../constructs/private/mta-sts-options';
+import { plannedRecord } from '../constructs/private/planned-records';
 import { RecordLocation, literalZoneName, locationInZone } from '../constructs/private/record-names';
 import { publishRecordSet, route53Txt } from '../constructs/private/record-registry';
 import { registerReportDestination } from '../constructs/private/report-destinations';
 import { ttlString } from '../constructs/private/zone-names';
+import { postureOf } from '../plan';
 import { Dmarc, DmarcAlignment, DmarcPolicy } from '../records/dmarc';
 import { MTASTS_RULES, MtaStsMode, MtaStsPolicyModel } from '../records/mta-sts';
 import { isHostname } from '../records/private/uri';
 import { TlsRpt } from '../records/tls-rpt';
-import { DomainPosture } from '../standard/posture';
 import { GovUkProfile } from '../standard/profile';
 
 /** Where SES stores raw mail in the bucket. */
@@ -695,18 +696,22 @@ export class ReportInbox extends Construct {
   private evaluateOwnDomain(region: string, dmarcTxt: string, mtaSts: PublishedMtaSts | undefined,
     allowMissingMtaSts: boolean): void {
     if (Token.isUnresolved(region)) return;
-    const posture: DomainPosture = {
-      domainName: this.domainName,
-      apexTxt: ['v=spf1 -all'],
-      mx: [`10 ${sesInboundHost(region)}`],
-      dmarc: [dmarcTxt],
-      tlsRpt: [TlsRpt.render({ reportUris: [this.tlsReportAddress] })],
-      mtaStsTxt: mtaSts === undefined ? [] : [mtaSts.record],
+    const domain = this.domainName;
+    // The domain sends nothing (SPF -all), so DKIM is not asked of it: its Easy DKIM records are
+    // there because SES verifies the receiving identity with them, and are left out of the plan.
+    const posture = postureOf({
+      domain,
+      records: [
+        plannedRecord(domain, 'TXT', ['v=spf1 -all']),
+        plannedRecord(domain, 'MX', [`10 ${sesInboundHost(region)}`]),
+        plannedRecord(`_dmarc.${domain}`, 'TXT', [dmarcTxt]),
+        plannedRecord(`_smtp._tls.${domain}`, 'TXT', [TlsRpt.render({ reportUris: [this.tlsReportAddress] })]),
+        ...(mtaSts === undefined ? [] : [plannedRecord(`_mta-sts.${domain}`, 'TXT', [mtaSts.record])]),
+      ],
+      sesIdentities: [],
       mtaStsPolicy: mtaSts?.policy,
-      sesTlsRequired: true,
-      // The domain sends nothing (SPF -all), so DKIM is not asked of it; its Easy DKIM records
-      // are there because SES verifies the receiving identity with them.
-    };
+      fields: ['apexTxt', 'mx', 'dmarc', 'tlsRpt', 'mtaStsTxt', 'mtaStsPolicy'],
+    });
     const findings = GovUkProfile.evaluate(posture);
     reportFindings(this, missingMtaSts(findings, allowMissingMtaSts,
       'give mtaSts a policy host as soon as the inbox can, so senders must deliver reports over TLS'));
