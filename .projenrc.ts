@@ -127,6 +127,11 @@ project.addTask('bench:check', {
   exec: 'ts-node --project test/tsconfig.json bench/check/run.ts',
   receiveArgs: true,
 });
+project.addTask('bench:review', {
+  description: 'gov-email review (compiled CLI, whole process) on 100, 1,000 and 3,000 parked domains and one domain with 8,000 records',
+  exec: 'ts-node --project test/tsconfig.json bench/review/run.ts',
+  receiveArgs: true,
+});
 
 // Examples import 'cdk-gov-email' as a user writes it: the compiler maps the name to src/ with
 // `paths`, and ts-node (npm run example, integ tests, the CDK CLI's app command) resolves it at
