@@ -76,7 +76,7 @@ describe('gov-email review: what cannot be read says why on stderr, and prints n
 
   test('usage errors show the usage', async () => {
     const out = await review(fixture('stage'), '--format', 'xml');
-    expect(out.stderr).toMatch(/^gov-email review: --format must be one of table, markdown, json, sarif; got "xml"\.\n\nUsage: gov-email review \[cdk\.out\] \[options\]/);
+    expect(out.stderr).toMatch(/^gov-email review: --format must be one of table, markdown, json, sarif, zone; got "xml"\.\n\nUsage: gov-email review \[cdk\.out\] \[options\]/);
   });
 
   test('a --domain the plan does not publish lists the domains it does', async () => {
@@ -363,6 +363,6 @@ describe('gov-email review --format table and markdown', () => {
     const out = await run(['review', '--help']);
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/^Usage: gov-email review \[cdk\.out\] \[options\]/);
-    expect(out.stdout).toContain('--format <format>       table, markdown, json, sarif (default: table)');
+    expect(out.stdout).toContain('--format <format>       table, markdown, json, sarif, zone (default: table)');
   });
 });

@@ -1,16 +1,27 @@
 /**
  * `gov-email review [cdk.out]`: before deployment, print per email domain the records a cloud
- * assembly will publish and what the UK government profile finds about them.
+ * assembly will publish and what the UK government profile finds about them; or, with
+ * `--format zone`, those records as zone-file fragments, one per hosted zone.
  */
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderZoneOutput, zoneFragments } from './zone-file';
 import { CloudAssemblyError, readCloudAssembly } from '../../assembly/cloud-assembly';
 import { ASSEMBLY_RULES, EmailDomain, domainsFromAssembly, evaluateDomain } from '../../assembly/domains';
 import { originText } from '../../assembly/resources';
 import { GovUkProfile } from '../../standard/profile';
 import { CliCommand, CliIo } from '../command';
 import { UsageError, parseCommandArgs, readDomainArgs, readFormat, reportUsageError } from '../options';
-import { DomainReport, ExitCode, OUTPUT_FORMATS, PublishedRecord, Report, exitCodeFor, renderReport } from '../report';
+import { DomainReport, ExitCode, OUTPUT_FORMATS, OutputFormat, PublishedRecord, Report, exitCodeFor, renderReport } from '../report';
 
 const DEFAULT_ASSEMBLY = 'cdk.out';
+
+/** `review`'s own format besides the shared ones: zone-file fragments, one per hosted zone. */
+const ZONE_FORMAT = 'zone';
+
+/** The formats `review` takes: the shared report formats, and `zone`. */
+type ReviewFormat = OutputFormat | typeof ZONE_FORMAT;
+const REVIEW_FORMATS: ReviewFormat[] = [...OUTPUT_FORMATS, ZONE_FORMAT];
 
 const USAGE = [
   'Usage: gov-email review [cdk.out] [options]',
@@ -24,10 +35,22 @@ const USAGE = [
   `  cdk.out                 the cloud assembly folder (default: ./${DEFAULT_ASSEMBLY})`,
   '',
   'Options:',
-  `  --format <format>       ${OUTPUT_FORMATS.join(', ')} (default: table)`,
+  `  --format <format>       ${REVIEW_FORMATS.join(', ')} (default: table)`,
   '  --domain <name>         review only this domain; repeat for more',
+  '  --out <folder>          with --format zone: write one file per hosted zone, <zone>.zone, into',
+  '                          this folder (which must exist) instead of printing the fragments',
   '  --strict                exit 1 on warnings too',
   '  -h, --help              show this help',
+  '',
+  '--format zone writes, per hosted zone, an RFC 1035 zone-file fragment of every record the plan',
+  'publishes, for DNS run outside Route 53: a header (; zone <name>), $ORIGIN, fully-qualified',
+  'owners, TTL, IN, type and value. It has no SOA or NS: those are the provider\'s. Each domain\'s',
+  'findings are ; comment lines above its records; a Route 53 alias is a comment naming its target',
+  '(the provider needs an ALIAS/ANAME or a CNAME for it); a name or value known only at deployment',
+  'is a placeholder that still loads (placeholder-<n> in names, placeholder-<n>.invalid. as a target,',
+  'PLACEHOLDER-<n> in text), with a comment naming the stack and the attribute, export or parameter',
+  'that gives the real value. On stdout the fragments follow one another, each between',
+  '"; ==== BEGIN zone <name> (<name>.zone) ====" and "; ==== END zone <name> ====" lines.',
   '',
   'Exit codes: 0 no errors; 1 errors found (or warnings with --strict); 2 the input could not be',
   'read, or a usage error.',
@@ -49,7 +72,7 @@ function review(args: string[], io: CliIo): number {
     if (err instanceof UsageError) return reportUsageError(io, 'review', err.message, { usage: USAGE });
     throw err;
   }
-  const { values, positionals, format } = options;
+  const { values, positionals, format, out } = options;
   const input = positionals[0] ?? DEFAULT_ASSEMBLY;
 
   let assembly;
@@ -84,10 +107,25 @@ function review(args: string[], io: CliIo): number {
   }
 
   const report: Report = { command: 'review', input, domains: domains.map(domainReport) };
+  const strict = values.strict === true;
+  if (format === ZONE_FORMAT) {
+    const zones = zoneFragments(domains, { input });
+    if (out === undefined) {
+      io.stdout.write(renderZoneOutput(zones));
+      return exitCodeFor(report, strict);
+    }
+    for (const f of zones.fragments) {
+      const file = join(out, f.fileName);
+      writeFileSync(file, f.text);
+      io.stdout.write(`wrote ${file}: zone ${f.zone}, ${f.recordCount} record${f.recordCount === 1 ? '' : 's'}, ${f.placeholderCount} placeholder${f.placeholderCount === 1 ? '' : 's'}\n`);
+    }
+    if (zones.unplaced.length > 0) io.stdout.write(zones.unplaced.join('\n') + '\n');
+    return exitCodeFor(report, strict);
+  }
   const env = io.env ?? process.env;
   const color = io.stdout.isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === '');
   io.stdout.write(renderReport(report, format, { color, rules: Object.values(ASSEMBLY_RULES) }));
-  return exitCodeFor(report, values.strict === true);
+  return exitCodeFor(report, strict);
 }
 
 function readReviewArgs(args: string[]) {
@@ -95,11 +133,29 @@ function readReviewArgs(args: string[]) {
     format: { type: 'string' },
     domain: { type: 'string', multiple: true },
     strict: { type: 'boolean', default: false },
+    out: { type: 'string' },
   });
   if (positionals.length > 1) {
     throw new UsageError(`one cloud assembly folder at a time; got ${positionals.length}: ${positionals.join(', ')}.`);
   }
-  return { values, positionals, format: readFormat(values.format) };
+  const format = readReviewFormat(values.format);
+  const out = values.out;
+  if (out !== undefined) {
+    if (format !== ZONE_FORMAT) throw new UsageError(`--out writes zone files: it goes with --format ${ZONE_FORMAT}, not ${format}.`);
+    if (!existsSync(out) || !statSync(out).isDirectory()) throw new UsageError(`--out ${out}: no such folder; create it first.`);
+  }
+  return { values, positionals, format, out };
+}
+
+/** `--format`: a shared report format, or `zone`, which only `review` takes. */
+function readReviewFormat(value: string | undefined): ReviewFormat {
+  if (value === ZONE_FORMAT) return ZONE_FORMAT;
+  try {
+    return readFormat(value);
+  } catch (err) {
+    if (err instanceof UsageError) throw new UsageError(`--format must be one of ${REVIEW_FORMATS.join(', ')}; got "${value}".`);
+    throw err;
+  }
 }
 
 function domainReport(d: EmailDomain): DomainReport {
