@@ -1,14 +1,15 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { PlannedRecord, postureOf } from '../plan';
 import { invalidInput, reportFindings } from './private/findings';
+import { plannedRecord } from './private/planned-records';
 import { RecordNames } from './private/record-names';
 import { RECORD_CONSTRUCT_RULES, isEvaluatedByParent, publishRecordSet, route53Txt } from './private/record-registry';
 import { checkSenders } from './private/sender-problems';
 import { ttlString } from './private/zone-names';
 import { DkimRecordType, Sender, SenderDkimRecord } from '../senders/sender';
 import { CONSTRUCT_RULES } from '../standard/platform-rules';
-import { DkimDelegationPosture, DkimSelectorPosture } from '../standard/posture';
 import { GovUkProfile } from '../standard/profile';
 import { GOVUK_RULES } from '../standard/rules';
 
@@ -73,25 +74,14 @@ export interface DkimRecordsProps {
  */
 export class DkimRecords extends Construct {
   /**
-   * The TXT keys of some DKIM records as the profile reads them (CNAMEs point at keys that are
-   * known only in DNS, and keys that are tokens only at deployment).
+   * Some DKIM records as the plan holds them, at `<selector>._domainkey.<domain>`: TXT keys and
+   * CNAMEs to the provider's key (targets without the trailing dot). Values known only at
+   * deployment are marked so.
    * @internal
    */
-  public static _keyPosture(records: SenderDkimRecord[]): DkimSelectorPosture[] {
-    return records
-      .filter((r) => r.recordType === DkimRecordType.TXT && !Token.isUnresolved(r.value))
-      .map((r) => ({ selector: r.selector.toLowerCase(), values: [r.value], expectedToSign: true }));
-  }
-
-  /**
-   * The CNAMEs of some DKIM records whose targets are known at synth, as the profile reads them
-   * (`DKIM-DELEGATED`): the keys are the provider's, behind the CNAMEs.
-   * @internal
-   */
-  public static _delegations(records: SenderDkimRecord[]): DkimDelegationPosture[] {
-    return records
-      .filter((r) => r.recordType === DkimRecordType.CNAME && !Token.isUnresolved(r.value))
-      .map((r) => ({ selector: r.selector.toLowerCase(), target: cnameTarget(r.value) }));
+  public static _planned(records: SenderDkimRecord[], domain: string): PlannedRecord[] {
+    return records.map((r) => plannedRecord(`${r.selector.toLowerCase()}._domainkey.${domain}`, r.recordType,
+      [r.recordType === DkimRecordType.CNAME ? cnameTarget(r.value) : r.value]));
   }
 
   /** The domain the records are for (lower case, no trailing dot, when known at synth). */
@@ -121,21 +111,17 @@ export class DkimRecords extends Construct {
     });
 
     if (!isEvaluatedByParent(this)) {
-      const keys = DkimRecords._keyPosture(this.records);
-      const unresolved = [
-        ...this.records.some((r) => r.recordType === DkimRecordType.TXT && Token.isUnresolved(r.value)) ? ['dkim (a key known only at deployment)'] : [],
-        ...this.records.some((r) => r.recordType === DkimRecordType.CNAME && Token.isUnresolved(r.value)) ? ['dkim (a CNAME target known only at deployment)'] : [],
-      ];
       // The domain may send through the CNAMEs' services too, so "no key found" is not judged here.
-      reportFindings(this, GovUkProfile.evaluate({
-        domainName: names.display,
+      reportFindings(this, GovUkProfile.evaluate(postureOf({
+        domain: names.display,
+        records: DkimRecords._planned(this.records, names.display),
+        sesIdentities: [],
         parked: false,
         sendsMail: false,
         receivesMail: false,
-        dkim: keys,
-        dkimDelegated: DkimRecords._delegations(this.records),
-        unresolved,
-      }));
+        signingSelectors: this.records.map((r) => r.selector),
+        fields: ['dkim'],
+      })));
     }
   }
 

@@ -1,7 +1,9 @@
 import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { postureOf } from '../plan';
 import { ANNOTATION_PREFIX, invalidInput, reportFindings, warnNotEvaluated } from './private/findings';
+import { plannedRecord } from './private/planned-records';
 import { RecordNames, isInZone, literalZoneName, locationInZone } from './private/record-names';
 import { acceptMonitoringOnly, isEvaluatedByParent, publishRecordSet, route53Txt } from './private/record-registry';
 import { isAuthorisedByDestination, requireListedAtDestination } from './private/report-destinations';
@@ -217,13 +219,13 @@ export class DmarcRecord extends Construct {
       [...props.reportTo, ...(props.failureReportTo ?? [])], props.reportAuthorisationZones ?? [], ttl);
 
     if (standalone) {
-      const known = !Token.isUnresolved(this.value);
-      reportFindings(this, this.acceptChosen(GovUkProfile.evaluate({
-        domainName: names.display,
+      reportFindings(this, this.acceptChosen(GovUkProfile.evaluate(postureOf({
+        domain: names.display,
+        records: [plannedRecord(`_dmarc.${names.display}`, 'TXT', [this.value])],
+        sesIdentities: [],
         parked: false,
-        dmarc: known ? [this.value] : undefined,
-        unresolved: known ? [] : ['dmarc (a report address known only at deployment)'],
-      })));
+        fields: ['dmarc'],
+      }))));
     }
   }
 

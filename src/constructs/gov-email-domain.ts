@@ -4,15 +4,17 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct, IDependable } from 'constructs';
 import { DkimRecords } from './dkim-records';
 import { DmarcOptions, DmarcRecord } from './dmarc-record';
+import { PlannedEasyDkim, PlannedRecord, PlannedSesIdentity, PlannedTlsPolicy, PostureField, postureOf } from '../plan';
 import { invalidInput, reportFindings, warnNotEvaluated } from './private/findings';
 import { checkMtaStsMaxAge, checkMtaStsMode, missingMtaSts, publishMtaStsPolicy } from './private/mta-sts-options';
+import { plannedRecord } from './private/planned-records';
 import { RecordNames } from './private/record-names';
 import {
   RECORD_CONSTRUCT_RULES, acceptMonitoringOnly, evaluateChildRecordsHere, publishRecordSet,
 } from './private/record-registry';
 import { checkIncludeCosts, checkSenders } from './private/sender-problems';
 import { ttlString } from './private/zone-names';
-import { SesDkim, SesSendingIdentity } from './ses-sending-identity';
+import { SesDkim, SesDkimConfig, SesSendingIdentity } from './ses-sending-identity';
 import { SpfRecord } from './spf-record';
 import { TlsRptRecord } from './tls-rpt-record';
 import { Finding, Severity } from '../records/finding';
@@ -20,9 +22,9 @@ import { MTASTS_RULES, MtaSts, MtaStsMode, MtaStsPolicyModel } from '../records/
 import { Mx, MxModel } from '../records/mx';
 import { SpfIncludeCost, SpfQualifier } from '../records/spf';
 import { Senders } from '../senders/catalogue';
-import { DkimRecordType, Sender, SenderKind } from '../senders/sender';
+import { Sender, SenderKind } from '../senders/sender';
 import { CONSTRUCT_RULES, SES_RULES } from '../standard/platform-rules';
-import { DkimSelectorPosture, DomainPosture } from '../standard/posture';
+import { DomainPosture } from '../standard/posture';
 import { GovUkProfile } from '../standard/profile';
 import { GOVUK_RULES } from '../standard/rules';
 
@@ -417,11 +419,15 @@ export class GovEmailDomain extends Construct {
       mtaStsTxt,
       minimumProtocolVersion,
       additionalMechanisms: props.spf?.additionalMechanisms?.length ?? 0,
-      hasSes: sesSenders.length === 1,
+      ses: sesSenders.length === 1 ? (props.ses?.dkim ?? SesDkim.easy()).bind() : undefined,
       sesTlsRequired: (props.ses?.tlsPolicy ?? ses.ConfigurationSetTlsPolicy.REQUIRE) === ses.ConfigurationSetTlsPolicy.REQUIRE,
       tlsRpt: this.tlsRpt?.value,
     });
     let findings: Finding[] = GovUkProfile.evaluate(this.posture);
+    if ((props.ses?.tlsPolicy ?? ses.ConfigurationSetTlsPolicy.REQUIRE) !== ses.ConfigurationSetTlsPolicy.REQUIRE) {
+      // Chosen explicitly: the identity warns of it (GOVUK-SES-TLS-REQUIRED), as it is legal.
+      findings = findings.filter((f) => f.ruleId !== GOVUK_RULES.sesTlsRequired.id);
+    }
     if (props.dmarc.allowMonitoringOnly) {
       findings = acceptMonitoringOnly(findings);
     }
@@ -484,72 +490,66 @@ export class GovEmailDomain extends Construct {
   }
 
 
-  /** What the domain publishes, as the profile reads it. */
+  /**
+   * What the domain publishes, as a plan of its records read by `postureOf`, the one reader
+   * `gov-email review`, the cdk-nag pack and `gov-email check` share.
+   */
   private buildPosture(o: {
     domain: string;
     senders: Sender[];
     receives: boolean;
     mxValues: string[];
-    hasSes: boolean;
+    ses?: SesDkimConfig;
     sesTlsRequired: boolean;
     additionalMechanisms: number;
     mtaStsTxt?: string;
     minimumProtocolVersion?: string;
     tlsRpt?: string;
   }): DomainPosture {
-    const unresolved: string[] = [];
+    const d = o.domain;
     const dkimRecords = this.dkim?.records ?? [];
     // A sender that authorises hosts in SPF, signs with DKIM or is SES sends as the domain;
     // GOV.UK Notify sends from its own domain.
-    const sendsMail = o.hasSes || dkimRecords.length > 0 || o.additionalMechanisms > 0
+    const sendsMail = o.ses !== undefined || dkimRecords.length > 0 || o.additionalMechanisms > 0
       || o.senders.some((s) => s.spfIncludes.length > 0 || s.spfMechanisms.length > 0);
 
-    // Apex TXT: a value known only at deployment is left out (and the SPF rules skipped when the
-    // SPF record itself holds one).
-    const spfKnown = !Token.isUnresolved(this.spf.spf);
-    const apexTxt = this.spf.values.filter((v) => !Token.isUnresolved(v));
-    if (!spfKnown) {
-      unresolved.push('the SPF record (it holds a value known only at deployment)');
-    } else if (apexTxt.length < this.spf.values.length) {
-      unresolved.push('an apex TXT value known only at deployment');
+    const records: PlannedRecord[] = [
+      plannedRecord(d, 'TXT', this.spf.values),
+      plannedRecord(d, 'MX', o.mxValues),
+      plannedRecord(`_dmarc.${d}`, 'TXT', [this.dmarc.value]),
+      ...(o.tlsRpt === undefined ? [] : [plannedRecord(`_smtp._tls.${d}`, 'TXT', [o.tlsRpt])]),
+      ...(o.mtaStsTxt === undefined ? [] : [plannedRecord(`_mta-sts.${d}`, 'TXT', [o.mtaStsTxt])]),
+      ...DkimRecords._planned(dkimRecords, d),
+    ];
+    const sesIdentities: PlannedSesIdentity[] = [];
+    if (o.ses !== undefined) {
+      const tlsPolicy = o.sesTlsRequired ? PlannedTlsPolicy.REQUIRED : PlannedTlsPolicy.OPTIONAL;
+      if (o.ses.byoDkimSelector !== undefined) {
+        // SES signs with the selector: its key record is part of what the domain publishes.
+        sesIdentities.push({ identity: d, easyDkim: PlannedEasyDkim.NONE, byoDkimSelector: o.ses.byoDkimSelector, tlsPolicy });
+        records.push(plannedRecord(`${o.ses.byoDkimSelector.toLowerCase()}._domainkey.${d}`, 'TXT', [o.ses.byoDkimRecord ?? '']));
+      } else {
+        // Easy DKIM: SES creates the keys at deployment, with the length the template sets.
+        sesIdentities.push({ identity: d, easyDkim: PlannedEasyDkim.KEY_LENGTH_KNOWN, tlsPolicy });
+      }
     }
-    const dmarcKnown = !Token.isUnresolved(this.dmarc.value);
-    if (!dmarcKnown) unresolved.push('dmarc (a report address known only at deployment)');
-    const tlsRptKnown = o.tlsRpt === undefined || !Token.isUnresolved(o.tlsRpt);
-    if (!tlsRptKnown) unresolved.push('tlsRpt (a report address known only at deployment)');
-
-    // DKIM: keys behind CNAMEs (and SES's Easy DKIM) live in the service's DNS, so the keys the
-    // profile reads are the TXT ones; with only CNAMEs it is not asked whether a key exists.
-    const keys: DkimSelectorPosture[] = DkimRecords._keyPosture(dkimRecords);
-    if (dkimRecords.some((r) => r.recordType === DkimRecordType.TXT && Token.isUnresolved(r.value))) {
-      unresolved.push('dkim (a key known only at deployment)');
-    }
-    // A CNAME to the provider's key is its documented design (DKIM-DELEGATED, info); only a
-    // target known only at deployment is not evaluated.
-    const dkimDelegated = DkimRecords._delegations(dkimRecords);
-    if (dkimRecords.some((r) => r.recordType === DkimRecordType.CNAME && Token.isUnresolved(r.value))) {
-      unresolved.push('dkim (a CNAME target known only at deployment)');
-    }
-    const keysElsewhere = o.hasSes || dkimRecords.some((r) => r.recordType === DkimRecordType.CNAME);
-    const dkim = keys.length > 0 ? keys : keysElsewhere || !sendsMail ? undefined : [];
-
-    return {
-      domainName: o.domain,
+    // TLS-RPT and MTA-STS are asked of a domain that receives mail; of one that does not, only
+    // what it publishes is judged.
+    const fields: PostureField[] = ['apexTxt', 'mx', 'dmarc', 'dkim', 'mtaStsPolicy', 'sesTlsRequired', 'policyHostMinimumTls'];
+    if (o.receives || o.tlsRpt !== undefined) fields.push('tlsRpt');
+    if (o.receives || o.mtaStsTxt !== undefined) fields.push('mtaStsTxt');
+    return postureOf({
+      domain: d,
+      records,
+      sesIdentities,
       sendsMail,
       receivesMail: o.receives,
       parked: false,
-      apexTxt: spfKnown ? apexTxt : undefined,
       spfIncludeCosts: this.spf.includeCosts,
-      mx: o.mxValues,
-      dmarc: dmarcKnown ? [this.dmarc.value] : undefined,
-      tlsRpt: o.tlsRpt === undefined ? (o.receives ? [] : undefined) : tlsRptKnown ? [o.tlsRpt] : undefined,
-      mtaStsTxt: o.mtaStsTxt !== undefined ? [o.mtaStsTxt] : o.receives ? [] : undefined,
+      signingSelectors: dkimRecords.map((r) => r.selector),
       mtaStsPolicy: this.mtaStsPolicy,
-      dkim,
-      dkimDelegated,
-      sesTlsRequired: o.hasSes && o.sesTlsRequired ? true : undefined,
-      policyHostMinimumTls: o.minimumProtocolVersion,
-      unresolved,
-    };
+      policyHost: o.minimumProtocolVersion === undefined ? undefined : { minimumTls: o.minimumProtocolVersion },
+      fields,
+    });
   }
 }

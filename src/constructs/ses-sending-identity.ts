@@ -57,6 +57,31 @@ export interface SesByoDkimOptions {
 }
 
 /**
+ * What a `SesDkim` choice means for the identity and the domain's records, as plain data.
+ */
+export interface SesDkimConfig {
+  /**
+   * Easy DKIM: the key length SES creates keys with.
+   *
+   * @default - not Easy DKIM
+   */
+  readonly easyDkimSigningKeyLength?: ses.EasyDkimSigningKeyLength;
+  /**
+   * Bring Your Own DKIM: the selector SES signs with.
+   *
+   * @default - not BYODKIM
+   */
+  readonly byoDkimSelector?: string;
+  /**
+   * Bring Your Own DKIM: the key record's text as published at
+   * `<selector>._domainkey.<domain>` (`v=DKIM1; k=rsa; p=<key>`).
+   *
+   * @default - not BYODKIM
+   */
+  readonly byoDkimRecord?: string;
+}
+
+/**
  * How SES signs the identity's mail with DKIM.
  */
 export abstract class SesDkim {
@@ -81,17 +106,29 @@ export abstract class SesDkim {
   }
 
   protected constructor() {}
+
+  /** The choice as plain data: the Easy DKIM key length, or the BYODKIM selector and key record. */
+  public abstract bind(): SesDkimConfig;
 }
 
 class EasyDkim extends SesDkim {
   constructor(public readonly signingKeyLength: ses.EasyDkimSigningKeyLength) {
     super();
   }
+
+  public bind(): SesDkimConfig {
+    return { easyDkimSigningKeyLength: this.signingKeyLength };
+  }
 }
 
 class ByoDkim extends SesDkim {
   constructor(public readonly options: SesByoDkimOptions) {
     super();
+  }
+
+  public bind(): SesDkimConfig {
+    const key = isUnresolved(this.options.publicKey) ? this.options.publicKey : bareKey(this.options.publicKey);
+    return { byoDkimSelector: this.options.selector, byoDkimRecord: `v=DKIM1; k=rsa; p=${key}` };
   }
 }
 

@@ -1,7 +1,9 @@
 import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { postureOf } from '../plan';
 import { ANNOTATION_PREFIX, invalidInput, reportFindings } from './private/findings';
+import { plannedRecord } from './private/planned-records';
 import { RecordNames } from './private/record-names';
 import { isEvaluatedByParent, publishRecordSet, route53Txt } from './private/record-registry';
 import { checkIncludeCosts, checkSenders } from './private/sender-problems';
@@ -148,19 +150,16 @@ export class SpfRecord extends Construct {
     }
 
     if (standalone) {
-      // A value known only at deployment is left out and reported as not evaluated; when it is
-      // in the SPF record itself, no SPF rule can be judged here.
-      const spfKnown = !Token.isUnresolved(this.spf);
-      const literal = this.values.filter((v) => !Token.isUnresolved(v));
-      const unresolved = !spfKnown ? ['the SPF record (it holds a value known only at deployment)']
-        : literal.length < this.values.length ? ['a TXT value known only at deployment'] : [];
-      reportFindings(this, GovUkProfile.evaluate({
-        domainName: names.display,
+      // A value known only at deployment is left out and the apex TXT reported as not evaluated;
+      // when it is in the SPF record itself, no SPF rule can be judged here.
+      reportFindings(this, GovUkProfile.evaluate(postureOf({
+        domain: names.display,
+        records: [plannedRecord(names.display, 'TXT', this.values)],
+        sesIdentities: [],
         parked: false,
-        apexTxt: spfKnown ? literal : undefined,
         spfIncludeCosts: this.includeCosts,
-        unresolved,
-      }));
+        fields: ['apexTxt'],
+      })));
     }
   }
 

@@ -1,7 +1,9 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { postureOf } from '../plan';
 import { reportFindings } from './private/findings';
+import { plannedRecord } from './private/planned-records';
 import { RecordNames } from './private/record-names';
 import { isEvaluatedByParent, publishRecordSet, route53Txt } from './private/record-registry';
 import { requireListedAtDestination } from './private/report-destinations';
@@ -78,14 +80,14 @@ export class TlsRptRecord extends Construct {
       [route53Txt(this, this.value)], ttl);
 
     if (!isEvaluatedByParent(this)) {
-      const known = !Token.isUnresolved(this.value);
-      reportFindings(this, GovUkProfile.evaluate({
-        domainName: names.display,
+      reportFindings(this, GovUkProfile.evaluate(postureOf({
+        domain: names.display,
+        records: [plannedRecord(`_smtp._tls.${names.display}`, 'TXT', [this.value])],
+        sesIdentities: [],
         parked: false,
         receivesMail: true,
-        tlsRpt: known ? [this.value] : undefined,
-        unresolved: known ? [] : ['tlsRpt (a report address known only at deployment)'],
-      }));
+        fields: ['tlsRpt'],
+      })));
     }
   }
 

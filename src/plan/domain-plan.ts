@@ -78,6 +78,14 @@ export interface DomainPlan {
   /** Known lookup costs of SPF includes, for the lookup budget. */
   readonly spfIncludeCosts?: SpfIncludeCost[];
   /**
+   * DKIM selectors a sender is known to sign with (a sender's own selectors): a key missing or
+   * revoked there is a problem rather than a choice. A bring-your-own DKIM selector of an SES
+   * identity counts too, without being listed here.
+   *
+   * @default - none known
+   */
+  readonly signingSelectors?: readonly string[];
+  /**
    * The posture fields this plan speaks for. A construct that publishes part of a domain (an
    * `SpfRecord` alone) lists what it publishes; the other fields are left out of the posture
    * (not evaluated), where an absent record would otherwise read as "looked, and none".

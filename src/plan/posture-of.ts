@@ -111,6 +111,7 @@ interface DkimFields {
  */
 function dkimOf(plan: DomainPlan): DkimFields {
   const suffix = `._domainkey.${plan.domain}`;
+  const signing = new Set((plan.signingSelectors ?? []).map((x) => x.toLowerCase()));
   const selectors = new Map<string, DkimSelectorPosture>();
   const delegated: DkimDelegationPosture[] = [];
   let unresolved = plan.sesIdentities.some((i) => i.easyDkim === PlannedEasyDkim.UNRESOLVED);
@@ -125,7 +126,8 @@ function dkimOf(plan: DomainPlan): DkimFields {
       unresolved = true;
     } else if (r.type === 'TXT') {
       const prev = selectors.get(selector);
-      selectors.set(selector, { selector, values: [...(prev?.values ?? []), ...r.values] });
+      const entry: DkimSelectorPosture = { selector, values: [...(prev?.values ?? []), ...r.values] };
+      selectors.set(selector, signing.has(selector) ? { ...entry, expectedToSign: true } : entry);
     }
   }
   // Bring-your-own DKIM: SES signs with this selector, so a key must be published there.

@@ -123,7 +123,7 @@ describe('DmarcRecord: what it publishes', () => {
     });
     // AND the record is reported as not evaluated
     expect(warnings(stack)).toEqual([expect.stringMatching(
-      /^dept\.gov\.uk: dmarc \(a report address known only at deployment\) could not be evaluated because its value is not known here; .*\[ack: cdk-gov-email:GOVUK-NOT-EVALUATED\]$/)]);
+      /^dept\.gov\.uk: dmarc could not be evaluated because its value is not known here; .*\[ack: cdk-gov-email:GOVUK-NOT-EVALUATED\]$/)]);
   });
 });
 

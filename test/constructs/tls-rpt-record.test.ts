@@ -64,7 +64,7 @@ describe('TlsRptRecord: what it publishes', () => {
     });
     // AND it is reported as not evaluated
     expect(warnings(stack)).toEqual([expect.stringMatching(
-      /^dept\.gov\.uk: tlsRpt \(a report address known only at deployment\) could not be evaluated because its value is not known here; .*\[ack: cdk-gov-email:GOVUK-NOT-EVALUATED\]$/)]);
+      /^dept\.gov\.uk: tlsRpt could not be evaluated because its value is not known here; .*\[ack: cdk-gov-email:GOVUK-NOT-EVALUATED\]$/)]);
   });
 
   test('two TLS-RPT records at one name fail synth, naming both paths', () => {
