@@ -75,6 +75,12 @@ export interface DomainPlan {
   readonly policyHost?: PlannedPolicyHost;
   /** The MTA-STS policy body the host serves, when the plan holds it. */
   readonly mtaStsPolicy?: string;
+  /**
+   * Why the MTA-STS policy could not be had, when a reader of live DNS tried to fetch it.
+   *
+   * @default - no fetch failed
+   */
+  readonly mtaStsPolicyError?: string;
   /** Known lookup costs of SPF includes, for the lookup budget. */
   readonly spfIncludeCosts?: SpfIncludeCost[];
   /**

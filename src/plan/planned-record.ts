@@ -7,7 +7,11 @@
 /** The parts of a planned record that may be known only at deployment. A closed set. */
 export type UnresolvedRecordField = 'name' | 'values' | 'ttl';
 
-/** One record set: a name, a type and its values as DNS holds them. */
+/**
+ * One record set: a name, a type and its values as DNS holds them. A reader of live DNS plans
+ * a name it asked about and found empty (NODATA) as a record with no values, so "looked, and
+ * none" is part of the plan; a lookup that failed is not planned at all.
+ */
 export interface PlannedRecord {
   /** The name, lower case without the trailing dot; a readable placeholder when `unresolved` holds `name`. */
   readonly name: string;

@@ -73,7 +73,9 @@ export function postureOf(plan: DomainPlan): DomainPosture {
   const minimumTls = covers('policyHostMinimumTls') ? plan.policyHost?.minimumTls : undefined;
   if (covers('policyHostMinimumTls') && plan.policyHost !== undefined && minimumTls === undefined) unresolved.push('policyHostMinimumTls');
   const mtaStsPolicy = covers('mtaStsPolicy') ? plan.mtaStsPolicy : undefined;
-  if (covers('mtaStsPolicy') && mtaStsPolicy === undefined && (mtaStsTxt ?? []).some((v) => MtaSts.isMtaStsRecord(v))) unresolved.push('mtaStsPolicy');
+  const policyError = covers('mtaStsPolicy') ? plan.mtaStsPolicyError : undefined;
+  if (covers('mtaStsPolicy') && mtaStsPolicy === undefined && policyError === undefined
+    && (mtaStsTxt ?? []).some((v) => MtaSts.isMtaStsRecord(v))) unresolved.push('mtaStsPolicy');
 
   const posture: { -readonly [K in keyof DomainPosture]: DomainPosture[K] } = { domainName: domain };
   if (plan.sendsMail !== undefined) posture.sendsMail = plan.sendsMail;
@@ -86,6 +88,7 @@ export function postureOf(plan: DomainPlan): DomainPosture {
   if (dmarc !== undefined) posture.dmarc = dmarc;
   if (mtaStsTxt !== undefined) posture.mtaStsTxt = mtaStsTxt;
   if (mtaStsPolicy !== undefined) posture.mtaStsPolicy = mtaStsPolicy;
+  if (policyError !== undefined) posture.mtaStsPolicyError = policyError;
   if (tlsRpt !== undefined) posture.tlsRpt = tlsRpt;
   if (dkim.selectors !== undefined) posture.dkim = dkim.selectors;
   if (dkim.delegated.length > 0) posture.dkimDelegated = dkim.delegated;

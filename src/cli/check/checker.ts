@@ -8,12 +8,13 @@ import { dnsFailureFinding } from './findings';
 import { PolicyFetchOptions, fetchMtaStsPolicy } from './mta-sts-fetch';
 import { CHECK_RULES } from './rules';
 import { SPF_VOID_LOOKUP_LIMIT, walkSpf } from './spf-walk';
+import { PlannedRecord, PostureField, postureOf } from '../../plan';
 import { Dmarc } from '../../records/dmarc';
 import { Finding, Severity, dedupeFindings, finding } from '../../records/finding';
 import { MtaSts } from '../../records/mta-sts';
 import { SPF_RULES, Spf } from '../../records/spf';
 import { Sender } from '../../senders/sender';
-import { DkimSelectorPosture, DomainPosture, ReportAuthorisationPosture } from '../../standard/posture';
+import { DkimSelectorPosture, ReportAuthorisationPosture } from '../../standard/posture';
 import { GovUkProfile } from '../../standard/profile';
 import { DomainReport, PublishedRecord } from '../report';
 
@@ -205,21 +206,37 @@ async function check(domain: string, options: DomainCheckOptions): Promise<Domai
     caa.forEach((value) => caaPart.records.push({ name: domain, type: 'CAA', value }));
   }
 
-  const posture: DomainPosture = {
-    domainName: domain,
-    apexTxt,
-    mx,
-    dmarc: dmarcPart.dmarc,
-    mtaStsTxt: mtaStsPart.mtaStsTxt,
+  // The answers as the plan holds them: a name asked about and found empty is a record with no
+  // values ("looked, and none"); a lookup that failed is reported as such and its field is not
+  // evaluated.
+  const records: PlannedRecord[] = [];
+  const fields: PostureField[] = ['dkim', 'mtaStsPolicy'];
+  const answer = (field: PostureField, name: string, type: string, values: Values) => {
+    if (values === undefined) return;
+    fields.push(field);
+    records.push({ name, type, values, unresolved: [] });
+  };
+  answer('apexTxt', domain, 'TXT', apexTxt);
+  answer('mx', domain, 'MX', mx);
+  answer('dmarc', names.dmarc, 'TXT', dmarcPart.dmarc);
+  answer('mtaStsTxt', names.mtaSts, 'TXT', mtaStsPart.mtaStsTxt);
+  answer('tlsRpt', names.tlsRpt, 'TXT', tlsRpt);
+  answer('dkimWildcard', `*._domainkey.${domain}`, 'TXT', dkimWildcard);
+  answer('caa', domain, 'CAA', caa);
+  for (const sel of dkim) records.push({ name: `${sel.selector}._domainkey.${domain}`, type: 'TXT', values: sel.values, unresolved: [] });
+  if (dmarcPart.reportAuthorisations !== undefined) {
+    fields.push('reportAuthorisations');
+    for (const a of dmarcPart.reportAuthorisations) records.push({ name: a.name, type: 'TXT', values: a.values, unresolved: [] });
+  }
+  const posture = postureOf({
+    domain,
+    records,
+    sesIdentities: [],
+    spfIncludeCosts: walk?.includeCosts,
     mtaStsPolicy: mtaStsPart.mtaStsPolicy,
     mtaStsPolicyError: mtaStsPart.mtaStsPolicyError,
-    tlsRpt,
-    dkim,
-    dkimWildcard,
-    caa,
-    reportAuthorisations: dmarcPart.reportAuthorisations,
-    spfIncludeCosts: walk?.includeCosts,
-  };
+    fields,
+  });
   let evaluated = GovUkProfile.evaluate(posture);
   const spfFindings: Finding[] = [...(walk?.findings ?? [])];
   if (walk !== undefined && walk.voids > SPF_VOID_LOOKUP_LIMIT) {
