@@ -22,7 +22,7 @@ import { MTASTS_RULES, MtaSts, MtaStsMode, MtaStsPolicyModel } from '../records/
 import { Mx, MxModel } from '../records/mx';
 import { SpfIncludeCost, SpfQualifier } from '../records/spf';
 import { Senders } from '../senders/catalogue';
-import { Sender, SenderKind } from '../senders/sender';
+import { Sender } from '../senders/sender';
 import { CONSTRUCT_RULES, SES_RULES } from '../standard/platform-rules';
 import { DomainPosture } from '../standard/posture';
 import { GovUkProfile } from '../standard/profile';
@@ -354,7 +354,8 @@ export class GovEmailDomain extends Construct {
       throw invalidInput(this, GOVUK_RULES.tlsRptMissing.id, props.tlsReportTo,
         `tlsReportTo with one mailto: or https: URI, for example ["mailto:tls-reports@${domain}"]: the domain receives mail (MX ${mxModels.map((m) => m.exchange).join(', ')})`);
     }
-    const sesSenders = senders.filter((s) => s.kind === SenderKind.AMAZON_SES);
+    // What each sender needs, as plain data; the one that sends through SES names its identity.
+    const sesSenders = senders.map((s) => s.bind(domain)).filter((b) => b.sesIdentity !== undefined);
     if (sesSenders.length > 1) {
       throw invalidInput(this, RECORD_CONSTRUCT_RULES.recordConflict.id, sesSenders.map((s) => s.name),
         'one Sender.amazonSes(): a domain has one SES identity, with one set of DKIM and MAIL FROM records',
@@ -397,11 +398,12 @@ export class GovEmailDomain extends Construct {
       minimumProtocolVersion = published.minimumProtocolVersion;
     }
     if (sesSenders.length === 1) {
-      this.checkSesRegion((sesSenders[0] as unknown as { region?: string }).region);
+      const sesIdentity = sesSenders[0].sesIdentity!;
+      this.checkSesRegion(sesIdentity.region);
       this.sesIdentity = new SesSendingIdentity(this, 'Ses', {
         zone: props.zone,
         domainName: domain,
-        mailFromSubdomain: (sesSenders[0] as unknown as { mailFromSubdomain?: string }).mailFromSubdomain,
+        mailFromSubdomain: sesIdentity.mailFromSubdomain,
         dkim: props.ses?.dkim,
         tlsPolicy: props.ses?.tlsPolicy,
         configurationSetName: props.ses?.configurationSetName,

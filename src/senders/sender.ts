@@ -173,6 +173,48 @@ export interface CustomSenderOptions {
 }
 
 /**
+ * The SES identity a sender needs for a domain.
+ */
+export interface SenderSesIdentityConfig {
+  /** The MAIL FROM subdomain, relative to the domain (`mail` gives `mail.<domain>`). */
+  readonly mailFromSubdomain: string;
+  /**
+   * The region the sender was told to send from; it must be the region of the stack that
+   * creates the identity.
+   *
+   * @default - the stack's region
+   */
+  readonly region?: string;
+}
+
+/**
+ * What a sender needs in one domain's DNS and in SES, as plain data: what `Sender.bind` gives
+ * the construct that publishes the domain.
+ */
+export interface SenderConfig {
+  /** The service's name, for messages. */
+  readonly name: string;
+  /** Which service this is. */
+  readonly kind: SenderKind;
+  /** SPF includes at the apex, with their lookup costs. */
+  readonly spfIncludes: SpfIncludeCost[];
+  /** Other SPF mechanisms at the apex, as written. */
+  readonly spfMechanisms: string[];
+  /** MX records; empty when the service does not receive the domain's mail. */
+  readonly mx: MxModel[];
+  /** DKIM records under the domain. */
+  readonly dkim: SenderDkimRecord[];
+  /** MTA-STS `mx` patterns covering the service's MX hosts. */
+  readonly mtaStsMx: string[];
+  /**
+   * The SES identity to create, for a sender that sends through Amazon SES.
+   *
+   * @default - no SES identity
+   */
+  readonly sesIdentity?: SenderSesIdentityConfig;
+}
+
+/**
  * A mail service that sends (and perhaps receives) mail for a domain, and what it needs in DNS.
  *
  * Values come from each provider's documentation (checked November 2026): verify them against
@@ -253,6 +295,26 @@ export abstract class Sender {
   public receivesMail(domainName: string): boolean {
     return this.mxRecords(domainName).length > 0;
   }
+
+  /** What the service needs for `domainName`, as plain data. */
+  public bind(domainName: string): SenderConfig {
+    const ses = this.sesIdentityConfig();
+    return {
+      name: this.name,
+      kind: this.kind,
+      spfIncludes: [...this.spfIncludes],
+      spfMechanisms: [...this.spfMechanisms],
+      mx: this.mxRecords(domainName),
+      dkim: this.dkimRecords(domainName),
+      mtaStsMx: this.mtaStsMx(domainName),
+      ...(ses === undefined ? {} : { sesIdentity: ses }),
+    };
+  }
+
+  /** The SES identity the service needs; undefined for a service that is not SES. */
+  protected sesIdentityConfig(): SenderSesIdentityConfig | undefined {
+    return undefined;
+  }
 }
 
 /** Lookup costs of the catalogue's SPF includes: the lookups their own records make. @internal */
@@ -295,6 +357,10 @@ class AmazonSesSender extends Sender {
         what: 'An SES identity is created in an AWS region, named like eu-west-2, and its MAIL FROM MX host names that region.',
       });
     }
+  }
+
+  protected sesIdentityConfig(): SenderSesIdentityConfig {
+    return { mailFromSubdomain: this.mailFromSubdomain, ...(this.region === undefined ? {} : { region: this.region }) };
   }
 
   public mxRecords(): MxModel[] {

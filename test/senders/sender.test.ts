@@ -146,3 +146,42 @@ describe('Senders.knownIncludeCosts', () => {
     expect(Senders.knownIncludeCosts()[0].lookups).not.toBe(99);
   });
 });
+
+describe('Sender.bind', () => {
+  test('Amazon SES: no apex include, no MX or DKIM records of its own, and the SES identity to create with its MAIL FROM subdomain and region', () => {
+    expect(Sender.amazonSes({ mailFromSubdomain: 'bounce', region: 'eu-west-2' }).bind(DOMAIN)).toEqual({
+      name: 'Amazon SES',
+      kind: SenderKind.AMAZON_SES,
+      spfIncludes: [],
+      spfMechanisms: [],
+      mx: [],
+      dkim: [],
+      mtaStsMx: [],
+      sesIdentity: { mailFromSubdomain: 'bounce', region: 'eu-west-2' },
+    });
+    expect(Sender.amazonSes().bind(DOMAIN).sesIdentity).toEqual({ mailFromSubdomain: 'mail' });
+  });
+
+  test('Microsoft 365: the same needs the sender lists for the domain, and no SES identity', () => {
+    const s = m365();
+    const bound = s.bind(DOMAIN);
+    expect(bound).toEqual({
+      name: s.name,
+      kind: SenderKind.MICROSOFT_365,
+      spfIncludes: s.spfIncludes,
+      spfMechanisms: [],
+      mx: s.mxRecords(DOMAIN),
+      dkim: s.dkimRecords(DOMAIN),
+      mtaStsMx: s.mtaStsMx(DOMAIN),
+    });
+    expect(bound.mx[0].exchange).toBe('dept-gov-uk.mail.protection.outlook.com');
+    expect(bound.sesIdentity).toBeUndefined();
+  });
+
+  test('the config is a copy: changing it does not change the sender', () => {
+    const s = Sender.custom({ name: 'Relay', spfMechanisms: ['ip4:192.0.2.0/24'] });
+    const bound = s.bind(DOMAIN);
+    bound.spfMechanisms.push('ip4:198.51.100.0/24');
+    expect(s.bind(DOMAIN).spfMechanisms).toEqual(['ip4:192.0.2.0/24']);
+  });
+});
