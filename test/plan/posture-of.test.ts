@@ -1,0 +1,106 @@
+import { DomainPlan, PlannedEasyDkim, PlannedRecord, PlannedTlsPolicy, POSTURE_FIELDS, postureOf } from '../../src/plan';
+
+const D = 'dept.gov.uk';
+const rec = (name: string, type: string, values: string[], unresolved: PlannedRecord['unresolved'] = []): PlannedRecord => ({ name, type, values, unresolved });
+const plan = (records: PlannedRecord[], more: Partial<DomainPlan> = {}): DomainPlan => ({ domain: D, records, sesIdentities: [], ...more });
+
+describe('postureOf', () => {
+  test('a record set becomes its field; a name with no record is "looked, and none"', () => {
+    const p = postureOf(plan([rec(D, 'TXT', ['"v=spf1 -all"']), rec(`_dmarc.${D}`, 'TXT', ['"v=DMARC1; p=reject"'])]));
+    expect(p.apexTxt).toEqual(['"v=spf1 -all"']);
+    expect(p.dmarc).toEqual(['"v=DMARC1; p=reject"']);
+    expect(p.mx).toEqual([]);
+    expect(p.tlsRpt).toEqual([]);
+    expect(p.reportAuthorisations).toEqual([]);
+    expect(p.unresolved).toBeUndefined();
+  });
+
+  test('a field with a value known only at deployment is left out and named, by field name, in unresolved', () => {
+    const p = postureOf(plan([rec(`_dmarc.${D}`, 'TXT', [], ['values']), rec(`_smtp._tls.${D}`, 'TXT', [], ['values'])]));
+    expect(p.dmarc).toBeUndefined();
+    expect(p.tlsRpt).toBeUndefined();
+    expect(p.unresolved).toEqual(['dmarc', 'tlsRpt']);
+    for (const f of p.unresolved!) expect(POSTURE_FIELDS).toContain(f);
+  });
+
+  test('the apex TXT keeps its known values when its SPF record is among them, and is still named as not evaluated', () => {
+    const known = postureOf(plan([rec(D, 'TXT', ['v=spf1 -all'], ['values'])]));
+    expect(known.apexTxt).toEqual(['v=spf1 -all']);
+    expect(known.unresolved).toEqual(['apexTxt']);
+    const spfUnknown = postureOf(plan([rec(D, 'TXT', ['MS=ms123'], ['values'])]));
+    expect(spfUnknown.apexTxt).toBeUndefined();
+    expect(spfUnknown.unresolved).toEqual(['apexTxt']);
+  });
+
+  test('a CNAME at a field\'s name: its target\'s records are not in the plan, so the field is not evaluated', () => {
+    const p = postureOf(plan([rec(`_dmarc.${D}`, 'CNAME', ['_dmarc.central.gov.uk'])]));
+    expect(p.dmarc).toBeUndefined();
+    expect(p.unresolved).toEqual(['dmarc']);
+  });
+
+  test('fields the plan does not speak for are left out, not named', () => {
+    const p = postureOf(plan([rec(`_dmarc.${D}`, 'TXT', ['v=DMARC1; p=reject'])], { fields: ['dmarc'] }));
+    expect(p).toEqual({ domainName: D, dmarc: ['v=DMARC1; p=reject'] });
+  });
+
+  test('DKIM: TXT keys by selector in name order, CNAMEs delegated, signing selectors expected to sign, keys known only at deployment not evaluated', () => {
+    const p = postureOf(plan([
+      rec(`s2._domainkey.${D}`, 'TXT', ['v=DKIM1; p=']),
+      rec(`s1._domainkey.${D}`, 'TXT', ['v=DKIM1; k=rsa; p=AAAA']),
+      rec(`selector1._domainkey.${D}`, 'CNAME', ['selector1-dept._domainkey.dept.onmicrosoft.com']),
+      rec(`*._domainkey.${D}`, 'TXT', ['v=DKIM1; p=']),
+    ], { signingSelectors: ['S1'] }));
+    expect(p.dkim).toEqual([
+      { selector: 's1', values: ['v=DKIM1; k=rsa; p=AAAA'], expectedToSign: true },
+      { selector: 's2', values: ['v=DKIM1; p='] },
+    ]);
+    expect(p.dkimDelegated).toEqual([{ selector: 'selector1', target: 'selector1-dept._domainkey.dept.onmicrosoft.com' }]);
+    expect(p.dkimWildcard).toEqual(['v=DKIM1; p=']);
+    const unknown = postureOf(plan([rec(`k._domainkey.${D}`, 'TXT', [], ['values'])]));
+    expect(unknown.dkim).toBeUndefined();
+    expect(unknown.unresolved).toEqual(['dkim']);
+  });
+
+  test('SES identities: the domain sends; TLS required only when every identity requires it; Easy DKIM keys are elsewhere, a BYODKIM selector must hold a key', () => {
+    const required = postureOf(plan([], { sesIdentities: [{ identity: D, easyDkim: PlannedEasyDkim.KEY_LENGTH_KNOWN, tlsPolicy: PlannedTlsPolicy.REQUIRED }] }));
+    expect(required).toMatchObject({ sendsMail: true, sesTlsRequired: true });
+    expect(required.dkim).toBeUndefined();
+    const optional = postureOf(plan([], {
+      sesIdentities: [
+        { identity: D, easyDkim: PlannedEasyDkim.KEY_LENGTH_KNOWN, tlsPolicy: PlannedTlsPolicy.REQUIRED },
+        { identity: `news@${D}`, easyDkim: PlannedEasyDkim.NONE, tlsPolicy: PlannedTlsPolicy.OPTIONAL, byoDkimSelector: 'ses2026' },
+      ],
+    }));
+    expect(optional.sesTlsRequired).toBe(false);
+    expect(optional.dkim).toEqual([{ selector: 'ses2026', values: [], expectedToSign: true }]);
+    const unknown = postureOf(plan([], { sesIdentities: [{ identity: D, easyDkim: PlannedEasyDkim.UNRESOLVED, tlsPolicy: PlannedTlsPolicy.UNRESOLVED }] }));
+    expect(unknown.unresolved).toEqual(['dkim', 'sesTlsRequired']);
+  });
+
+  test('MTA-STS: the policy body when held; an MTA-STS record without it is not evaluated, unless a fetch said why it is missing', () => {
+    const txt = rec(`_mta-sts.${D}`, 'TXT', ['v=STSv1; id=abc']);
+    expect(postureOf(plan([txt], { mtaStsPolicy: 'version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 1209600\n' })).unresolved).toBeUndefined();
+    expect(postureOf(plan([txt])).unresolved).toEqual(['mtaStsPolicy']);
+    const failed = postureOf(plan([txt], { mtaStsPolicyError: 'connection refused' }));
+    expect(failed.unresolved).toBeUndefined();
+    expect(failed.mtaStsPolicyError).toBe('connection refused');
+  });
+
+  test('the owner\'s intent and the policy host: given values are kept; a host whose TLS minimum is not known is named', () => {
+    expect(postureOf(plan([], { parked: true, sendsMail: false, receivesMail: false }))).toMatchObject({ parked: true, sendsMail: false, receivesMail: false });
+    expect(postureOf(plan([], { policyHost: { minimumTls: 'TLSv1.2_2021' } })).policyHostMinimumTls).toBe('TLSv1.2_2021');
+    expect(postureOf(plan([], { policyHost: {} })).unresolved).toEqual(['policyHostMinimumTls']);
+  });
+
+  test('report authorisations published for the domain, and only those', () => {
+    const p = postureOf(plan([
+      rec(`${D}._report._dmarc.reports.example.net`, 'TXT', ['v=DMARC1']),
+      rec(`${D}._report._dmarc.none.example.net`, 'TXT', []),
+      rec('other.gov.uk._report._dmarc.reports.example.net', 'TXT', ['v=DMARC1']),
+    ]));
+    expect(p.reportAuthorisations).toEqual([
+      { name: `${D}._report._dmarc.reports.example.net`, values: ['v=DMARC1'] },
+      { name: `${D}._report._dmarc.none.example.net`, values: [] },
+    ]);
+  });
+});
