@@ -61,8 +61,10 @@ describe('postureOf', () => {
     expect(unknown.unresolved).toEqual(['dkim']);
   });
 
-  test('SES identities: the domain sends; TLS required only when every identity requires it; Easy DKIM keys are elsewhere, a BYODKIM selector must hold a key', () => {
-    const required = postureOf(plan([], { sesIdentities: [{ identity: D, easyDkim: PlannedEasyDkim.KEY_LENGTH_KNOWN, tlsPolicy: PlannedTlsPolicy.REQUIRED }] }));
+  test('SES identities: the domain sends; TLS required only when every identity requires it; '
+    + 'Easy DKIM keys are elsewhere, a BYODKIM selector must hold a key', () => {
+    const easy = { identity: D, easyDkim: PlannedEasyDkim.KEY_LENGTH_KNOWN, tlsPolicy: PlannedTlsPolicy.REQUIRED };
+    const required = postureOf(plan([], { sesIdentities: [easy] }));
     expect(required).toMatchObject({ sendsMail: true, sesTlsRequired: true });
     expect(required.dkim).toBeUndefined();
     const optional = postureOf(plan([], {
@@ -87,7 +89,8 @@ describe('postureOf', () => {
   });
 
   test('the owner\'s intent and the policy host: given values are kept; a host whose TLS minimum is not known is named', () => {
-    expect(postureOf(plan([], { parked: true, sendsMail: false, receivesMail: false }))).toMatchObject({ parked: true, sendsMail: false, receivesMail: false });
+    const intent = { parked: true, sendsMail: false, receivesMail: false };
+    expect(postureOf(plan([], intent))).toMatchObject(intent);
     expect(postureOf(plan([], { policyHost: { minimumTls: 'TLSv1.2_2021' } })).policyHostMinimumTls).toBe('TLSv1.2_2021');
     expect(postureOf(plan([], { policyHost: {} })).unresolved).toEqual(['policyHostMinimumTls']);
   });
