@@ -75,7 +75,8 @@ describe('postureOf', () => {
     }));
     expect(optional.sesTlsRequired).toBe(false);
     expect(optional.dkim).toEqual([{ selector: 'ses2026', values: [], expectedToSign: true }]);
-    const unknown = postureOf(plan([], { sesIdentities: [{ identity: D, easyDkim: PlannedEasyDkim.UNRESOLVED, tlsPolicy: PlannedTlsPolicy.UNRESOLVED }] }));
+    const unresolvedIdentity = { identity: D, easyDkim: PlannedEasyDkim.UNRESOLVED, tlsPolicy: PlannedTlsPolicy.UNRESOLVED };
+    const unknown = postureOf(plan([], { sesIdentities: [unresolvedIdentity] }));
     expect(unknown.unresolved).toEqual(['dkim', 'sesTlsRequired']);
   });
 
