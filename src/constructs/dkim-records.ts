@@ -5,9 +5,9 @@ import { PlannedRecord, postureOf } from '../plan';
 import { invalidInput, reportFindings } from './private/findings';
 import { plannedRecord } from './private/planned-records';
 import { RecordNames } from './private/record-names';
-import { RECORD_CONSTRUCT_RULES, isEvaluatedByParent, publishRecordSet, route53Txt } from './private/record-registry';
+import { RECORD_CONSTRUCT_RULES, isEvaluatedByParent } from './private/record-registry';
 import { checkSenders } from './private/sender-problems';
-import { ttlString } from './private/zone-names';
+import { ZoneWriter, checkTxtValue } from './private/zone-writer';
 import { DkimRecordType, Sender, SenderDkimRecord } from '../senders/sender';
 import { CONSTRUCT_RULES } from '../standard/platform-rules';
 import { GovUkProfile } from '../standard/profile';
@@ -97,17 +97,17 @@ export class DkimRecords extends Construct {
     super(scope, id);
     const names = RecordNames.forDomain(this, props.zone, props.domainName);
     this.domainName = names.domain.name;
-    const ttl = ttlString(this, props.ttl);
+    const writer = ZoneWriter.of(this, names, props.ttl);
     checkSenders(this, props.senders ?? []);
 
     const owned = this.collect(names, props.records ?? [], props.senders ?? []);
     this.records = owned.map((o) => o.record);
     this.recordSets = owned.map(({ record }) => {
       const selector = record.selector.toLowerCase();
-      const location = names.location(`${selector}._domainkey.`);
+      const name = names.at(`${selector}._domainkey.`);
       return record.recordType === DkimRecordType.CNAME
-        ? publishRecordSet(this, selector, location, route53.RecordType.CNAME, [cnameTarget(record.value)], ttl)
-        : publishRecordSet(this, selector, location, route53.RecordType.TXT, [route53Txt(this, record.value)], ttl);
+        ? writer.recordSet(selector, { name, type: route53.RecordType.CNAME, values: [cnameTarget(record.value)] })
+        : writer.recordSet(selector, { name, type: route53.RecordType.TXT, values: [record.value] });
     });
 
     if (!isEvaluatedByParent(this)) {
@@ -182,7 +182,7 @@ export class DkimRecords extends Construct {
       }
     }
     if (record.recordType === DkimRecordType.TXT) {
-      route53Txt(this, record.value); // throws TXT-NON-ASCII or TXT-ROUTE53-VALUE-LENGTH, naming this construct
+      checkTxtValue(this, record.value); // throws TXT-NON-ASCII or TXT-ROUTE53-VALUE-LENGTH, naming this construct
     }
   }
 }

@@ -4,15 +4,15 @@ import { Construct } from 'constructs';
 import { postureOf } from '../plan';
 import { ANNOTATION_PREFIX, invalidInput, reportFindings, warnNotEvaluated } from './private/findings';
 import { plannedRecord } from './private/planned-records';
-import { RecordNames, isInZone, literalZoneName, locationInZone } from './private/record-names';
-import { acceptMonitoringOnly, isEvaluatedByParent, publishRecordSet, route53Txt } from './private/record-registry';
+import { RecordNames, isInZone, literalZoneName } from './private/record-names';
+import { acceptMonitoringOnly, isEvaluatedByParent } from './private/record-registry';
 import { isAuthorisedByDestination, requireListedAtDestination } from './private/report-destinations';
-import { ttlString } from './private/zone-names';
 import { DMARC_RULES, Dmarc, DmarcAlignment, DmarcModel, DmarcPolicy } from '../records/dmarc';
 import { Finding } from '../records/finding';
 import { GovUkProfile } from '../standard/profile';
 import { GOVUK_RULES } from '../standard/rules';
 import { checkDmarcAggregateUris, checkDmarcFailureUris } from './private/report-uris';
+import { ZoneWriter } from './private/zone-writer';
 
 /** The failure reporting options DMARC defines (`fo`). */
 const FAILURE_OPTIONS = ['0', '1', 'd', 's'];
@@ -189,7 +189,7 @@ export class DmarcRecord extends Construct {
     super(scope, id);
     const names = RecordNames.forDomain(this, props.zone, props.domainName);
     this.domainName = names.domain.name;
-    const ttl = ttlString(this, props.ttl);
+    const writer = ZoneWriter.of(this, names, props.ttl);
     const standalone = !isEvaluatedByParent(this);
     this.monitoringOnly = props.allowMonitoringOnly ?? false;
 
@@ -211,12 +211,11 @@ export class DmarcRecord extends Construct {
     };
     this.value = Dmarc.render(model);
 
-    this.recordSet = publishRecordSet(this, 'Resource', names.location('_dmarc.'), route53.RecordType.TXT,
-      [route53Txt(this, this.value)], ttl);
+    this.recordSet = writer.recordSet('Resource', { name: names.at('_dmarc.'), type: route53.RecordType.TXT, values: [this.value] });
 
     this.noteWeakerPolicies(policy, subdomainPolicy, nonExistent);
     this.reportAuthorisationNames = this.authoriseExternalDestinations(names, standalone,
-      [...props.reportTo, ...(props.failureReportTo ?? [])], props.reportAuthorisationZones ?? [], ttl);
+      [...props.reportTo, ...(props.failureReportTo ?? [])], props.reportAuthorisationZones ?? [], writer);
 
     if (standalone) {
       reportFindings(this, this.acceptChosen(GovUkProfile.evaluate(postureOf({
@@ -289,7 +288,7 @@ export class DmarcRecord extends Construct {
    * zone when it is given; otherwise a warning names the record.
    */
   private authoriseExternalDestinations(names: RecordNames, standalone: boolean, uris: string[],
-    zones: route53.IHostedZone[], ttl: string): string[] {
+    zones: route53.IHostedZone[], writer: ZoneWriter): string[] {
     const domain = names.literalDomain;
     if (domain === undefined) {
       if (standalone) {
@@ -314,8 +313,7 @@ export class DmarcRecord extends Construct {
         continue;
       }
       const destination = name.slice(`${domain}._report._dmarc.`.length);
-      publishRecordSet(this, `ReportAuthorisation-${destination}`, locationInZone(zone.zone, zone.name, name), route53.RecordType.TXT,
-        [route53Txt(this, 'v=DMARC1')], ttl);
+      writer.inZone(zone.zone).recordSet(`ReportAuthorisation-${destination}`, { name, type: route53.RecordType.TXT, values: ['v=DMARC1'] });
       created.push(name);
     }
     if (missing.length > 0) {

@@ -10,10 +10,10 @@ import { checkMtaStsMaxAge, checkMtaStsMode, missingMtaSts, publishMtaStsPolicy 
 import { plannedRecord } from './private/planned-records';
 import { RecordNames } from './private/record-names';
 import {
-  RECORD_CONSTRUCT_RULES, acceptMonitoringOnly, evaluateChildRecordsHere, publishRecordSet,
+  RECORD_CONSTRUCT_RULES, acceptMonitoringOnly, evaluateChildRecordsHere,
 } from './private/record-registry';
 import { checkIncludeCosts, checkSenders } from './private/sender-problems';
-import { ttlString } from './private/zone-names';
+import { ZoneWriter } from './private/zone-writer';
 import { SesDkim, SesDkimConfig, SesSendingIdentity } from './ses-sending-identity';
 import { SpfRecord } from './spf-record';
 import { TlsRptRecord } from './tls-rpt-record';
@@ -342,7 +342,7 @@ export class GovEmailDomain extends Construct {
         CONSTRUCT_RULES.outsideZone.summary);
     }
     this.domainName = domain;
-    const ttl = ttlString(this, props.ttl);
+    const writer = ZoneWriter.of(this, names, props.ttl);
     const senders = props.senders;
 
     // Prop-level checks first, so bad input fails before any record is built.
@@ -377,7 +377,7 @@ export class GovEmailDomain extends Construct {
     this.dmarc = new DmarcRecord(this, 'Dmarc', { ...props.dmarc, zone: props.zone, domainName: domain, ttl: props.ttl });
     const mxValues = mxModels.map((m) => Mx.render(m));
     if (receives) {
-      this.mx = publishRecordSet(this, 'Mx', names.location(), route53.RecordType.MX, mxValues, ttl);
+      this.mx = writer.recordSet('Mx', { name: names.at(), type: route53.RecordType.MX, values: mxValues });
     }
     if (props.tlsReportTo !== undefined) {
       this.tlsRpt = new TlsRptRecord(this, 'TlsRpt', { zone: props.zone, domainName: domain, reportTo: props.tlsReportTo, ttl: props.ttl });
@@ -389,8 +389,8 @@ export class GovEmailDomain extends Construct {
     let mtaStsTxt: string | undefined;
     let minimumProtocolVersion: string | undefined;
     if (props.mtaSts !== undefined && policy !== undefined) {
-      const published = publishMtaStsPolicy(this, {
-        host: props.mtaSts.host, zone: props.zone, domainName: domain, location: names.location('_mta-sts.'), model: policy, ttl,
+      const published = publishMtaStsPolicy(writer, {
+        host: props.mtaSts.host, domainName: domain, recordName: names.at('_mta-sts.'), model: policy,
       });
       this.mtaStsPolicy = published.policy;
       this.mtaStsRecord = published.recordSet;

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { checkDomainName } from './private/zone-names';
+import { checkDomainName } from './private/record-names';
 import { CONSTRUCT_RULES } from '../standard/platform-rules';
 import { addInfoNote, invalidInput, reportFindings } from './private/findings';
 import { GovUkProfile } from '../standard/profile';

@@ -11,7 +11,8 @@ import { IMtaStsPolicyHost, MtaStsDomainOptions, MtaStsRegistration } from './go
 import { Severity } from '../records/finding';
 import { ANNOTATION_PREFIX, invalidInput } from './private/findings';
 import { RecordNames } from './private/record-names';
-import { RECORD_CONSTRUCT_RULES, claimRecord } from './private/record-registry';
+import { RECORD_CONSTRUCT_RULES } from './private/record-registry';
+import { ZoneWriter } from './private/zone-writer';
 import { MTASTS_RULES, MtaSts } from '../records/mta-sts';
 import { HostedPolicy, MAX_FUNCTION_CODE_BYTES, policyHostFunctionCode } from '../records/private/mta-sts-host-code';
 import { normaliseDomainName } from '../records/private/names';
@@ -258,22 +259,21 @@ export class MtaStsPolicyHost extends Construct implements IMtaStsPolicyHost {
     this.registered.set(domain, shard);
     this.slots++;
 
-    const location = names.location('mta-sts.');
     const aliasTarget: route53.CfnRecordSetGroup.AliasTargetProperty = {
       dnsName: shard.distribution.distributionDomainName,
       hostedZoneId: targets.CloudFrontTarget.getHostedZoneId(this),
       evaluateTargetHealth: false,
     };
-    const records = new route53.CfnRecordSetGroup(this.aliases, domain, {
-      hostedZoneId: options.zone.hostedZoneId,
+    // One group a domain, under Aliases: each group is the construct that publishes its names.
+    const records = ZoneWriter.of(this.aliases, names).recordSetGroup(domain, {
       comment: `MTA-STS policy host for ${domain} (cdk-gov-email)`,
-      recordSets: [
-        { name: `mta-sts.${domain}.`, type: 'A', aliasTarget },
-        { name: `mta-sts.${domain}.`, type: 'AAAA', aliasTarget },
+      records: [
+        { name: names.at('mta-sts.'), type: route53.RecordType.A, aliasTarget },
+        { name: names.at('mta-sts.'), type: route53.RecordType.AAAA, aliasTarget },
       ],
+      contents: `the aliases of mta-sts.${domain}`,
+      claimForGroup: true,
     });
-    claimRecord(records, location, 'A');
-    claimRecord(records, location, 'AAAA');
 
     if (!this.quotaWarned && shard.policies.length > ACM_DEFAULT_NAMES_PER_CERTIFICATE) {
       this.quotaWarned = true;

@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { claimRecordName } from './private/record-registry';
-import { DEFAULT_TTL, recordNameAt, resolveDomain, ttlString } from './private/zone-names';
+import { RecordNames } from './private/record-names';
+import { ZoneWriter } from './private/zone-writer';
 import { Mx } from '../records/mx';
 
 /**
@@ -49,24 +49,9 @@ export class NullMxRecord extends Construct {
 
   constructor(scope: Construct, id: string, props: NullMxRecordProps) {
     super(scope, id);
-    const domain = resolveDomain(this, props.zone, props.domainName);
-    this.domainName = domain.name;
-    const name = recordNameAt('', domain);
-    const ttl = ttlString(this, props.ttl);
-
-    claimRecordName(this, props.zone, name, 'MX');
-    this.recordSet = new route53.RecordSet(this, 'Resource', {
-      zone: props.zone,
-      recordType: route53.RecordType.MX,
-      recordName: name,
-      target: route53.RecordTarget.fromValues(Mx.render(Mx.nullMx())),
-      ttl: props.ttl ?? DEFAULT_TTL,
-    });
-    const cfn = this.recordSet.node.defaultChild as route53.CfnRecordSet;
-    // A TTL that is a token is written as a token, not as aws-cdk-lib's number-to-string.
-    cfn.ttl = ttl;
-    // aws-cdk-lib reads a name that does not end in a dot as relative to the zone; a token
-    // domain is absolute, so the record set gets the name as worked out here.
-    cfn.name = name;
+    const names = RecordNames.forDomain(this, props.zone, props.domainName);
+    this.domainName = names.domain.name;
+    const writer = ZoneWriter.of(this, names, props.ttl);
+    this.recordSet = writer.recordSet('Resource', { name: names.at(), type: route53.RecordType.MX, values: [Mx.render(Mx.nullMx())] });
   }
 }

@@ -2,19 +2,16 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { postureOf } from '../plan';
-import { plannedRecord } from './private/planned-records';
-import { claimRecordName, refuseQuotedTxt } from './private/record-registry';
-import { ResolvedDomain, recordNameAt, resolveDomain, ttlString } from './private/zone-names';
-import { CONSTRUCT_RULES } from '../standard/platform-rules';
 import { addInfoNote, invalidInput, reportFindings } from './private/findings';
+import { RecordNames, ResolvedDomain } from './private/record-names';
 import { isAuthorisedByDestination, requireListedAtDestination } from './private/report-destinations';
+import { RecordSetSpec, TxtWording, ZoneWriter, checkTxtValue } from './private/zone-writer';
 import { Caa } from '../records/caa';
 import { Dkim } from '../records/dkim';
 import { Dmarc, DmarcAlignment, DmarcModel, DmarcPolicy } from '../records/dmarc';
 import { Mx } from '../records/mx';
 import { SPF_RULES, Spf, SpfMechanism, SpfQualifier } from '../records/spf';
 import { TlsRpt } from '../records/tls-rpt';
-import { TXT_RULES, TxtChunks } from '../records/txt';
 import { GovUkProfile } from '../standard/profile';
 import { GOVUK_RULES } from '../standard/rules';
 import { checkDmarcAggregateUris, checkTlsRptUris } from './private/report-uris';
@@ -124,9 +121,10 @@ export class ParkedDomain extends Construct {
 
   constructor(scope: Construct, id: string, props: ParkedDomainProps) {
     super(scope, id);
-    const domain = resolveDomain(this, props.zone, props.domainName);
+    const names = RecordNames.forDomain(this, props.zone, props.domainName);
+    const domain = names.domain;
     this.domainName = domain.name;
-    const ttl = ttlString(this, props.ttl);
+    const writer = ZoneWriter.of(this, names, props.ttl);
 
     checkDmarcAggregateUris(this, props.dmarcReportTo);
     if (props.tlsReportTo !== undefined) {
@@ -138,58 +136,34 @@ export class ParkedDomain extends Construct {
     const spf = Spf.render({ terms: [{ mechanism: SpfMechanism.ALL, qualifier: SpfQualifier.FAIL }] });
     const dmarc = Dmarc.render(parkedDmarc(props.dmarcReportTo));
     const dkim = Dkim.render({ version: 'DKIM1', publicKey: '' });
-    const nullMx = Mx.render(Mx.nullMx());
-    const caa = Caa.render(Caa.noIssuance());
     const tlsRpt = props.tlsReportTo === undefined ? undefined : TlsRpt.render({ reportUris: props.tlsReportTo });
 
-    const apexTxt = [txtValue(spf), ...additional.map((v) => txtValue(v))];
-    const dmarcTxt = txtValue(dmarc);
-    const dkimTxt = txtValue(dkim);
-    const tlsRptTxt = tlsRpt === undefined ? undefined : txtValue(tlsRpt);
-
-    const apex = recordNameAt('', domain);
-    const recordSets: route53.CfnRecordSetGroup.RecordSetProperty[] = [
-      { name: apex, type: route53.RecordType.TXT, ttl, resourceRecords: apexTxt },
-      { name: apex, type: route53.RecordType.MX, ttl, resourceRecords: [nullMx] },
+    const apex = names.at();
+    const records: RecordSetSpec[] = [
+      { name: apex, type: route53.RecordType.TXT, values: [spf, ...additional] },
+      { name: apex, type: route53.RecordType.MX, values: [Mx.render(Mx.nullMx())] },
+      ...((props.caa ?? true) ? [{ name: apex, type: route53.RecordType.CAA, values: [Caa.render(Caa.noIssuance())] }] : []),
+      { name: names.at('_dmarc.'), type: route53.RecordType.TXT, values: [dmarc] },
+      { name: names.at('*._domainkey.'), type: route53.RecordType.TXT, values: [dkim] },
+      ...(tlsRpt === undefined ? [] : [{ name: names.at('_smtp._tls.'), type: route53.RecordType.TXT, values: [tlsRpt] }]),
     ];
-    if (props.caa ?? true) {
-      recordSets.push({ name: apex, type: route53.RecordType.CAA, ttl, resourceRecords: [caa] });
-    }
-    recordSets.push(
-      { name: recordNameAt('_dmarc.', domain), type: route53.RecordType.TXT, ttl, resourceRecords: [dmarcTxt] },
-      { name: recordNameAt('*._domainkey.', domain), type: route53.RecordType.TXT, ttl, resourceRecords: [dkimTxt] },
-    );
-    if (tlsRptTxt !== undefined) {
-      recordSets.push({ name: recordNameAt('_smtp._tls.', domain), type: route53.RecordType.TXT, ttl, resourceRecords: [tlsRptTxt] });
-    }
-    this.checkChangeBatch(recordSets);
-    for (const rs of recordSets) claimRecordName(this, props.zone, rs.name, rs.type);
-
-    this.recordSetGroup = new route53.CfnRecordSetGroup(this, 'Resource', {
-      hostedZoneId: props.zone.hostedZoneId,
+    this.recordSetGroup = writer.recordSetGroup('Resource', {
       comment: 'cdk-gov-email ParkedDomain: sends and receives no mail',
-      recordSets,
+      records,
+      contents: 'one parked domain\'s records',
     });
 
     // What the construct publishes goes through the parked-domain profile the CLI and the nag
     // pack use, as a plan read by postureOf, so they never disagree. A field holding a token is
     // reported as not evaluated.
     const name = domain.name;
-    const records = [
-      plannedRecord(name, 'TXT', apexTxt),
-      plannedRecord(name, 'MX', [nullMx]),
-      ...((props.caa ?? true) ? [plannedRecord(name, 'CAA', [caa])] : []),
-      plannedRecord(`_dmarc.${name}`, 'TXT', [dmarcTxt]),
-      plannedRecord(`*._domainkey.${name}`, 'TXT', [dkimTxt]),
-      ...(tlsRptTxt === undefined ? [] : [plannedRecord(`_smtp._tls.${name}`, 'TXT', [tlsRptTxt])]),
-    ];
     const posture = postureOf({
       domain: name,
-      records,
+      records: records.map((r) => writer.planned(r)),
       sesIdentities: [],
       parked: true,
       // What a parked domain publishes; TLS-RPT only when it reports, as it receives no mail.
-      fields: ['apexTxt', 'mx', 'dmarc', 'dkimWildcard', 'caa', ...(tlsRptTxt === undefined ? [] : ['tlsRpt' as const])],
+      fields: ['apexTxt', 'mx', 'dmarc', 'dkimWildcard', 'caa', ...(tlsRpt === undefined ? [] : ['tlsRpt' as const])],
     });
     reportFindings(this, GovUkProfile.evaluateParked(posture));
     this.noteExternalReportDestinations(domain, props.dmarcReportTo);
@@ -211,37 +185,12 @@ export class ParkedDomain extends Construct {
         throw invalidInput(this, SPF_RULES.multipleRecords.id, value,
           'TXT values other than SPF: the domain already publishes "v=spf1 -all", and two SPF records make every receiver return permerror');
       }
-      refuseQuotedTxt(this, value);
-      const nonAscii = /[^\x20-\x7e]/.exec(value);
-      if (nonAscii !== null) {
-        // Route 53 takes other octets only as \ddd escapes, and whether its 255-character limit
-        // counts them escaped or decoded is not documented: keep to what every tool agrees on.
-        throw invalidInput(this, TXT_RULES.nonAscii.id, value,
-          `printable ASCII only (U+0020 to U+007E); got U+${nonAscii[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} at index ${nonAscii.index}`,
-          'Apex TXT values are printable ASCII.');
-      }
-      try {
-        TxtChunks.toRoute53Value(value);
-      } catch {
-        throw invalidInput(this, TXT_RULES.route53ValueLength.id, `${value.slice(0, 40)}... (${value.length} characters)`,
-          'a value that Route 53 can hold: at most 4,000 characters once split into quoted 255-octet strings');
-      }
+      checkTxtValue(this, value, TxtWording.APEX_VALUE);
       if (!out.includes(value)) {
         out.push(value);
       }
     }
     return out;
-  }
-
-  /** The record set group is one change batch: keep within Route 53's limits even for an UPSERT. */
-  private checkChangeBatch(recordSets: route53.CfnRecordSetGroup.RecordSetProperty[]): void {
-    const values = recordSets.flatMap((r) => r.resourceRecords ?? []);
-    const characters = values.reduce((sum, v) => sum + v.length, 0);
-    if (values.length * 2 > 1000 || characters * 2 > 32000) {
-      throw invalidInput(this, CONSTRUCT_RULES.changeBatchSize.id, `${values.length} values, ${characters} characters`,
-        'at most 500 values and 16,000 characters in one parked domain\'s records, so an UPSERT of them all fits one change batch',
-        CONSTRUCT_RULES.changeBatchSize.summary);
-    }
   }
 
   /**
@@ -274,16 +223,4 @@ function parkedDmarc(reportTo: string[]): DmarcModel {
     failureOptions: ['1'],
     aggregateReportUris: reportTo.map((uri) => ({ uri })),
   };
-}
-
-/**
- * A TXT value as Route 53 takes it. A value holding a token cannot be split by octets at synth:
- * it is written as one quoted string (Route 53 refuses it at deploy if it resolves to more than
- * 255 octets), and the profile reports the field as not evaluated.
- */
-function txtValue(text: string): string {
-  if (Token.isUnresolved(text)) {
-    return `"${text}"`;
-  }
-  return TxtChunks.toRoute53Value(text);
 }

@@ -4,7 +4,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct, IConstruct } from 'constructs';
 import { ANNOTATION_PREFIX, invalidInput, isUnresolved, reportFindings, warnNotEvaluated } from './private/findings';
-import { claimRecordName, route53Txt } from './private/record-registry';
+import { RecordNames, zoneNameOf } from './private/record-names';
+import { ZoneWriter } from './private/zone-writer';
 import { DKIM_RULES, Dkim } from '../records/dkim';
 import { Severity } from '../records/finding';
 import { MX_RULES, Mx } from '../records/mx';
@@ -15,8 +16,6 @@ import { SES_RULES } from '../standard/platform-rules';
 import { GOVUK_RULES } from '../standard/rules';
 
 
-/** Default TTL of the records this construct publishes. */
-const DEFAULT_TTL = Duration.hours(1);
 /** The MAIL FROM MX preference SES documents. */
 const MAIL_FROM_MX_PREFERENCE = 10;
 /** RFC 1123 §2.1 label: letters, digits and inner hyphens, 1–63 characters. */
@@ -229,7 +228,8 @@ export class SesSendingIdentity extends Construct {
     this.checkMailFromSubdomain(mailFromSubdomain);
 
     const dkim = props.dkim ?? SesDkim.easy();
-    const ttl = props.ttl ?? DEFAULT_TTL;
+    // The identity's names are checked here (SES-DOMAIN-NAME): its records are given them whole.
+    const writer = ZoneWriter.of(this, RecordNames.forZone(props.zone), props.ttl);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const region = Stack.of(this).region;
     const mxHost = AmazonSesMailFrom.mxHost(region);
@@ -266,16 +266,16 @@ export class SesSendingIdentity extends Construct {
     // The DKIM and MAIL FROM records verify the identity: they share its removal policy, so a
     // retained identity keeps its verification when the stack is deleted or a record replaced.
     const records = dkim instanceof ByoDkim
-      ? this.publishByoDkimKey(dkim.options, ttl)
-      : this.publishEasyDkimCnames(ttl);
-    records.push(...this.publishMailFrom(mxHost, ttl));
+      ? this.publishByoDkimKey(dkim.options, writer)
+      : writer.easyDkimCnames(this.identity);
+    records.push(...this.publishMailFrom(mxHost, writer));
     records.forEach((r) => r.applyRemovalPolicy(removalPolicy));
 
     this.node.addValidation({ validate: () => this.crossCheck() });
   }
 
   private resolveDomainName(given: string | undefined): string {
-    if (given === undefined && this.zoneName === undefined && zoneNameThrows(this.zone)) {
+    if (given === undefined && zoneNameOf(this.zone) === undefined) {
       throw invalidInput(this, SES_RULES.domainName.id, given,
         'a domainName: the zone was imported by id alone, so its name is not known (or import it with HostedZone.fromHostedZoneAttributes)',
         SES_RULES.domainName.summary);
@@ -360,23 +360,7 @@ export class SesSendingIdentity extends Construct {
     return ses.DkimIdentity.easyDkim(length);
   }
 
-  private publishEasyDkimCnames(ttl: Duration): route53.RecordSet[] {
-    const tokens: Array<[string, string]> = [
-      [this.identity.dkimDnsTokenName1, this.identity.dkimDnsTokenValue1],
-      [this.identity.dkimDnsTokenName2, this.identity.dkimDnsTokenValue2],
-      [this.identity.dkimDnsTokenName3, this.identity.dkimDnsTokenValue3],
-    ];
-    return tokens.map(([name, value], i) => new route53.CnameRecord(this, `DkimCname${i + 1}`, {
-      zone: this.zone,
-      // The attribute is the full name without a trailing dot; adding the dot stops
-      // aws-cdk-lib from appending the zone name a second time.
-      recordName: `${name}.`,
-      domainName: value,
-      ttl,
-    }));
-  }
-
-  private publishByoDkimKey(options: SesByoDkimOptions, ttl: Duration): route53.RecordSet[] {
+  private publishByoDkimKey(options: SesByoDkimOptions, writer: ZoneWriter): route53.RecordSet[] {
     const name = `${options.selector}._domainkey.${this.domainName}`;
     if (isUnresolved(options.publicKey)) {
       // A token cannot be split into 255-octet strings here, so no record is better than one
@@ -389,53 +373,19 @@ export class SesSendingIdentity extends Construct {
     const findings = Dkim.check(text, name);
     reportFindings(this, findings);
     if (findings.some((f) => f.severity === Severity.ERROR)) return [];
-    claimRecordName(this, this.zone, name, 'TXT');
-    return [new route53.RecordSet(this, 'DkimKey', {
-      zone: this.zone,
-      recordName: this.recordName(name),
-      recordType: route53.RecordType.TXT,
-      target: route53.RecordTarget.fromValues(route53Txt(this, text)),
-      ttl,
-    })];
+    return [writer.recordSet('DkimKey', { name, type: route53.RecordType.TXT, values: [text] })];
   }
 
-  private publishMailFrom(mxHost: string, ttl: Duration): route53.RecordSet[] {
-    const recordName = this.recordName(this.mailFromDomain);
-    claimRecordName(this, this.zone, this.mailFromDomain, 'MX');
-    claimRecordName(this, this.zone, this.mailFromDomain, 'TXT');
+  private publishMailFrom(mxHost: string, writer: ZoneWriter): route53.RecordSet[] {
     // The host is built from the region: when the region is a token the value is joined at
     // deployment, and checked above only when it is known.
-    const mx = new route53.RecordSet(this, 'MailFromMx', {
-      zone: this.zone,
-      recordName,
-      recordType: route53.RecordType.MX,
-      target: route53.RecordTarget.fromValues(`${MAIL_FROM_MX_PREFERENCE} ${mxHost}.`),
-      ttl,
+    const mx = writer.recordSet('MailFromMx', {
+      name: this.mailFromDomain, type: route53.RecordType.MX, values: [`${MAIL_FROM_MX_PREFERENCE} ${mxHost}.`],
     });
     const spf = AmazonSesMailFrom.spfRecord();
     reportFindings(this, Spf.check(spf, { name: this.mailFromDomain, includeCosts: [AmazonSesMailFrom.SPF_INCLUDE] }));
-    const txt = new route53.RecordSet(this, 'MailFromSpf', {
-      zone: this.zone,
-      recordName,
-      recordType: route53.RecordType.TXT,
-      target: route53.RecordTarget.fromValues(route53Txt(this, spf)),
-      ttl,
-    });
+    const txt = writer.recordSet('MailFromSpf', { name: this.mailFromDomain, type: route53.RecordType.TXT, values: [spf] });
     return [mx, txt];
-  }
-
-  /**
-   * The record name as aws-cdk-lib takes it: relative to the zone when the zone's name is
-   * known, otherwise fully qualified with a trailing dot (aws-cdk-lib then uses it as it is).
-   */
-  private recordName(fqdn: string): string {
-    if (this.zoneName !== undefined && !isUnresolved(fqdn)) {
-      const suffix = `.${this.zoneName}`;
-      if (fqdn.toLowerCase().endsWith(suffix.toLowerCase())) {
-        return fqdn.slice(0, fqdn.length - suffix.length);
-      }
-    }
-    return `${fqdn}.`;
   }
 
   /**
@@ -452,24 +402,10 @@ export class SesSendingIdentity extends Construct {
   }
 }
 
-/** The zone's name without its trailing dot, or undefined when it is a token or not known. */
+/** The zone's name without its trailing dot, as given, or undefined when it is a token or not known. */
 function knownZoneName(zone: route53.IHostedZone): string | undefined {
-  let name: string;
-  try {
-    name = zone.zoneName;
-  } catch {
-    return undefined; // imported by id alone: aws-cdk-lib throws when the name is read
-  }
+  const name = zoneNameOf(zone);
   return name === undefined || isUnresolved(name) ? undefined : stripDot(name);
-}
-
-function zoneNameThrows(zone: route53.IHostedZone): boolean {
-  try {
-    void zone.zoneName;
-    return false;
-  } catch {
-    return true;
-  }
 }
 
 function isSameOrUnder(name: string, zone: string): boolean {

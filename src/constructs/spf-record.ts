@@ -5,9 +5,9 @@ import { postureOf } from '../plan';
 import { ANNOTATION_PREFIX, invalidInput, reportFindings } from './private/findings';
 import { plannedRecord } from './private/planned-records';
 import { RecordNames } from './private/record-names';
-import { isEvaluatedByParent, publishRecordSet, route53Txt } from './private/record-registry';
+import { isEvaluatedByParent } from './private/record-registry';
 import { checkIncludeCosts, checkSenders } from './private/sender-problems';
-import { ttlString } from './private/zone-names';
+import { ZoneWriter, checkTxtValue } from './private/zone-writer';
 import { SPF_RULES, Spf, SpfIncludeCost, SpfModel, SpfQualifier, describeSpfLookups } from '../records/spf';
 import { Senders } from '../senders/catalogue';
 import { Sender } from '../senders/sender';
@@ -126,7 +126,7 @@ export class SpfRecord extends Construct {
     super(scope, id);
     const names = RecordNames.forDomain(this, props.zone, props.domainName);
     this.domainName = names.domain.name;
-    const ttl = ttlString(this, props.ttl);
+    const writer = ZoneWriter.of(this, names, props.ttl);
     const standalone = !isEvaluatedByParent(this);
 
     const qualifier = this.checkQualifier(props.allQualifier ?? SpfQualifier.FAIL);
@@ -140,8 +140,7 @@ export class SpfRecord extends Construct {
     this.includeCosts = [...Senders.includeCosts(senders), ...(props.additionalIncludeCosts ?? [])];
     this.checkGenerated();
 
-    this.recordSet = publishRecordSet(this, 'Resource', names.location(), route53.RecordType.TXT,
-      this.values.map((v) => route53Txt(this, v)), ttl);
+    this.recordSet = writer.recordSet('Resource', { name: names.at(), type: route53.RecordType.TXT, values: this.values });
 
     if (qualifier === SpfQualifier.SOFTFAIL) {
       // The profile accepts ~all; the construct's default is -all, so choosing ~all is noted.
@@ -228,7 +227,7 @@ export class SpfRecord extends Construct {
           throw invalidInput(this, SPF_RULES.multipleRecords.id, value,
             'TXT values other than SPF: the SPF record is built from senders and additionalMechanisms, and two SPF records make every receiver return permerror');
         }
-        route53Txt(this, value); // throws TXT-NON-ASCII or TXT-ROUTE53-VALUE-LENGTH, naming this construct
+        checkTxtValue(this, value); // throws TXT-NON-ASCII or TXT-ROUTE53-VALUE-LENGTH, naming this construct
       }
       if (!out.includes(value)) {
         out.push(value);

@@ -5,12 +5,12 @@ import { postureOf } from '../plan';
 import { reportFindings } from './private/findings';
 import { plannedRecord } from './private/planned-records';
 import { RecordNames } from './private/record-names';
-import { isEvaluatedByParent, publishRecordSet, route53Txt } from './private/record-registry';
+import { isEvaluatedByParent } from './private/record-registry';
 import { requireListedAtDestination } from './private/report-destinations';
-import { ttlString } from './private/zone-names';
 import { TlsRpt } from '../records/tls-rpt';
 import { GovUkProfile } from '../standard/profile';
 import { checkTlsRptUris } from './private/report-uris';
+import { ZoneWriter } from './private/zone-writer';
 
 /**
  * Properties of a `TlsRptRecord`.
@@ -72,12 +72,11 @@ export class TlsRptRecord extends Construct {
     super(scope, id);
     const names = RecordNames.forDomain(this, props.zone, props.domainName);
     this.domainName = names.domain.name;
-    const ttl = ttlString(this, props.ttl);
+    const writer = ZoneWriter.of(this, names, props.ttl);
 
     this.value = TlsRpt.render({ reportUris: checkTlsRptUris(this, props.reportTo) });
     requireListedAtDestination(this, names.literalDomain, props.reportTo, 'TLS-RPT');
-    this.recordSet = publishRecordSet(this, 'Resource', names.location('_smtp._tls.'), route53.RecordType.TXT,
-      [route53Txt(this, this.value)], ttl);
+    this.recordSet = writer.recordSet('Resource', { name: names.at('_smtp._tls.'), type: route53.RecordType.TXT, values: [this.value] });
 
     if (!isEvaluatedByParent(this)) {
       reportFindings(this, GovUkProfile.evaluate(postureOf({

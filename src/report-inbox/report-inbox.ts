@@ -17,10 +17,9 @@ import { IMtaStsPolicyHost } from '../constructs/gov-email-domain';
 import { addInfoNote, invalidInput, reportFindings, warnNotEvaluated } from '../constructs/private/findings';
 import { PublishedMtaSts, checkMtaStsMaxAge, checkMtaStsMode, missingMtaSts, publishMtaStsPolicy } from '../constructs/private/mta-sts-options';
 import { plannedRecord } from '../constructs/private/planned-records';
-import { RecordLocation, literalZoneName, locationInZone } from '../constructs/private/record-names';
-import { publishRecordSet, route53Txt } from '../constructs/private/record-registry';
+import { RecordNames, literalZoneName } from '../constructs/private/record-names';
 import { registerReportDestination } from '../constructs/private/report-destinations';
-import { ttlString } from '../constructs/private/zone-names';
+import { ZoneWriter } from '../constructs/private/zone-writer';
 import { postureOf } from '../plan';
 import { Dmarc, DmarcAlignment, DmarcPolicy } from '../records/dmarc';
 import { MTASTS_RULES, MtaStsMode, MtaStsPolicyModel } from '../records/mta-sts';
@@ -323,7 +322,8 @@ export class ReportInbox extends Construct {
     const retentionDays = this.checkRetention(props.retention ?? Duration.days(365));
     const region = this.checkRegion();
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const ttl = ttlString(this, props.ttl);
+    // The inbox's names are built from the zone's name, checked above: its records are given them whole.
+    const writer = ZoneWriter.of(this, RecordNames.forZone(props.zone), props.ttl);
     this.metricNamespace = this.checkMetricNamespace(props.metricNamespace ?? 'GovEmail/Reports');
 
     // Names fixed at synth, so the bucket, the receipt rule and the function can refer to each
@@ -393,24 +393,11 @@ export class ReportInbox extends Construct {
       dkimIdentity: ses.DkimIdentity.easyDkim(ses.EasyDkimSigningKeyLength.RSA_2048_BIT),
     });
     identity.applyRemovalPolicy(removalPolicy);
-    ([
-      [identity.dkimDnsTokenName1, identity.dkimDnsTokenValue1],
-      [identity.dkimDnsTokenName2, identity.dkimDnsTokenValue2],
-      [identity.dkimDnsTokenName3, identity.dkimDnsTokenValue3],
-    ] as Array<[string, string]>).forEach(([name, value], i) => {
-      new route53.CnameRecord(this, `DkimCname${i + 1}`, {
-        zone: props.zone,
-        // The attribute is the full name without a trailing dot; the dot stops aws-cdk-lib
-        // appending the zone name again.
-        recordName: `${name}.`,
-        domainName: value,
-        ttl: props.ttl ?? Duration.hours(1),
-      });
-    });
-    const at = (prefix: string) => locationInZone(props.zone, zoneName, `${prefix}${this.domainName}`);
-    publishRecordSet(this, 'Mx', at(''), route53.RecordType.MX, [`10 ${sesInboundHost(region)}`], ttl);
+    writer.easyDkimCnames(identity);
+    const at = (prefix: string) => `${prefix}${this.domainName}`;
+    writer.recordSet('Mx', { name: at(''), type: route53.RecordType.MX, values: [`10 ${sesInboundHost(region)}`] });
     // The inbox domain receives mail and sends none: the records GOV.UK asks of such a domain.
-    publishRecordSet(this, 'Spf', at(''), route53.RecordType.TXT, [route53Txt(this, 'v=spf1 -all')], ttl);
+    writer.recordSet('Spf', { name: at(''), type: route53.RecordType.TXT, values: ['v=spf1 -all'] });
     const dmarcTxt = Dmarc.render({
       policy: DmarcPolicy.REJECT,
       subdomainPolicy: DmarcPolicy.REJECT,
@@ -419,13 +406,12 @@ export class ReportInbox extends Construct {
       spfAlignment: DmarcAlignment.STRICT,
       aggregateReportUris: [{ uri: this.dmarcAddress }],
     });
-    publishRecordSet(this, 'Dmarc', at('_dmarc.'), route53.RecordType.TXT, [route53Txt(this, dmarcTxt)], ttl);
-    publishRecordSet(this, 'TlsRpt', at('_smtp._tls.'), route53.RecordType.TXT,
-      [route53Txt(this, TlsRpt.render({ reportUris: [this.tlsReportAddress] }))], ttl);
-    const mtaStsTxt = props.mtaSts === undefined ? undefined : this.publishMtaSts(props.mtaSts, props.zone, at('_mta-sts.'), region, ttl);
+    writer.recordSet('Dmarc', { name: at('_dmarc.'), type: route53.RecordType.TXT, values: [dmarcTxt] });
+    writer.recordSet('TlsRpt', { name: at('_smtp._tls.'), type: route53.RecordType.TXT, values: [TlsRpt.render({ reportUris: [this.tlsReportAddress] })] });
+    const mtaStsTxt = props.mtaSts === undefined ? undefined : this.publishMtaSts(props.mtaSts, writer, at('_mta-sts.'), region);
     this.mtaStsPolicy = mtaStsTxt?.policy;
     this.evaluateOwnDomain(region, dmarcTxt, mtaStsTxt, props.allowMissingMtaSts ?? false);
-    this.reportAuthorisationNames = this.authoriseDomains(props.zone, zoneName, ttl);
+    this.reportAuthorisationNames = this.authoriseDomains(writer);
     registerReportDestination({
       owner: this,
       domainName: this.domainName.toLowerCase(),
@@ -675,8 +661,7 @@ export class ReportInbox extends Construct {
    * The inbox's MTA-STS policy: its one MX host, served by the host, and the `_mta-sts` record
    * published only after the host serves the body (RFC 8461 §8.1).
    */
-  private publishMtaSts(options: ReportInboxMtaStsOptions, zone: route53.IHostedZone, location: RecordLocation, region: string,
-    ttl: string): PublishedMtaSts {
+  private publishMtaSts(options: ReportInboxMtaStsOptions, writer: ZoneWriter, recordName: string, region: string): PublishedMtaSts {
     if (Token.isUnresolved(region)) {
       throw invalidInput(this, MTASTS_RULES.policyMxSyntax.id, 'a stack without a region',
         'a stack with env.region set: the policy names the region\'s SES inbound host, and its id is a hash of the policy body');
@@ -686,7 +671,7 @@ export class ReportInbox extends Construct {
       maxAge: checkMtaStsMaxAge(this, options.maxAge),
       mx: [sesInboundHost(region)],
     };
-    return publishMtaStsPolicy(this, { host: options.host, zone, domainName: this.domainName, location, model, ttl });
+    return publishMtaStsPolicy(writer, { host: options.host, domainName: this.domainName, recordName, model });
   }
 
   /**
@@ -734,13 +719,12 @@ export class ReportInbox extends Construct {
    * RFC 7489 §7.1: a report destination outside a domain's organisational domain takes its
    * reports only when it publishes `<domain>._report._dmarc.<destination>` TXT `v=DMARC1`.
    */
-  private authoriseDomains(zone: route53.IHostedZone, zoneName: string, ttl: string): string[] {
+  private authoriseDomains(writer: ZoneWriter): string[] {
     const names: string[] = [];
     for (const domain of this.domains) {
       const name = Dmarc.externalReportAuthorisation(domain, this.dmarcAddress);
       if (name === undefined) continue;
-      publishRecordSet(this, `ReportAuthorisation-${domain}`, locationInZone(zone, zoneName, name), route53.RecordType.TXT,
-        [route53Txt(this, 'v=DMARC1')], ttl);
+      writer.recordSet(`ReportAuthorisation-${domain}`, { name, type: route53.RecordType.TXT, values: ['v=DMARC1'] });
       names.push(name);
     }
     return names;

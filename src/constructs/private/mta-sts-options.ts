@@ -1,9 +1,9 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { Construct, IConstruct } from 'constructs';
+import { IConstruct } from 'constructs';
 import { invalidInput } from './findings';
-import { RecordLocation } from './record-names';
-import { acceptAsWarnings, publishRecordSet, route53Txt } from './record-registry';
+import { acceptAsWarnings } from './record-registry';
+import { ZoneWriter } from './zone-writer';
 import { Finding, Severity } from '../../records/finding';
 import { MTASTS_RULES, MtaSts, MtaStsMode, MtaStsPolicyModel } from '../../records/mta-sts';
 import { GOVUK_RULES } from '../../standard/rules';
@@ -76,22 +76,24 @@ export interface PublishedMtaSts {
 
 /**
  * Register a domain's policy with its host and publish the `_mta-sts` record (id = hash of the
- * body) only after the host serves the body, as RFC 8461 §8.1 asks.
+ * body, construct id `MtaSts` under the writer's owner) only after the host serves the body, as
+ * RFC 8461 §8.1 asks.
+ *
+ * @param writer the writer of the domain's records, in the domain's zone
  * @internal
  */
-export function publishMtaStsPolicy(scope: Construct, options: {
+export function publishMtaStsPolicy(writer: ZoneWriter, options: {
   readonly host: IMtaStsPolicyHost;
-  readonly zone: route53.IHostedZone;
   readonly domainName: string;
-  readonly location: RecordLocation;
+  /** The `_mta-sts` record's whole name. */
+  readonly recordName: string;
   readonly model: MtaStsPolicyModel;
-  readonly ttl: string;
 }): PublishedMtaSts {
   const policy = MtaSts.renderPolicy(options.model);
   const policyId = MtaSts.policyId(policy);
-  const registration = options.host.addDomain({ domainName: options.domainName, zone: options.zone, policy, policyId });
+  const registration = options.host.addDomain({ domainName: options.domainName, zone: writer.names.zone, policy, policyId });
   const record = MtaSts.renderRecord({ id: policyId });
-  const recordSet = publishRecordSet(scope, 'MtaSts', options.location, route53.RecordType.TXT, [route53Txt(scope, record)], options.ttl);
+  const recordSet = writer.recordSet('MtaSts', { name: options.recordName, type: route53.RecordType.TXT, values: [record] });
   recordSet.node.addDependency(registration.policyServedBy);
   return { policy, record, recordSet, minimumProtocolVersion: registration.minimumProtocolVersion };
 }
