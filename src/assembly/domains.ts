@@ -9,7 +9,7 @@ import { mtaStsPoliciesInCode } from './mta-sts-function';
 import { CloudFrontDistribution, DnsRecord, SesConfigurationSet, EmailResources, SesIdentity, originText, resourcesFromStacks } from './resources';
 import { DomainPlan, PlannedEasyDkim, PlannedRecord, PlannedSesIdentity, PlannedTlsPolicy, UnresolvedRecordField, postureOf } from '../plan';
 import { DKIM_RULES } from '../records/dkim';
-import { Finding, finding } from '../records/finding';
+import { Finding, finding, subjectOf } from '../records/finding';
 import { Spf } from '../records/spf';
 import { TxtChunks } from '../records/txt';
 import { Senders } from '../senders/catalogue';
@@ -235,7 +235,7 @@ function duplicateRecordSets(records: DnsRecord[]): Conflict[] {
       finding: finding(ASSEMBLY_RULES.duplicateRecordSet,
         `${group.length} record sets publish ${r.type} at ${r.name} in the hosted zone ${r.zone}: ${group.map((g) => originText(g.origin)).join(', ')}. `
         + 'Route 53 holds one record set per name and type, so all but one fail to deploy ("already exists"); put every value in one record set.',
-        r.name),
+        r.name, undefined, subjectOf(r.name, r.type)),
     });
   }
   return out;

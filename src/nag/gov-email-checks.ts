@@ -54,12 +54,14 @@ export interface GovEmailChecksProps {
  * `AWS::CloudFront::Distribution` and `Function`), whether made by this library's constructs or
  * by plain aws-cdk-lib ones, groups them by email domain (a domain's records may be spread over
  * several resources and stacks), evaluates each domain with the same profile as the constructs
- * and `gov-email review`, and reports each finding on the resource that holds the offending
- * record. A finding about a record that is missing (no DMARC, say) is reported on the resource
- * that defines the domain: its apex SPF record, else its MX, else its SES identity.
+ * and `gov-email review`, and reports each finding on the resource that holds the record it is
+ * about (the finding's `subject`: DNS name and type). A finding about a record that is missing is
+ * reported beside what requires it (no MTA-STS or TLS-RPT record: on the MX), else on the
+ * resource that defines the domain: its apex SPF record, else its MX, else its SES identity.
  *
- * Rule ids are `GovEmail-<profile rule id>`, for example `GovEmail-GOVUK-DMARC-POLICY`. Errors
- * are reported as errors, warnings as warnings; info findings are not reported. A value that is
+ * The pack has one rule per rule of `RuleCatalogue`, named `GovEmail-<rule id>`, for example
+ * `GovEmail-GOVUK-DMARC-POLICY`: that name is the rule id in reports and the id to acknowledge.
+ * Errors are reported as errors, warnings as warnings; info findings are not reported. A value that is
  * a CloudFormation intrinsic the pack cannot resolve is reported as `GovEmail-GOVUK-NOT-EVALUATED`,
  * never as compliant. SES Easy DKIM keys count as evaluated when the template sets their length
  * (`RSA_2048_BIT`): SES creates them, and the length is the one property of them the profile checks.

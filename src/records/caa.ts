@@ -1,4 +1,4 @@
-import { Finding, RuleDefinition, Severity, finding, rule } from './finding';
+import { Finding, RuleDefinition, Severity, aboutRecord, finding, rule } from './finding';
 import { RecordSyntaxError } from './syntax-error';
 import { TxtChunks } from './txt';
 
@@ -131,7 +131,7 @@ export class Caa {
     const tag = model.tag.toLowerCase();
     if (!/^[a-z0-9]+$/.test(tag)) {
       findings.push(finding(CAA_RULES.tagSyntax, `The tag must be ASCII letters and digits only; got "${model.tag}".`, name));
-      return findings;
+      return aboutRecord(findings, name, 'CAA');
     }
     if (tag.length > 15) {
       findings.push(finding(CAA_RULES.tagLength, `The tag "${model.tag}" is ${tag.length} characters; keep it to 15.`, name));
@@ -148,7 +148,7 @@ export class Caa {
       findings.push(finding(CAA_RULES.issueValue,
         `The ${tag} value "${model.value}" is malformed; CAs read it as naming no CA.`, name));
     }
-    return findings;
+    return aboutRecord(findings, name, 'CAA');
   }
 
   /**
@@ -159,11 +159,11 @@ export class Caa {
    */
   public static check(text: string, name?: string): Finding[] {
     try {
-      return Caa.validate(Caa.parse(text), name);
+      return aboutRecord(Caa.validate(Caa.parse(text), name), name, 'CAA');
     } catch (err) {
-      return [err instanceof RecordSyntaxError
+      return aboutRecord([err instanceof RecordSyntaxError
         ? err.toFinding(name)
-        : finding(CAA_RULES.syntax, `The value could not be read: ${String(err)}.`, name)];
+        : finding(CAA_RULES.syntax, `The value could not be read: ${String(err)}.`, name)], name, 'CAA');
     }
   }
 

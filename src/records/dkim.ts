@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { Finding, RuleDefinition, Severity, finding, rule } from './finding';
+import { Finding, RuleDefinition, Severity, aboutRecord, finding, rule } from './finding';
 import { publishedStrings } from './private/txt-record';
 import { RecordSyntaxError } from './syntax-error';
 import { TXT_RULES, TxtChunks } from './txt';
@@ -299,7 +299,7 @@ export class Dkim {
     if (model.flags?.includes('y')) {
       findings.push(finding(DKIM_RULES.testing, 'The "t=y" flag is set: verifiers treat the domain as testing DKIM.', name));
     }
-    return findings;
+    return aboutRecord(findings, name, 'TXT');
   }
 
   /**
@@ -323,7 +323,7 @@ export class Dkim {
         ? err.toFinding(name)
         : finding(DKIM_RULES.tagSyntax, `The record could not be read: ${String(err)}.`, name));
     }
-    return findings;
+    return aboutRecord(findings, name, 'TXT');
   }
 
   /**

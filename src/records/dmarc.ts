@@ -1,4 +1,4 @@
-import { Finding, RuleDefinition, Severity, finding, rule } from './finding';
+import { Finding, RuleDefinition, Severity, aboutRecord, finding, rule } from './finding';
 import { organisationalDomainOf } from './private/dmarc-org-domain';
 import { normaliseDomainName } from './private/names';
 import { checkTxtRecord, checkTxtRecordSet } from './private/txt-record';
@@ -316,7 +316,7 @@ export class Dmarc {
    * Makes no UK-profile judgement: an RFC-legal `p=none` has no finding here.
    */
   public static validate(model: DmarcModel, options: DmarcValidationOptions = {}): Finding[] {
-    return new Validator(model, options.name).run();
+    return aboutRecord(new Validator(model, options.name).run(), options.name, 'TXT');
   }
 
   /**
@@ -325,7 +325,7 @@ export class Dmarc {
    * and every DMARC rule. Never throws: text that is not a DMARC record gives a finding.
    */
   public static check(text: string, options: DmarcValidationOptions = {}): Finding[] {
-    return checkTxtRecord(text, options.name, () => Dmarc.validate(Dmarc.parse(text), options), DMARC_RULES.version);
+    return aboutRecord(checkTxtRecord(text, options.name, () => Dmarc.validate(Dmarc.parse(text), options), DMARC_RULES.version), options.name, 'TXT');
   }
 
   /**

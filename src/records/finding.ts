@@ -30,6 +30,45 @@ export interface RuleDefinition {
 }
 
 /**
+ * What a finding is about: the record it judges, named as DNS names it, so every report places
+ * the finding by data (a cdk-nag resource, a zone-file line, a SARIF location) and never by
+ * reading its message.
+ */
+export interface FindingSubject {
+  /**
+   * The DNS name of the record: lower case, without the trailing dot, for example
+   * `_dmarc.dept.gov.uk`. For the DKIM keys of a domain as a whole (no key at any selector), the
+   * name under which they are published, `_domainkey.<domain>`.
+   */
+  readonly name: string;
+
+  /**
+   * The type of the record at `name`: a DNS record type (`TXT`, `MX`, `CAA`, `CNAME`, …), or
+   * for what a domain publishes that is not a DNS record: `MTA-STS-POLICY` (the MTA-STS policy
+   * file served at `https://<name>/.well-known/mta-sts.txt`), `HTTPS` (the TLS versions the
+   * HTTPS host at `name` accepts) or `SES-IDENTITY` (how SES sends mail for `name`).
+   */
+  readonly type: string;
+
+  /**
+   * For `GOVUK-NOT-EVALUATED`: the part of the domain's posture that could not be evaluated, as
+   * `DomainPosture.unresolved` names it: a posture field name (`apexTxt`, `mx`, `dmarc`,
+   * `mtaStsTxt`, `mtaStsPolicy`, `tlsRpt`, `dkim`, `dkimWildcard`, `caa`,
+   * `reportAuthorisations`, `sesTlsRequired` or `policyHostMinimumTls`).
+   *
+   * @default - the finding is about the record's value, not about a value that is not known
+   */
+  readonly field?: string;
+}
+
+/** `FindingSubject.type` for the MTA-STS policy file served at `https://mta-sts.<domain>/.well-known/mta-sts.txt`. @internal */
+export const SUBJECT_MTA_STS_POLICY = 'MTA-STS-POLICY';
+/** `FindingSubject.type` for the TLS versions an HTTPS host accepts (the MTA-STS policy host). @internal */
+export const SUBJECT_HTTPS = 'HTTPS';
+/** `FindingSubject.type` for how SES sends mail for a domain (its identities and their configuration sets). @internal */
+export const SUBJECT_SES_IDENTITY = 'SES-IDENTITY';
+
+/**
  * One thing a check found about a record or a domain.
  */
 export interface Finding {
@@ -47,20 +86,57 @@ export interface Finding {
    * @default - the record being checked
    */
   readonly path?: string;
+  /**
+   * The record the finding is about (its DNS name and type, and for `GOVUK-NOT-EVALUATED` the
+   * posture field), so a report places the finding by data rather than by its message.
+   *
+   * @default - not known: the finding was made without a record name (for example
+   * `Spf.check(text)` with no `name`)
+   */
+  readonly subject?: FindingSubject;
 }
 
 /**
  * Build a finding for a rule. Internal helper shared by every record module.
  * @internal
  */
-export function finding(definition: RuleDefinition, message: string, path?: string, severity?: Severity): Finding {
+export function finding(definition: RuleDefinition, message: string, path?: string, severity?: Severity, subject?: FindingSubject): Finding {
   const f: Finding = {
     ruleId: definition.id,
     severity: severity ?? definition.severity,
     message,
     source: definition.source,
   };
-  return path === undefined ? f : { ...f, path };
+  const withPath = path === undefined ? f : { ...f, path };
+  return subject === undefined ? withPath : { ...withPath, subject };
+}
+
+/**
+ * The subject of a finding about the record of this type at this DNS name (lower-cased, its
+ * trailing dot removed). Internal helper shared by every record module and the profile.
+ * @internal
+ */
+export function subjectOf(name: string, type: string, field?: string): FindingSubject {
+  const subject: FindingSubject = { name: String(name).toLowerCase().replace(/\.$/, ''), type };
+  return field === undefined ? subject : { ...subject, field };
+}
+
+/**
+ * The findings, each given this subject unless it already has one (a finding made closer to the
+ * record knows better). With no subject, the findings as they are.
+ * @internal
+ */
+export function withSubject(findings: Finding[], subject: FindingSubject | undefined): Finding[] {
+  if (subject === undefined) return findings;
+  return findings.map((f) => (f.subject === undefined ? { ...f, subject } : f));
+}
+
+/**
+ * `withSubject` for a record of a type at a DNS name that may not be given.
+ * @internal
+ */
+export function aboutRecord(findings: Finding[], name: string | undefined, type: string): Finding[] {
+  return name === undefined ? findings : withSubject(findings, subjectOf(name, type));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Finding, RuleDefinition, Severity, finding, rule } from './finding';
+import { Finding, RuleDefinition, Severity, aboutRecord, finding, rule } from './finding';
 import { hostNameProblem } from './private/names';
 import { RecordSyntaxError } from './syntax-error';
 import { TXT_RULES, TxtChunks } from './txt';
@@ -256,7 +256,7 @@ export class MtaSts {
         findings.push(finding(MTASTS_RULES.unknownField, `Senders ignore the field "${ext.name}=${ext.value}".`, name));
       }
     }
-    return findings;
+    return aboutRecord(findings, name, 'TXT');
   }
 
   /**
@@ -273,9 +273,9 @@ export class MtaSts {
       .filter((f) => quoted || f.ruleId !== TXT_RULES.stringLength.id));
     findings.push(...guard(MTASTS_RULES.version, name, () => {
       const model = MtaSts.parseRecord(text);
-      return [...recordSyntaxFindings(TxtChunks.parse(text), name), ...MtaSts.validateRecord(model, name)];
+      return aboutRecord([...recordSyntaxFindings(TxtChunks.parse(text), name), ...MtaSts.validateRecord(model, name)], name, 'TXT');
     }));
-    return findings;
+    return aboutRecord(findings, name, 'TXT');
   }
 
   /**
@@ -298,7 +298,7 @@ export class MtaSts {
     for (const r of records) {
       findings.push(...MtaSts.checkRecord(r, name));
     }
-    return findings;
+    return aboutRecord(findings, name, 'TXT');
   }
 
   /**

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { Finding, RuleDefinition, Severity, finding, rule } from './finding';
+import { Finding, RuleDefinition, Severity, aboutRecord, finding, rule } from './finding';
 import { hostNameProblem } from './private/names';
 import { RecordSyntaxError } from './syntax-error';
 
@@ -106,18 +106,18 @@ export class Mx {
       if (model.preference !== 0) {
         findings.push(finding(MX_RULES.nullMxPreference, `A null MX has preference 0; got "${model.preference} .".`, name));
       }
-      return findings;
+      return aboutRecord(findings, name, 'MX');
     }
     const host = stripDot(model.exchange);
     if (isIP(host) !== 0 || /^\[.*\]$/.test(host)) {
       findings.push(finding(MX_RULES.exchangeIp, `The exchange must be a host name, not an IP address; got "${model.exchange}".`, name));
-      return findings;
+      return aboutRecord(findings, name, 'MX');
     }
     const problem = hostNameProblem(host);
     if (problem !== undefined) {
       findings.push(finding(MX_RULES.exchange, `The exchange "${model.exchange}" is not a host name: ${problem}.`, name));
     }
-    return findings;
+    return aboutRecord(findings, name, 'MX');
   }
 
   /**
@@ -127,7 +127,7 @@ export class Mx {
    * @param name the DNS name the record is at, used as the findings' path
    */
   public static check(text: string, name?: string): Finding[] {
-    return Mx.checkSet([text], name);
+    return aboutRecord(Mx.checkSet([text], name), name, 'MX');
   }
 
   /**
@@ -146,7 +146,7 @@ export class Mx {
         `A null MX must be the only MX record; got ${records.length} records: ${records.map((r) => `"${describe(r)}"`).join(', ')}.${others.length > 0 ? ' Senders may still deliver to the others.' : ''}`,
         name));
     }
-    return findings;
+    return aboutRecord(findings, name, 'MX');
   }
 
   /**
@@ -169,7 +169,7 @@ export class Mx {
       }
     }
     findings.push(...Mx.validateSet(records, name));
-    return findings;
+    return aboutRecord(findings, name, 'MX');
   }
 
   private constructor() {}

@@ -1,4 +1,4 @@
-import { Finding, RuleDefinition, Severity, finding, rule } from './finding';
+import { Finding, RuleDefinition, Severity, aboutRecord, finding, rule } from './finding';
 import { normaliseDomainName } from './private/names';
 import { domainEndProblems, isIp4Network, isIp6Network, isModifierName, scanMacroString } from './private/spf-syntax';
 import { publishedStrings } from './private/txt-record';
@@ -332,7 +332,7 @@ export class Spf {
     // already reported per term.
     const text = renderModel(model);
     findings.push(...TxtChunks.validate(TxtChunks.split(text, { asciiOnly: false }), options.name, { asciiOnly: false }));
-    return findings;
+    return aboutRecord(findings, options.name, 'TXT');
   }
 
   /**
@@ -358,7 +358,7 @@ export class Spf {
         findings.push(finding(SPF_RULES.malformedTerm, `The record could not be read: ${String(err)}.`, options.name));
       }
     }
-    return findings;
+    return aboutRecord(findings, options.name, 'TXT');
   }
 
   /**
@@ -384,7 +384,7 @@ export class Spf {
     } else if (spf.length === 1) {
       findings.push(...Spf.check(spf[0], options));
     }
-    return findings;
+    return aboutRecord(findings, options.name, 'TXT');
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Finding, RuleDefinition, Severity, finding, rule } from './finding';
+import { Finding, RuleDefinition, Severity, aboutRecord, finding, rule } from './finding';
 import { checkTxtRecord, checkTxtRecordSet } from './private/txt-record';
 import { firstUnencoded, httpsProblem, mailtoProblem, percentEncoded, splitCommaHint, uriScheme, uriSyntaxProblem } from './private/uri';
 import { RecordSyntaxError } from './syntax-error';
@@ -179,7 +179,7 @@ export class TlsRpt {
         add(TLSRPT_RULES.unknownField, `The field ${ext.name}=${ext.value} is not defined by RFC 8460; senders ignore it.`);
       }
     }
-    return findings;
+    return aboutRecord(findings, options.name, 'TXT');
   }
 
   /**
@@ -188,7 +188,7 @@ export class TlsRpt {
    * and every TLS-RPT rule. Never throws: text that is not a TLS-RPT record gives a finding.
    */
   public static check(text: string, options: TlsRptValidationOptions = {}): Finding[] {
-    return checkTxtRecord(text, options.name, () => TlsRpt.validate(TlsRpt.parse(text), options), TLSRPT_RULES.version);
+    return aboutRecord(checkTxtRecord(text, options.name, () => TlsRpt.validate(TlsRpt.parse(text), options), TLSRPT_RULES.version), options.name, 'TXT');
   }
 
   /**

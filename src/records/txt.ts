@@ -1,4 +1,4 @@
-import { Finding, RuleDefinition, Severity, finding, rule } from './finding';
+import { Finding, RuleDefinition, Severity, aboutRecord, finding, rule } from './finding';
 
 /** Rules about TXT record encoding. @internal */
 export const TXT_RULES = {
@@ -211,7 +211,7 @@ export class TxtChunks {
     if (total > UDP_SAFE_OCTETS) {
       findings.push(finding(TXT_RULES.udpSize, `The record is ${total} octets; keep it under ${UDP_SAFE_OCTETS} so the answer fits in UDP.`, name));
     }
-    return findings;
+    return aboutRecord(findings, name, 'TXT');
   }
 
   /** The size of a string in UTF-8 octets. */

@@ -3,7 +3,7 @@ import { GOVUK_RULES as R } from './rules';
 import { Caa } from '../records/caa';
 import { Dkim } from '../records/dkim';
 import { Dmarc, DmarcAlignment, DmarcModel, DmarcPolicy } from '../records/dmarc';
-import { Finding, Severity, dedupeFindings, finding } from '../records/finding';
+import { Finding, FindingSubject, SUBJECT_HTTPS, SUBJECT_MTA_STS_POLICY, SUBJECT_SES_IDENTITY, Severity, dedupeFindings, finding, subjectOf, withSubject } from '../records/finding';
 import { MtaSts, MtaStsMode } from '../records/mta-sts';
 import { Mx, MxModel } from '../records/mx';
 import { Spf, SpfQualifier } from '../records/spf';
@@ -125,7 +125,7 @@ export class GovUkProfile {
       out.push(...evaluateTlsRpt(posture, false));
     }
     if (posture.sesTlsRequired === false) {
-      out.push(finding(R.sesTlsRequired, `Mail sent through SES for ${domain} is not required to use TLS: attach a configuration set with tlsPolicy REQUIRE as the identity's default.`, domain));
+      out.push(finding(R.sesTlsRequired, `Mail sent through SES for ${domain} is not required to use TLS: attach a configuration set with tlsPolicy REQUIRE as the identity's default.`, domain, undefined, subjectOf(domain, SUBJECT_SES_IDENTITY)));
     }
     out.push(...evaluateCommon(posture));
     return dedupeFindings(out);
@@ -149,7 +149,7 @@ export class GovUkProfile {
         && spf.terms[0].mechanism === 'all' && spf.terms[0].qualifier === SpfQualifier.FAIL;
       if (!exact) {
         const got = spfValues.length === 0 ? 'no SPF record' : spfValues.map((v) => `"${TxtChunks.parse(v)}"`).join(', ');
-        out.push(finding(R.parkedSpf, `${domain} sends no mail, so its SPF record must be exactly "v=spf1 -all"; got: ${got}.`, domain));
+        out.push(finding(R.parkedSpf, `${domain} sends no mail, so its SPF record must be exactly "v=spf1 -all"; got: ${got}.`, domain, undefined, subjectOf(domain, 'TXT')));
       }
     }
 
@@ -163,7 +163,7 @@ export class GovUkProfile {
         if (dmarc.dkimAlignment !== DmarcAlignment.STRICT) problems.push(`adkim=${dmarc.dkimAlignment ?? 'r (default)'}`);
         if (dmarc.spfAlignment !== DmarcAlignment.STRICT) problems.push(`aspf=${dmarc.spfAlignment ?? 'r (default)'}`);
         if (problems.length > 0) {
-          out.push(finding(R.parkedDmarc, `${domain} sends no mail, so DMARC must be p=reject; sp=reject; adkim=s; aspf=s; got: ${problems.join(', ')}.`, `_dmarc.${domain}`));
+          out.push(finding(R.parkedDmarc, `${domain} sends no mail, so DMARC must be p=reject; sp=reject; adkim=s; aspf=s; got: ${problems.join(', ')}.`, `_dmarc.${domain}`, undefined, subjectOf(`_dmarc.${domain}`, 'TXT')));
         }
       }
     }
@@ -179,14 +179,14 @@ export class GovUkProfile {
       });
       if (!revoked) {
         const got = posture.dkimWildcard.length === 0 ? 'no record' : posture.dkimWildcard.map((v) => `"${TxtChunks.parse(v)}"`).join(', ');
-        out.push(finding(R.parkedDkim, `${domain} sends no mail, so ${name} should hold TXT "v=DKIM1; p=" to revoke any key; got: ${got}.`, name));
+        out.push(finding(R.parkedDkim, `${domain} sends no mail, so ${name} should hold TXT "v=DKIM1; p=" to revoke any key; got: ${got}.`, name, undefined, subjectOf(name, 'TXT')));
       }
     }
     for (const sel of posture.dkim ?? []) {
       for (const v of sel.values) {
         const key = tryParse(() => Dkim.parse(v));
         if (key !== undefined && !Dkim.isRevoked(key)) {
-          out.push(finding(R.parkedDkim, `${domain} sends no mail but publishes a DKIM key at ${sel.selector}._domainkey.${domain}: revoke it with "v=DKIM1; p=".`, `${sel.selector}._domainkey.${domain}`));
+          out.push(finding(R.parkedDkim, `${domain} sends no mail but publishes a DKIM key at ${sel.selector}._domainkey.${domain}: revoke it with "v=DKIM1; p=".`, `${sel.selector}._domainkey.${domain}`, undefined, subjectOf(`${sel.selector}._domainkey.${domain}`, 'TXT')));
         }
       }
     }
@@ -197,7 +197,7 @@ export class GovUkProfile {
       const onlyNull = models.length === 1 && Mx.isNullMx(models[0]);
       if (!onlyNull) {
         const got = posture.mx.length === 0 ? 'no MX record' : posture.mx.map((v) => `"${v}"`).join(', ');
-        out.push(finding(R.parkedMx, `${domain} receives no mail, so it must publish only a null MX "0 ."; got: ${got}.`, domain));
+        out.push(finding(R.parkedMx, `${domain} receives no mail, so it must publish only a null MX "0 ."; got: ${got}.`, domain, undefined, subjectOf(domain, 'MX')));
       }
     }
 
@@ -205,7 +205,7 @@ export class GovUkProfile {
       const caa = posture.caa.map((v) => tryParse(() => Caa.parse(v))).filter((c): c is NonNullable<typeof c> => c !== undefined);
       if (caa.length === 0 || !Caa.forbidsIssuance(caa)) {
         const got = posture.caa.length === 0 ? 'no CAA record' : posture.caa.map((v) => `"${v}"`).join(', ');
-        out.push(finding(R.parkedCaa, `${domain} serves nothing, so CAA 0 issue ";" can forbid certificates for it; got: ${got}.`, domain));
+        out.push(finding(R.parkedCaa, `${domain} serves nothing, so CAA 0 issue ";" can forbid certificates for it; got: ${got}.`, domain, undefined, subjectOf(domain, 'CAA')));
       }
     }
 
@@ -227,7 +227,7 @@ function evaluateSpf(posture: DomainPosture, sends: boolean): Finding[] {
   const out: Finding[] = [];
   const spfValues = posture.apexTxt.filter((v) => Spf.isSpf(TxtChunks.parse(v)));
   if (spfValues.length === 0) {
-    out.push(finding(R.spfMissing, `${domain} publishes no SPF record${sends ? ' although it sends mail' : ''}: add "v=spf1 <your senders> -all" (or "v=spf1 -all" if it sends none).`, domain));
+    out.push(finding(R.spfMissing, `${domain} publishes no SPF record${sends ? ' although it sends mail' : ''}: add "v=spf1 <your senders> -all" (or "v=spf1 -all" if it sends none).`, domain, undefined, subjectOf(domain, 'TXT')));
     return out;
   }
   out.push(...Spf.checkRecordSet(posture.apexTxt, { name: domain, includeCosts: posture.spfIncludeCosts }));
@@ -236,9 +236,9 @@ function evaluateSpf(posture: DomainPosture, sends: boolean): Finding[] {
     const all = Spf.allQualifier(model);
     const hasRedirect = model.terms.some((t) => t.modifier === 'redirect');
     if (all === SpfQualifier.PASS || all === SpfQualifier.NEUTRAL) {
-      out.push(finding(R.spfAll, `${domain}'s SPF ends with "${all === SpfQualifier.PASS ? '+all' : '?all'}", which lets any host pass or go unjudged; use "-all" (or "~all"). Got: "${TxtChunks.parse(spfValues[0])}".`, domain));
+      out.push(finding(R.spfAll, `${domain}'s SPF ends with "${all === SpfQualifier.PASS ? '+all' : '?all'}", which lets any host pass or go unjudged; use "-all" (or "~all"). Got: "${TxtChunks.parse(spfValues[0])}".`, domain, undefined, subjectOf(domain, 'TXT')));
     } else if (all === undefined && !hasRedirect) {
-      out.push(finding(R.spfAll, `${domain}'s SPF has no "all" and no redirect, so unlisted hosts get a neutral result; end it with "-all" (or "~all"). Got: "${TxtChunks.parse(spfValues[0])}".`, domain));
+      out.push(finding(R.spfAll, `${domain}'s SPF has no "all" and no redirect, so unlisted hosts get a neutral result; end it with "-all" (or "~all"). Got: "${TxtChunks.parse(spfValues[0])}".`, domain, undefined, subjectOf(domain, 'TXT')));
     }
   }
   return out;
@@ -254,7 +254,7 @@ function evaluateDmarc(posture: DomainPosture): Finding[] {
   const records = posture.dmarc.filter((v) => Dmarc.isDmarc(TxtChunks.parse(v)));
   if (records.length === 0) {
     const others = posture.dmarc.length === 0 ? '' : ` (found ${posture.dmarc.map((v) => `"${TxtChunks.parse(v)}"`).join(', ')}, none a DMARC record)`;
-    out.push(finding(R.dmarcMissing, `${domain} publishes no DMARC record at ${name}${others}.`, name));
+    out.push(finding(R.dmarcMissing, `${domain} publishes no DMARC record at ${name}${others}.`, name, undefined, subjectOf(name, 'TXT')));
     return out;
   }
   out.push(...Dmarc.checkRecordSet(posture.dmarc, { name }));
@@ -265,27 +265,27 @@ function evaluateDmarc(posture: DomainPosture): Finding[] {
   }
   const policy = model.policy ?? DmarcPolicy.NONE;
   if (policy === DmarcPolicy.NONE) {
-    out.push(finding(R.dmarcPolicy, `${domain}'s DMARC policy is "${model.policy === undefined ? 'absent (treated as none)' : 'none'}"; set p=quarantine or p=reject. Got: "${text}".`, name));
+    out.push(finding(R.dmarcPolicy, `${domain}'s DMARC policy is "${model.policy === undefined ? 'absent (treated as none)' : 'none'}"; set p=quarantine or p=reject. Got: "${text}".`, name, undefined, subjectOf(name, 'TXT')));
   }
   const sp = model.subdomainPolicy ?? policy;
   if (sp === DmarcPolicy.NONE) {
-    out.push(finding(R.dmarcSubdomainPolicy, `${domain}'s DMARC subdomain policy is "none"${model.subdomainPolicy === undefined ? ' (inherited from p)' : ''}; set sp=quarantine or sp=reject. Got: "${text}".`, name));
+    out.push(finding(R.dmarcSubdomainPolicy, `${domain}'s DMARC subdomain policy is "none"${model.subdomainPolicy === undefined ? ' (inherited from p)' : ''}; set sp=quarantine or sp=reject. Got: "${text}".`, name, undefined, subjectOf(name, 'TXT')));
   }
   if (model.percentage !== undefined && model.percentage !== 100) {
-    out.push(finding(R.dmarcPercentage, `${domain}'s DMARC applies to ${model.percentage}% of mail (pct=${model.percentage}); remove pct so it applies to all. Got: "${text}".`, name));
+    out.push(finding(R.dmarcPercentage, `${domain}'s DMARC applies to ${model.percentage}% of mail (pct=${model.percentage}); remove pct so it applies to all. Got: "${text}".`, name, undefined, subjectOf(name, 'TXT')));
   }
   const rua = model.aggregateReportUris ?? [];
   if (rua.length === 0) {
-    out.push(finding(R.dmarcReporting, `${domain}'s DMARC record requests no aggregate reports; add rua=mailto:<your reports address>. Got: "${text}".`, name));
+    out.push(finding(R.dmarcReporting, `${domain}'s DMARC record requests no aggregate reports; add rua=mailto:<your reports address>. Got: "${text}".`, name, undefined, subjectOf(name, 'TXT')));
   } else if (rua.length > MAX_DMARC_RUA) {
-    out.push(finding(R.dmarcReportCount, `${domain}'s DMARC record names ${rua.length} rua destinations; at most ${MAX_DMARC_RUA} are allowed. Got: "${text}".`, name));
+    out.push(finding(R.dmarcReportCount, `${domain}'s DMARC record names ${rua.length} rua destinations; at most ${MAX_DMARC_RUA} are allowed. Got: "${text}".`, name, undefined, subjectOf(name, 'TXT')));
   }
   if (text.length > MAX_DMARC_LENGTH) {
-    out.push(finding(R.dmarcLength, `${domain}'s DMARC record is ${text.length} characters; keep it to ${MAX_DMARC_LENGTH}.`, name));
+    out.push(finding(R.dmarcLength, `${domain}'s DMARC record is ${text.length} characters; keep it to ${MAX_DMARC_LENGTH}.`, name, undefined, subjectOf(name, 'TXT')));
   }
   const central = GovUkReportAddresses.DMARC_RUA.toLowerCase();
   if ((model.failureReportUris ?? []).some((u) => u.uri.toLowerCase() === central)) {
-    out.push(finding(R.dmarcCentralRuf, `${domain}'s DMARC record sends failure reports (ruf) to ${GovUkReportAddresses.DMARC_RUA}, which takes aggregate reports only.`, name));
+    out.push(finding(R.dmarcCentralRuf, `${domain}'s DMARC record sends failure reports (ruf) to ${GovUkReportAddresses.DMARC_RUA}, which takes aggregate reports only.`, name, undefined, subjectOf(name, 'TXT')));
   }
   if (posture.reportAuthorisations !== undefined) {
     for (const u of rua) {
@@ -294,7 +294,7 @@ function evaluateDmarc(posture: DomainPosture): Finding[] {
       const found = posture.reportAuthorisations.find((a) => a.name.toLowerCase() === authName.toLowerCase());
       if (found === undefined) continue;
       if (!found.values.some((v) => Dmarc.isDmarc(TxtChunks.parse(v)))) {
-        out.push(finding(R.dmarcReportAuthorisation, `${u.uri} is at another organisation, which has not authorised reports for ${domain}: ${authName} needs TXT "v=DMARC1".`, authName));
+        out.push(finding(R.dmarcReportAuthorisation, `${u.uri} is at another organisation, which has not authorised reports for ${domain}: ${authName} needs TXT "v=DMARC1".`, authName, undefined, subjectOf(authName, 'TXT')));
       }
     }
   }
@@ -311,17 +311,17 @@ function evaluateDkim(posture: DomainPosture, sends: boolean): Finding[] {
   for (const sel of posture.dkim) {
     const name = `${sel.selector}._domainkey.${domain}`;
     for (const v of sel.values) {
-      out.push(...Dkim.check(v).map((f) => ({ ...f, path: f.path ?? name })));
+      out.push(...withSubject(Dkim.check(v).map((f) => ({ ...f, path: f.path ?? name })), subjectOf(name, 'TXT')));
       const key = tryParse(() => Dkim.parse(v));
       if (key !== undefined && !Dkim.isRevoked(key)) keys++;
     }
     if (sel.expectedToSign && sel.values.length === 0) {
-      out.push(finding(R.dkimMissing, `${name} holds no DKIM key, but a service signs ${domain}'s mail with selector "${sel.selector}".`, name));
+      out.push(finding(R.dkimMissing, `${name} holds no DKIM key, but a service signs ${domain}'s mail with selector "${sel.selector}".`, name, undefined, subjectOf(name, 'TXT')));
     }
   }
   if (sends && keys === 0) {
     const looked = posture.dkim.map((d) => d.selector).join(', ') || 'none';
-    out.push(finding(R.dkimMissing, `${domain} sends mail but no DKIM key was found (selectors looked at: ${looked}).`, domain));
+    out.push(finding(R.dkimMissing, `${domain} sends mail but no DKIM key was found (selectors looked at: ${looked}).`, domain, undefined, subjectOf(`_domainkey.${domain}`, 'TXT')));
   }
   return out;
 }
@@ -333,7 +333,7 @@ function delegatedDkim(posture: DomainPosture): Finding[] {
     const name = `${d.selector}._domainkey.${domain}`;
     const target = d.target.replace(/\.$/, '');
     return finding(R.dkimDelegated,
-      `${name} → ${target}: a CNAME to the provider's DKIM key, which it publishes and rotates there (its documented design), so the key is not evaluated here; \`gov-email check ${domain}\` verifies it live.`, name);
+      `${name} → ${target}: a CNAME to the provider's DKIM key, which it publishes and rotates there (its documented design), so the key is not evaluated here; \`gov-email check ${domain}\` verifies it live.`, name, undefined, subjectOf(name, 'CNAME'));
   });
 }
 
@@ -344,40 +344,42 @@ function evaluateMtaSts(posture: DomainPosture): Finding[] {
   const domain = posture.domainName;
   const name = `_mta-sts.${domain}`;
   const out: Finding[] = [];
+  const policySubject = subjectOf(`mta-sts.${domain}`, SUBJECT_MTA_STS_POLICY);
   const records = posture.mtaStsTxt.filter((v) => MtaSts.isMtaStsRecord(TxtChunks.parse(v)));
   if (records.length === 0) {
-    out.push(finding(R.mtaStsMissing, `${domain} receives mail but publishes no MTA-STS record at ${name}, so senders cannot insist on TLS.`, name));
+    out.push(finding(R.mtaStsMissing, `${domain} receives mail but publishes no MTA-STS record at ${name}, so senders cannot insist on TLS.`, name, undefined, subjectOf(name, 'TXT')));
     return out;
   }
-  out.push(...MtaSts.checkRecordSet(posture.mtaStsTxt));
+  out.push(...withSubject(MtaSts.checkRecordSet(posture.mtaStsTxt), subjectOf(name, 'TXT')));
   const url = MtaSts.policyUrl(domain);
   if (posture.mtaStsPolicy === undefined) {
     if (posture.mtaStsPolicyError !== undefined) {
-      out.push(finding(R.mtaStsPolicyUnavailable, `The MTA-STS policy at ${url} could not be fetched: ${posture.mtaStsPolicyError}.`, url));
+      out.push(finding(R.mtaStsPolicyUnavailable, `The MTA-STS policy at ${url} could not be fetched: ${posture.mtaStsPolicyError}.`, url, undefined, policySubject));
     }
     return out;
   }
   const mxHosts = mxModels(posture).filter((m) => !Mx.isNullMx(m)).map((m) => m.exchange);
-  out.push(...MtaSts.checkPolicy(posture.mtaStsPolicy, posture.mx === undefined ? undefined : mxHosts).map((f) => ({ ...f, path: f.path ?? url })));
+  const policyFindings = MtaSts.checkPolicy(posture.mtaStsPolicy, posture.mx === undefined ? undefined : mxHosts);
+  out.push(...withSubject(policyFindings.map((f) => ({ ...f, path: f.path ?? url })), policySubject));
   const policy = tryParse(() => MtaSts.parsePolicy(posture.mtaStsPolicy!));
   if (policy === undefined) {
     return out;
   }
   if (policy.mode !== MtaStsMode.ENFORCE) {
-    out.push(finding(R.mtaStsMode, `${domain}'s MTA-STS policy is in "${policy.mode}" mode; ${policy.mode === MtaStsMode.TESTING ? 'move to enforce once TLS reports show no failures' : 'senders are not asked to require TLS'}.`, url));
+    out.push(finding(R.mtaStsMode, `${domain}'s MTA-STS policy is in "${policy.mode}" mode; ${policy.mode === MtaStsMode.TESTING ? 'move to enforce once TLS reports show no failures' : 'senders are not asked to require TLS'}.`, url, undefined, policySubject));
   }
   if (policy.mode === MtaStsMode.ENFORCE && policy.maxAge < ENFORCE_MIN_MAX_AGE) {
-    out.push(finding(R.mtaStsMaxAge, `${domain}'s MTA-STS policy is in enforce mode with max_age ${policy.maxAge}; use at least ${ENFORCE_MIN_MAX_AGE} (2 weeks).`, url));
+    out.push(finding(R.mtaStsMaxAge, `${domain}'s MTA-STS policy is in enforce mode with max_age ${policy.maxAge}; use at least ${ENFORCE_MIN_MAX_AGE} (2 weeks).`, url, undefined, policySubject));
   }
   if (policy.mode === MtaStsMode.TESTING && policy.maxAge < TESTING_MIN_MAX_AGE) {
-    out.push(finding(R.mtaStsMaxAge, `${domain}'s MTA-STS policy is in testing mode with max_age ${policy.maxAge}; use at least ${TESTING_MIN_MAX_AGE} (1 day).`, url));
+    out.push(finding(R.mtaStsMaxAge, `${domain}'s MTA-STS policy is in testing mode with max_age ${policy.maxAge}; use at least ${TESTING_MIN_MAX_AGE} (1 day).`, url, undefined, policySubject));
   }
   for (const pattern of policy.mx) {
     if (pattern.startsWith('*.')) {
       const documented = pattern.toLowerCase() === EXCHANGE_ONLINE_WILDCARD;
       out.push(finding(R.mtaStsWildcardMx, documented
         ? `${domain}'s MTA-STS policy uses "${pattern}", Exchange Online's documented pattern; security.gov.uk advises naming hosts where the provider allows it.`
-        : `${domain}'s MTA-STS policy uses the wildcard "${pattern}"; name the MX hosts instead.`, url, documented ? Severity.INFO : undefined));
+        : `${domain}'s MTA-STS policy uses the wildcard "${pattern}"; name the MX hosts instead.`, url, documented ? Severity.INFO : undefined, policySubject));
     }
   }
   return out;
@@ -393,14 +395,14 @@ function evaluateTlsRpt(posture: DomainPosture, required: boolean): Finding[] {
   const records = posture.tlsRpt.filter((v) => TlsRpt.isTlsRpt(TxtChunks.parse(v)));
   if (records.length === 0) {
     if (required) {
-      out.push(finding(R.tlsRptMissing, `${domain} receives mail but publishes no TLS-RPT record at ${name}, so nobody hears of TLS failures.`, name));
+      out.push(finding(R.tlsRptMissing, `${domain} receives mail but publishes no TLS-RPT record at ${name}, so nobody hears of TLS failures.`, name, undefined, subjectOf(name, 'TXT')));
     }
     return out;
   }
-  out.push(...TlsRpt.checkRecordSet(posture.tlsRpt));
+  out.push(...withSubject(TlsRpt.checkRecordSet(posture.tlsRpt), subjectOf(name, 'TXT')));
   const model = tryParse(() => TlsRpt.parse(records[0]));
   if (model !== undefined && model.reportUris.length > 1) {
-    out.push(finding(R.tlsRptReportCount, `${domain}'s TLS-RPT record names ${model.reportUris.length} rua destinations; only one is guaranteed to receive reports.`, name));
+    out.push(finding(R.tlsRptReportCount, `${domain}'s TLS-RPT record names ${model.reportUris.length} rua destinations; only one is guaranteed to receive reports.`, name, undefined, subjectOf(name, 'TXT')));
   }
   return out;
 }
@@ -412,19 +414,46 @@ function evaluateCommon(posture: DomainPosture): Finding[] {
     const v = posture.policyHostMinimumTls;
     const ok = TLS12_OR_LATER_POLICIES.includes(v) && v >= MIN_CLOUDFRONT_POLICY;
     if (!ok) {
-      out.push(finding(R.policyHostTls, `The MTA-STS policy host for ${domain} allows "${v}"; use ${MIN_CLOUDFRONT_POLICY} or newer.`, `mta-sts.${domain}`));
+      out.push(finding(R.policyHostTls, `The MTA-STS policy host for ${domain} allows "${v}"; use ${MIN_CLOUDFRONT_POLICY} or newer.`, `mta-sts.${domain}`, undefined, subjectOf(`mta-sts.${domain}`, SUBJECT_HTTPS)));
     }
   }
   if (posture.dnssec === false) {
-    out.push(finding(R.dnssec, `${domain}'s zone is not signed with DNSSEC; signing is recommended (the DS record at the parent is a manual step).`, domain));
+    out.push(finding(R.dnssec, `${domain}'s zone is not signed with DNSSEC; signing is recommended (the DS record at the parent is a manual step).`, domain, undefined, subjectOf(domain, 'DNSKEY')));
   }
   return out;
 }
 
 function notEvaluated(posture: DomainPosture): Finding[] {
   return (posture.unresolved ?? []).map((field) =>
-    finding(R.notEvaluated, `${posture.domainName}: ${field} could not be evaluated because its value is not known here; it is not assumed compliant.`, posture.domainName));
+    finding(R.notEvaluated, `${posture.domainName}: ${field} could not be evaluated because its value is not known here; it is not assumed compliant.`,
+      posture.domainName, undefined, notEvaluatedSubject(posture.domainName, field)));
 }
+
+/**
+ * The record a posture field holds, named as `FindingSubject` names it, with the field: what a
+ * GOVUK-NOT-EVALUATED finding about that field is about. A field this profile does not know (a
+ * free-text reason) is about the domain's apex.
+ */
+function notEvaluatedSubject(domain: string, field: string): FindingSubject {
+  const [name, type] = POSTURE_FIELD_RECORDS[field]?.(domain) ?? [domain, 'TXT'];
+  return subjectOf(name, type, field);
+}
+
+/** Where each posture field's values are published: DNS name and record type (or what is not a DNS record). */
+const POSTURE_FIELD_RECORDS: Record<string, (domain: string) => [string, string]> = {
+  apexTxt: (d) => [d, 'TXT'],
+  mx: (d) => [d, 'MX'],
+  caa: (d) => [d, 'CAA'],
+  dmarc: (d) => [`_dmarc.${d}`, 'TXT'],
+  mtaStsTxt: (d) => [`_mta-sts.${d}`, 'TXT'],
+  mtaStsPolicy: (d) => [`mta-sts.${d}`, SUBJECT_MTA_STS_POLICY],
+  tlsRpt: (d) => [`_smtp._tls.${d}`, 'TXT'],
+  dkim: (d) => [`_domainkey.${d}`, 'TXT'],
+  dkimWildcard: (d) => [`*._domainkey.${d}`, 'TXT'],
+  reportAuthorisations: (d) => [`_dmarc.${d}`, 'TXT'],
+  sesTlsRequired: (d) => [d, SUBJECT_SES_IDENTITY],
+  policyHostMinimumTls: (d) => [`mta-sts.${d}`, SUBJECT_HTTPS],
+};
 
 function spfModel(posture: DomainPosture) {
   const values = (posture.apexTxt ?? []).map((v) => TxtChunks.parse(v)).filter((v) => Spf.isSpf(v));

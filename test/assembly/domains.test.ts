@@ -94,6 +94,7 @@ describe('domains of the multi-stack fixture (dept.gov.uk over two stacks)', () 
         + 'Route 53 holds one record set per name and type, so all but one fail to deploy ("already exists"); put every value in one record set.',
       source: ASSEMBLY_RULES.duplicateRecordSet.source,
       path: 'dept.gov.uk',
+      subject: { name: 'dept.gov.uk', type: 'TXT' },
     }]);
     expect(ids(dept).filter((id) => id === 'ROUTE53-RECORD-CONFLICT')).toHaveLength(1);
   });

@@ -108,16 +108,17 @@ describe('reportUsageError', () => {
 });
 
 describe('--format nope', () => {
-  const message = '--format must be one of table, markdown, json, sarif; got "nope".';
+  const message = (formats: string) => `--format must be one of ${formats}; got "nope".`;
+  const shared = 'table, markdown, json, sarif';
   test.each([
-    ['review', ['--format', 'nope'], `\n${reviewCommand.usage}`],
-    ['reports', ['reports-folder', '--format', 'nope'], `\n${reportsCommand.usage}`],
-    ['check', ['dept.gov.uk', '--format', 'nope'], 'Run "gov-email check --help" for the options.\n'],
-    ['verify', ['--domain', 'dept.gov.uk', '--format', 'nope'], `\n${verifyCommand.usage}`],
-  ])('gov-email %s: exit 2 and the one message', async (name, args, after) => {
+    ['review', ['--format', 'nope'], `\n${reviewCommand.usage}`, `${shared}, zone`],
+    ['reports', ['reports-folder', '--format', 'nope'], `\n${reportsCommand.usage}`, shared],
+    ['check', ['dept.gov.uk', '--format', 'nope'], 'Run "gov-email check --help" for the options.\n', shared],
+    ['verify', ['--domain', 'dept.gov.uk', '--format', 'nope'], `\n${verifyCommand.usage}`, shared],
+  ])('gov-email %s: exit 2 and the one message, naming the formats it takes', async (name, args, after, formats) => {
     const c = capture();
     expect(await main([name, ...args], c.io)).toBe(ExitCode.USAGE);
-    expect(c.err()).toBe(`gov-email ${name}: ${message}\n${after}`);
+    expect(c.err()).toBe(`gov-email ${name}: ${message(formats)}\n${after}`);
     expect(c.out()).toBe('');
   });
 });

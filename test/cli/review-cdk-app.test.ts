@@ -124,6 +124,7 @@ describe('the same app with a weakened DMARC policy (p=none)', () => {
       message: `dept.gov.uk's DMARC policy is "none"; set p=quarantine or p=reject. Got: "${WEAK_DMARC}".`,
       source: RuleCatalogue.get('GOVUK-DMARC-POLICY').source,
       path: '_dmarc.dept.gov.uk',
+      subject: { name: '_dmarc.dept.gov.uk', type: 'TXT' },
     }]);
     expect((await review(out('weak-dmarc'))).code).toBe(1);
   });

@@ -163,6 +163,7 @@ describe('gov-email review --format json', () => {
           message: 'old.gov.uk sends no mail, so *._domainkey.old.gov.uk should hold TXT "v=DKIM1; p=" to revoke any key; got: no record.',
           source: source('GOVUK-PARKED-DKIM'),
           path: '*._domainkey.old.gov.uk',
+          subject: { name: '*._domainkey.old.gov.uk', type: 'TXT' },
         }],
       }],
     });
@@ -192,6 +193,7 @@ describe('gov-email review --format json', () => {
             message: 'agency.gov.uk: dkim could not be evaluated because its value is not known here; it is not assumed compliant.',
             source: source('GOVUK-NOT-EVALUATED'),
             path: 'agency.gov.uk',
+            subject: { name: '_domainkey.agency.gov.uk', type: 'TXT', field: 'dkim' },
           },
           {
             ruleId: 'GOVUK-SES-TLS-REQUIRED',
@@ -199,6 +201,7 @@ describe('gov-email review --format json', () => {
             message: 'Mail sent through SES for agency.gov.uk is not required to use TLS: attach a configuration set with tlsPolicy REQUIRE as the identity\'s default.',
             source: source('GOVUK-SES-TLS-REQUIRED'),
             path: 'agency.gov.uk',
+            subject: { name: 'agency.gov.uk', type: 'SES-IDENTITY' },
           },
         ],
       }],

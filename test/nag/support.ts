@@ -12,7 +12,6 @@ import { CloudFrontTarget } from 'aws-cdk-lib/aws-route53-targets';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { IConstruct } from 'constructs';
 import { GovEmailChecks, GovEmailChecksProps } from '../../src/nag';
-import { GovEmailRule } from '../../src/nag/private/rule';
 import { MtaSts } from '../../src/records/mta-sts';
 
 export const DEPT = 'dept.gov.uk';
@@ -138,12 +137,6 @@ export function rows(report: PolicyValidationPluginReport): Row[] {
 /** Run the pack on a construct tree. */
 export function check(scope: IConstruct, props?: GovEmailChecksProps): Row[] {
   return rows(new GovEmailChecks(undefined, props).validateScope(scope));
-}
-
-/** The rows of one rule: the `GovEmail-<id>` findings whose id the rule reports. */
-export function ruleRows(scope: IConstruct, rule: GovEmailRule, props?: GovEmailChecksProps): Row[] {
-  const ids = new Set(rule.ruleIds.map((id) => `GovEmail-${id}`));
-  return check(scope, props).filter((r) => ids.has(r.rule));
 }
 
 /** `[rule, path, level]` triples, for compact expectations. */

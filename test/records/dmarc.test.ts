@@ -94,6 +94,7 @@ describe('Dmarc rules: each rule has a record that breaks it and one that keeps 
       message: expect.stringContaining('got "rejected"'),
       source: DMARC_RULES.policyValue.source,
       path: '_dmarc.example.gov.uk',
+      subject: { name: '_dmarc.example.gov.uk', type: 'TXT' },
     });
   });
 
@@ -104,6 +105,7 @@ describe('Dmarc rules: each rule has a record that breaks it and one that keeps 
       message: expect.stringContaining('separate tags with ";"'),
       source: DMARC_RULES.version.source,
       path: '_dmarc.x.gov.uk',
+      subject: { name: '_dmarc.x.gov.uk', type: 'TXT' },
     }]);
   });
 

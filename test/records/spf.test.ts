@@ -262,6 +262,7 @@ describe('Spf.check: every rule', () => {
       message: expect.stringContaining('got 33'),
       source: SPF_RULES.cidrRange.source,
       path: 'example.gov.uk',
+      subject: { name: 'example.gov.uk', type: 'TXT' },
     });
     expect(Spf.check('nonsense', { name: 'example.gov.uk' })[0].path).toBe('example.gov.uk');
   });

@@ -71,6 +71,7 @@ describe('TlsRpt rules: each rule has a record that breaks it and one that keeps
       message: 'rua URI "http://r.example.gov.uk/" uses http:; only mailto: and https: are allowed.',
       source: TLSRPT_RULES.uriScheme.source,
       path: '_smtp._tls.example.gov.uk',
+      subject: { name: '_smtp._tls.example.gov.uk', type: 'TXT' },
     }]);
   });
 

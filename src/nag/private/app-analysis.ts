@@ -17,47 +17,37 @@ interface StageAnalysis {
   readonly byResource: Map<CfnResource, PlacedFinding[]>;
 }
 
-interface AnalysisState {
-  readonly options: AnalysisOptions;
-  readonly cache: WeakMap<IConstruct, StageAnalysis>;
-}
-
-const DEFAULT_STATE = (): AnalysisState => ({ options: { spfIncludeCosts: catalogueIncludeCosts() }, cache: new WeakMap() });
-let state: AnalysisState = DEFAULT_STATE();
-
-/**
- * Run `fn` with fresh analyses made with `options`: the pack calls its rules inside this, so a
- * tree changed since an earlier validation is read again, and the pack's options apply. Rules
- * called on their own use the default options and memoise per stage.
- */
-export function withAnalysisOptions<T>(options: AnalysisOptions, fn: () => T): T {
-  const previous = state;
-  state = { options, cache: new WeakMap() };
-  try {
-    return fn();
-  } finally {
-    state = previous;
-  }
-}
-
 /** True for the resource types the pack reads. */
 export function isEmailResource(node: CfnResource): boolean {
   return EMAIL_RESOURCE_TYPES.has(node.cfnResourceType);
 }
 
 /**
- * The findings placed on a resource, across its whole stage; undefined when the resource is not
- * of a type the pack reads (its rules are then not applicable).
+ * One reading of a construct tree: each stage is analysed the first time one of its resources
+ * is asked about, and remembered for the life of this object. The pack makes one per validation,
+ * so a tree changed since an earlier validation is read again, and two packs (or two runs with
+ * different options) never share an analysis.
  */
-export function findingsOn(node: CfnResource): PlacedFinding[] | undefined {
-  if (!isEmailResource(node)) return undefined;
-  const scope = Stage.of(node) ?? node.node.root;
-  let analysis = state.cache.get(scope);
-  if (analysis === undefined) {
-    analysis = analyseStage(scope, state.options);
-    state.cache.set(scope, analysis);
+export class AppAnalysis {
+  private readonly stages = new WeakMap<IConstruct, StageAnalysis>();
+
+  /** @param options how the templates are evaluated (by default, the catalogue's SPF include costs) */
+  constructor(private readonly options: AnalysisOptions = { spfIncludeCosts: catalogueIncludeCosts() }) {}
+
+  /**
+   * The findings placed on a resource, across its whole stage; undefined when the resource is not
+   * of a type the pack reads (its rules are then not applicable).
+   */
+  public findingsOn(node: CfnResource): PlacedFinding[] | undefined {
+    if (!isEmailResource(node)) return undefined;
+    const scope = Stage.of(node) ?? node.node.root;
+    let analysis = this.stages.get(scope);
+    if (analysis === undefined) {
+      analysis = analyseStage(scope, this.options);
+      this.stages.set(scope, analysis);
+    }
+    return analysis.byResource.get(node) ?? [];
   }
-  return analysis.byResource.get(node) ?? [];
 }
 
 function analyseStage(stage: IConstruct, options: AnalysisOptions): StageAnalysis {

@@ -5,13 +5,20 @@
 import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolation, Stage, Validations } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, NagRuleCompliance } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { AnalysisOptions, catalogueIncludeCosts } from './analysis';
-import { findingsOn, isEmailResource, withAnalysisOptions } from './app-analysis';
+import { AnalysisOptions, PlacedFinding, catalogueIncludeCosts } from './analysis';
+import { AppAnalysis, isEmailResource } from './app-analysis';
 import { hitsFromTemplates } from './assembly-analysis';
 import { ANNOTATION_ID_PREFIX, Hit, PACK_NAME, explanationOf, hitsOn, messagesOf, violationsOf } from './report';
+import { GovEmailRule, packRules } from './rule';
 import { Severity } from '../../records/finding';
 import type { GovEmailChecksProps } from '../gov-email-checks';
-import { GOV_EMAIL_RULES } from '../rules';
+
+/** One validation of a construct tree: its analysis (read once per stage) and the rules reading it. */
+interface ValidationRun {
+  readonly analysis: AppAnalysis;
+  readonly rules: GovEmailRule[];
+  readonly ruleIds: ReadonlySet<string>;
+}
 
 /** The NagPack `GovEmailChecks` delegates to: see its documentation. */
 export class GovEmailNagPack extends NagPack {
@@ -23,6 +30,8 @@ export class GovEmailNagPack extends NagPack {
   private readonly verboseReport: boolean;
   private readonly failOnWarnings: boolean;
   private hits: Hit[] = [];
+  /** The validation under way, if any: analyses live as long as one validation, never longer. */
+  private run?: ValidationRun;
 
   /**
    * @param scope the app (or stage) the pack is added to. Needed only when aws-cdk-lib does not
@@ -65,36 +74,42 @@ export class GovEmailNagPack extends NagPack {
    * stacks are evaluated together.
    */
   public validateScope(scope: IConstruct): PolicyValidationPluginReport {
-    return withAnalysisOptions(this.options, () => {
-      this.hits = [];
+    const analysis = new AppAnalysis(this.options);
+    const rules = packRules(analysis);
+    this.run = { analysis, rules, ruleIds: new Set(rules.map((r) => r.ruleId)) };
+    this.hits = [];
+    try {
       const base = super.validateScope(scope);
       // cdk-nag reports each (rule, resource) it was not told to ignore: keep those of our hits.
       const kept = new Set(base.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName}|${r.constructPath}`)));
       const hits = this.hits.filter((h) => kept.has(`${h.ruleName}|${h.resource.constructPath}`));
       const ours = new Set(this.hits.map((h) => h.ruleName));
       return this.report(hits, base.violations.filter((v) => !ours.has(v.ruleName)));
-    });
+    } finally {
+      this.run = undefined;
+    }
   }
 
   /**
-   * Apply every rule to one resource: each profile rule id a rule reports on it becomes a
-   * `GovEmail-<id>` finding at the finding's level, through cdk-nag's `applyRule`, so
-   * acknowledgements work as for any cdk-nag pack.
+   * Apply every rule to one resource through cdk-nag's `applyRule`, so acknowledgements work as
+   * for any cdk-nag pack: each rule whose rule id has an error or warning placed on the resource
+   * is reported as `GovEmail-<rule id>` at the findings' level, with their messages.
    */
   protected checkResource(node: CfnResource): void {
-    if (!isEmailResource(node)) return;
+    const run = this.run;
+    if (run === undefined || !isEmailResource(node)) return;
     const acknowledged = acknowledgedIds(node);
-    for (const rule of GOV_EMAIL_RULES) {
-      let ids: string[];
+    let evaluated = true;
+    for (const rule of run.rules) {
+      let result: NagRuleCompliance;
       try {
-        const result = rule(node);
-        if (!Array.isArray(result)) continue;
-        ids = result;
+        result = rule(node);
       } catch (err) {
+        evaluated = false;
         // Reported by cdk-nag as the rule having thrown, under the rule's own name.
         this.applyRule({
-          ruleSuffixOverride: rule.name,
-          info: `The ${rule.name} rule could not be evaluated.`,
+          ruleSuffixOverride: rule.ruleId,
+          info: `The ${rule.ruleName} rule could not be evaluated.`,
           explanation: 'The pack could not read the email records of this app.',
           level: NagMessageLevel.ERROR,
           node,
@@ -104,19 +119,29 @@ export class GovEmailNagPack extends NagPack {
         });
         continue;
       }
-      const placed = (findingsOn(node) ?? []).filter((p) => ids.includes(p.finding.ruleId));
-      for (const hit of hitsOn(placed, { constructPath: node.node.path })) {
-        if (acknowledged.has(`${ANNOTATION_ID_PREFIX}${hit.profileRuleId}`)) continue;
-        this.hits.push(hit);
-        this.applyRule({
-          ruleSuffixOverride: hit.profileRuleId,
-          info: messagesOf(hit.findings),
-          explanation: explanationOf(hit),
-          level: hit.level === Severity.ERROR ? NagMessageLevel.ERROR : NagMessageLevel.WARN,
-          node,
-          rule: () => NagRuleCompliance.NON_COMPLIANT,
-        });
-      }
+      if (result !== NagRuleCompliance.NON_COMPLIANT) continue;
+      this.applyHits(node, rule, (run.analysis.findingsOn(node) ?? []).filter((p) => p.finding.ruleId === rule.ruleId), acknowledged);
+    }
+    if (!evaluated) return;
+    // A finding under an id the catalogue does not list (there is none while every rule the
+    // profile uses is catalogued) is still reported, under its own id, never dropped.
+    const unclaimed = (run.analysis.findingsOn(node) ?? []).filter((p) => !run.ruleIds.has(p.finding.ruleId));
+    this.applyHits(node, undefined, unclaimed, acknowledged);
+  }
+
+  /** Report the placed findings as cdk-nag findings of their rule (or, for an uncatalogued id, of that id). */
+  private applyHits(node: CfnResource, rule: GovEmailRule | undefined, placed: PlacedFinding[], acknowledged: Set<string>): void {
+    for (const hit of hitsOn(placed, { constructPath: node.node.path })) {
+      if (acknowledged.has(`${ANNOTATION_ID_PREFIX}${hit.profileRuleId}`)) continue;
+      this.hits.push(hit);
+      this.applyRule({
+        ruleSuffixOverride: hit.profileRuleId,
+        info: messagesOf(hit.findings),
+        explanation: explanationOf(hit),
+        level: hit.level === Severity.ERROR ? NagMessageLevel.ERROR : NagMessageLevel.WARN,
+        node,
+        rule: rule ?? (() => NagRuleCompliance.NON_COMPLIANT),
+      });
     }
   }
 

@@ -1,15 +1,20 @@
 /**
- * Which resource a finding belongs on. A finding of the profile names a DNS name (or an MTA-STS
- * policy URL, or an SES identity); the pack reports it on the resource that holds the offending
- * record there. A domain-level finding about a record that does not exist (DMARC missing, say)
- * goes on the resource that defines the domain: its apex SPF record, else its MX, else its SES
- * identity.
+ * Which resource a finding belongs on, read from the finding's subject: the DNS name and type of
+ * the record it judges (or the MTA-STS policy file, the policy host's TLS, the SES sending of the
+ * domain), and for GOVUK-NOT-EVALUATED the posture field that is not known. A finding about a
+ * record that is not in the app (DMARC missing, say) goes where the rule's data says the record
+ * is required from (an MTA-STS record is required by the MX), else on the resource that defines
+ * the domain: its apex SPF record, else its MX, else its SES identity.
+ *
+ * Nothing here reads a finding's message or the shape of its rule id: rewording a message or
+ * adding a rule moves no finding.
  */
 import { unknownDkim } from './unknown-dkim';
 import { ASSEMBLY_RULES, EmailDomain } from '../../assembly/domains';
 import { mtaStsPoliciesInCode } from '../../assembly/mta-sts-function';
 import { CloudFrontDistribution, DnsRecord, EmailResources, ResourceOrigin, SesIdentity, originText } from '../../assembly/resources';
-import { Finding } from '../../records/finding';
+import { DKIM_RULES } from '../../records/dkim';
+import { Finding, FindingSubject, SUBJECT_HTTPS, SUBJECT_MTA_STS_POLICY, SUBJECT_SES_IDENTITY } from '../../records/finding';
 import { Spf } from '../../records/spf';
 import { TxtChunks } from '../../records/txt';
 import { DomainPosture } from '../../standard/posture';
@@ -33,105 +38,83 @@ export interface Target {
   readonly note?: string;
 }
 
-type Family = 'spf' | 'dmarc' | 'mtaStsRecord' | 'mtaStsPolicy' | 'tlsRpt' | 'dkim' | 'mx' | 'caa' | 'txt' | 'other';
+type Placer = (subject: FindingSubject, ctx: PlacementContext) => Target[];
 
-const POLICY_RULES = new Set([R.mtaStsMode.id, R.mtaStsMaxAge.id, R.mtaStsWildcardMx.id, R.mtaStsPolicyUnavailable.id]);
+/**
+ * Rules whose findings are about every record set of a kind rather than the records at the
+ * subject: a conflict is on each of the record sets that publish the same name and type.
+ */
+const PLACED_BY_RULE: Readonly<Record<string, Placer>> = {
+  [ASSEMBLY_RULES.duplicateRecordSet.id]: conflictingRecordSets,
+};
+
+/**
+ * Where a finding goes when the app publishes nothing at its subject (the record is missing):
+ * beside what makes the record required. Rules not listed go on the resource that defines the
+ * domain.
+ */
+const WHEN_ABSENT: Readonly<Record<string, Placer>> = {
+  // An external report destination's authorisation is required by the DMARC record's rua.
+  [R.dmarcReportAuthorisation.id]: (_s, ctx) => recordsAt(ctx, `_dmarc.${ctx.domain.domain}`, ['TXT']).map(recordTarget),
+  // Required because the domain receives mail: reported where the MX is.
+  [R.mtaStsMissing.id]: (_s, ctx) => recordsAt(ctx, ctx.domain.domain, ['MX']).map(recordTarget),
+  [R.tlsRptMissing.id]: (_s, ctx) => recordsAt(ctx, ctx.domain.domain, ['MX']).map(recordTarget),
+  // A selector a service signs with: the SES identity that signs with it.
+  [R.dkimMissing.id]: signingIdentities,
+};
+
+/** Rules about DKIM keys: about an SES identity, they are about its DKIM signing attributes. */
+const DKIM_RULE_IDS: ReadonlySet<string> = new Set(Object.values(DKIM_RULES).map((r) => r.id));
 
 /** The resources a finding belongs on: never empty while the domain has a record or an SES identity. */
 export function placeFinding(f: Finding, ctx: PlacementContext): Target[] {
-  const targets = dedupe(specificTargets(f, ctx) ?? recordTargets(f, ctx));
+  const targets = dedupe(f.subject === undefined ? withoutSubject(f, ctx) : bySubject(f.ruleId, f.subject, ctx));
   return targets.length > 0 ? targets : anchor(ctx);
 }
 
-function specificTargets(f: Finding, ctx: PlacementContext): Target[] | undefined {
-  const d = ctx.domain;
-  switch (f.ruleId) {
-    case R.notEvaluated.id:
-      return notEvaluatedTargets(f, ctx);
-    case R.sesTlsRequired.id:
+function bySubject(ruleId: string, subject: FindingSubject, ctx: PlacementContext): Target[] {
+  if (subject.field !== undefined) return notEvaluatedTargets(subject, ctx);
+  switch (subject.type) {
+    case SUBJECT_MTA_STS_POLICY:
+      return policyTargets(subject, ctx);
+    case SUBJECT_HTTPS:
+      return policyHostTargets(subject, ctx);
+    case SUBJECT_SES_IDENTITY:
       return sesTlsTargets(ctx);
-    case R.policyHostTls.id:
-      return policyHostTargets(ctx);
-    case ASSEMBLY_RULES.duplicateRecordSet.id:
-      return duplicateTargets(f, ctx);
     default:
       break;
   }
-  // Findings about a resource name it by `<stack>/<logicalId>` (e.g. an SES identity's Easy DKIM key length).
+  const byRule = PLACED_BY_RULE[ruleId];
+  if (byRule !== undefined) return byRule(subject, ctx);
+  const found = recordsAt(ctx, subject.name, typesHolding(subject.type));
+  if (found.length > 0) return found.map(recordTarget);
+  return WHEN_ABSENT[ruleId]?.(subject, ctx) ?? [];
+}
+
+/**
+ * A finding made without a subject: one about a resource names it by `<stack>/<logicalId>` in
+ * its path (an SES identity's Easy DKIM key length); one about a domain whose own name is not
+ * known is about every resource of it.
+ */
+function withoutSubject(f: Finding, ctx: PlacementContext): Target[] {
+  const d = ctx.domain;
   const identity = d.sesIdentities.find((i) => originText(i.origin) === f.path);
-  if (identity !== undefined) return [{ origin: identity.origin, location: 'Properties/DkimSigningAttributes' }];
+  if (identity !== undefined) return [identityTarget(identity, DKIM_RULE_IDS.has(f.ruleId) ? 'Properties/DkimSigningAttributes' : 'Properties')];
   const record = d.records.find((r) => originText(r.origin) === f.path);
   if (record !== undefined) return [recordTarget(record)];
-  return undefined;
+  if (ctx.posture === undefined) return [...d.records.map(recordTarget), ...d.sesIdentities.map((i) => identityTarget(i, 'Properties'))];
+  return [];
 }
 
-function recordTargets(f: Finding, ctx: PlacementContext): Target[] {
-  const d = ctx.domain.domain;
-  const family = familyOf(f);
-  if (family === 'mtaStsPolicy') return policyTargets(ctx);
-  if (family === 'other') return [];
-  const name = targetName(f, family, ctx);
-  const types = family === 'mx' ? ['MX'] : family === 'caa' ? ['CAA'] : ['TXT', 'SPF', 'CNAME'];
-  const found = recordsAt(ctx, name, types);
-  if (found.length > 0) return found.map(recordTarget);
-
-  // Nothing at the name: the record the finding asks for is missing.
-  switch (f.ruleId) {
-    case R.dmarcReportAuthorisation.id:
-      return recordsAt(ctx, `_dmarc.${d}`, ['TXT']).map(recordTarget);
-    case R.mtaStsMissing.id:
-    case R.tlsRptMissing.id:
-      // Required because the domain receives mail: report it where the MX is.
-      return recordsAt(ctx, d, ['MX']).map(recordTarget);
-    case R.dkimMissing.id: {
-      const selector = name.endsWith(`._domainkey.${d}`) ? name.slice(0, -`._domainkey.${d}`.length) : undefined;
-      const byo = ctx.domain.sesIdentities.filter((i) => selector !== undefined && i.domainSigningSelector === selector);
-      return (byo.length > 0 ? byo : ctx.domain.sesIdentities).map((i) => identityTarget(i, 'Properties/DkimSigningAttributes'));
-    }
-    default:
-      return [];
-  }
-}
-
-function familyOf(f: Finding): Family {
-  const id = f.ruleId;
-  if (id === R.parkedSpf.id || id.startsWith('SPF-') || id.startsWith('GOVUK-SPF-')) return 'spf';
-  if (id === R.parkedDmarc.id || id.startsWith('DMARC-') || id.startsWith('GOVUK-DMARC-')) return 'dmarc';
-  if (id.startsWith('MTASTS-') || id.startsWith('GOVUK-MTASTS-')) {
-    const policy = POLICY_RULES.has(id) || id.startsWith('MTASTS-POLICY-') || id === 'MTASTS-MX-NOT-COVERED' || /^https?:\/\//.test(f.path ?? '');
-    return policy ? 'mtaStsPolicy' : 'mtaStsRecord';
-  }
-  if (id.startsWith('TLSRPT-') || id.startsWith('GOVUK-TLSRPT-')) return 'tlsRpt';
-  if (id === R.parkedDkim.id || id.startsWith('DKIM-') || id.startsWith('GOVUK-DKIM-')) return 'dkim';
-  if (id === R.parkedMx.id || id.startsWith('MX-')) return 'mx';
-  if (id === R.parkedCaa.id || id.startsWith('CAA-')) return 'caa';
-  if (id.startsWith('TXT-')) return 'txt';
-  return 'other';
-}
-
-/** The DNS name the finding is about: its path when that is one of the domain's names, else the family's usual name. */
-function targetName(f: Finding, family: Family, ctx: PlacementContext): string {
-  const d = ctx.domain.domain;
-  const path = f.path?.toLowerCase().replace(/\.$/, '');
-  if (path !== undefined && (path === d || path.endsWith(`.${d}`) || ctx.domain.records.some((r) => r.name === path))) return path;
-  switch (family) {
-    case 'dmarc':
-      return `_dmarc.${d}`;
-    case 'mtaStsRecord':
-      return `_mta-sts.${d}`;
-    case 'tlsRpt':
-      return `_smtp._tls.${d}`;
-    case 'dkim':
-      return `*._domainkey.${d}`;
-    default:
-      return d;
-  }
+/** The record types whose record sets hold a subject's values: its own, a CNAME in its place, and SPF's legacy type for TXT. */
+function typesHolding(type: string): string[] {
+  return type === 'TXT' ? ['TXT', 'SPF', 'CNAME'] : [type, 'CNAME'];
 }
 
 /** The MTA-STS policy: the CloudFront Function that holds its body, else the distribution serving it, else the `_mta-sts` record. */
-function policyTargets(ctx: PlacementContext): Target[] {
+function policyTargets(subject: FindingSubject, ctx: PlacementContext): Target[] {
   const d = ctx.domain.domain;
-  const host = `mta-sts.${d}`;
+  const host = subject.name;
   const hosts = distributionsFor(ctx, host);
   const served = new Set(hosts.flatMap((h) => h.functionRefs));
   const keyed = ctx.resources.functions.filter((fn) => mtaStsPoliciesInCode(fn.code).some((p) => p.host === host || p.host === d));
@@ -142,10 +125,10 @@ function policyTargets(ctx: PlacementContext): Target[] {
   return recordsAt(ctx, `_mta-sts.${d}`, ['TXT', 'CNAME']).map(recordTarget);
 }
 
-/** Each distribution serving `mta-sts.<domain>` whose own minimum TLS policy falls short, judged by the profile. */
-function policyHostTargets(ctx: PlacementContext): Target[] {
+/** Each distribution serving the host whose own minimum TLS policy falls short, judged by the profile. */
+function policyHostTargets(subject: FindingSubject, ctx: PlacementContext): Target[] {
   const d = ctx.domain.domain;
-  return distributionsFor(ctx, `mta-sts.${d}`)
+  return distributionsFor(ctx, subject.name)
     .filter((h) => h.cloudFrontDefaultCertificate || !h.minimumProtocolVersionUnresolved)
     .filter((h) => {
       const minimum = h.cloudFrontDefaultCertificate ? 'TLSv1' : h.minimumProtocolVersion ?? 'TLSv1';
@@ -177,48 +160,34 @@ function configurationSetOf(identity: SesIdentity, ctx: PlacementContext) {
   return identity.configurationSetUnresolved ? undefined : ctx.resources.configurationSets.find((c) => c.name === identity.configurationSetName);
 }
 
-/** Every record set in a (zone, name, type) group that holds more than one. */
-function duplicateTargets(f: Finding, ctx: PlacementContext): Target[] {
+/** Every record set of the subject's name and type in a hosted zone (and routing set) that holds more than one. */
+function conflictingRecordSets(subject: FindingSubject, ctx: PlacementContext): Target[] {
   const groups = new Map<string, DnsRecord[]>();
   for (const r of ctx.domain.records) {
-    if (r.nameUnresolved || r.name !== f.path) continue;
-    const key = `${r.zoneKey}|${r.type}|${r.setIdentifier ?? ''}`;
+    if (r.nameUnresolved || r.name !== subject.name || r.type !== subject.type) continue;
+    const key = `${r.zoneKey}|${r.setIdentifier ?? ''}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   return [...groups.values()].filter((g) => g.length > 1).flat().map(recordTarget);
 }
 
+/** The SES identities that sign with the subject's selector (bring-your-own DKIM), else every identity of the domain; none for the domain's keys as a whole. */
+function signingIdentities(subject: FindingSubject, ctx: PlacementContext): Target[] {
+  const suffix = `._domainkey.${ctx.domain.domain}`;
+  if (!subject.name.endsWith(suffix)) return [];
+  const selector = subject.name.slice(0, -suffix.length);
+  const byo = ctx.domain.sesIdentities.filter((i) => i.domainSigningSelector === selector);
+  return (byo.length > 0 ? byo : ctx.domain.sesIdentities).map((i) => identityTarget(i, 'Properties/DkimSigningAttributes'));
+}
+
 /**
  * GOVUK-NOT-EVALUATED: the resources holding the value that is not known, each with a note
- * saying what it holds. The finding names the posture field (`<domain>: dmarc could not be
- * evaluated…`); a domain whose own name is not known puts every one of its resources in doubt.
+ * saying what it holds. The subject names the posture field and the record that holds it.
  */
-function notEvaluatedTargets(f: Finding, ctx: PlacementContext): Target[] {
+function notEvaluatedTargets(subject: FindingSubject, ctx: PlacementContext): Target[] {
   const d = ctx.domain;
-  if (ctx.posture === undefined) {
-    return [...d.records.map(recordTarget), ...d.sesIdentities.map((i) => identityTarget(i, 'Properties'))];
-  }
-  const field = (ctx.posture.unresolved ?? []).find((u) => f.message.startsWith(`${d.domain}: ${u} `));
   const name = d.domain;
-  const records = (at: string, type: string) => [
-    ...recordsAt(ctx, at, [type]).filter((r) => r.unresolved),
-    ...recordsAt(ctx, at, ['CNAME']),
-  ].map((r) => ({ ...recordTarget(r), note: recordNote(r) }));
-  switch (field) {
-    case 'apexTxt':
-      return records(name, 'TXT');
-    case 'mx':
-      return records(name, 'MX');
-    case 'caa':
-      return records(name, 'CAA');
-    case 'dmarc':
-      return records(`_dmarc.${name}`, 'TXT');
-    case 'mtaStsTxt':
-      return records(`_mta-sts.${name}`, 'TXT');
-    case 'tlsRpt':
-      return records(`_smtp._tls.${name}`, 'TXT');
-    case 'dkimWildcard':
-      return records(`*._domainkey.${name}`, 'TXT');
+  switch (subject.field) {
     case 'dkim':
       return unknownDkim(name, ctx.resources).map((u) => (u.record !== undefined
         ? { ...recordTarget(u.record), note: recordNote(u.record) }
@@ -234,7 +203,7 @@ function notEvaluatedTargets(f: Finding, ctx: PlacementContext): Target[] {
           note: `The default configuration set "${i.configurationSetName}" is not in this app, or its TLS policy is not known before deployment.`,
         }));
     case 'policyHostMinimumTls':
-      return distributionsFor(ctx, `mta-sts.${name}`)
+      return distributionsFor(ctx, subject.name)
         .filter((h) => !h.cloudFrontDefaultCertificate && h.minimumProtocolVersionUnresolved)
         .map((h) => ({
           origin: h.origin,
@@ -244,10 +213,14 @@ function notEvaluatedTargets(f: Finding, ctx: PlacementContext): Target[] {
     case 'mtaStsPolicy':
       return recordsAt(ctx, `_mta-sts.${name}`, ['TXT']).map((r) => ({
         ...recordTarget(r),
-        note: `No CloudFront Function in this app holds the policy served at https://mta-sts.${name}/.well-known/mta-sts.txt, so its mode, max_age and mx are checked only after deployment (gov-email check).`,
+        note: `No CloudFront Function in this app holds the policy served at https://${subject.name}/.well-known/mta-sts.txt, so its mode, max_age and mx are checked only after deployment (gov-email check).`,
       }));
     default:
-      return [];
+      // A DNS record: the record sets at its name whose values are not known, and any CNAME there.
+      return [
+        ...recordsAt(ctx, subject.name, [subject.type]).filter((r) => r.unresolved),
+        ...recordsAt(ctx, subject.name, ['CNAME']),
+      ].map((r) => ({ ...recordTarget(r), note: recordNote(r) }));
   }
 }
 

@@ -1,17 +1,21 @@
 /**
- * The pack's report: one violation per rule id, listing every resource it was found on with the
+ * The pack's report: one violation per rule (one rule per catalogue rule id), listing every resource it was found on with the
  * place in the template, the findings' own messages as the description, and the rule's
  * summary and source as its metadata.
  */
 import { PolicyViolatingResource, PolicyViolation } from 'aws-cdk-lib';
 import { PlacedFinding, isReported } from './analysis';
-import { ruleNameFor } from './rule';
 import { ASSEMBLY_RULES } from '../../assembly/domains';
 import { RuleDefinition, Severity } from '../../records/finding';
 import { RuleCatalogue } from '../../standard/catalogue';
 
 /** The prefix of every rule id the pack reports: `GovEmail-<profile rule id>`. */
 export const PACK_NAME = 'GovEmail';
+
+/** The name of the pack's rule for a catalogue rule id, and its id in reports and acknowledgements: `GovEmail-<rule id>`. */
+export function ruleNameFor(ruleId: string): string {
+  return `${PACK_NAME}-${ruleId}`;
+}
 
 /** The id the library's own warning annotations carry, also accepted as an acknowledgement. */
 export const ANNOTATION_ID_PREFIX = 'cdk-gov-email:';
@@ -39,7 +43,7 @@ export function hitsOn(placed: PlacedFinding[], resource: Hit['resource']): Hit[
     byId.set(p.finding.ruleId, [...(byId.get(p.finding.ruleId) ?? []), p]);
   }
   return [...byId].map(([id, findings]) => ({
-    ruleName: `${PACK_NAME}-${id}`,
+    ruleName: ruleNameFor(id),
     profileRuleId: id,
     level: findings.some((p) => p.finding.severity === Severity.ERROR) ? Severity.ERROR : Severity.WARNING,
     findings,
@@ -69,7 +73,6 @@ export function violationsOf(hits: Hit[], verbose: boolean): PolicyViolation[] {
     const description = verbose ? `${messages.join('\n')}\n${explanationOf(first)}` : messages.join('\n');
     const ruleMetadata: Record<string, string> = {
       profileRuleId: first.profileRuleId,
-      nagRule: ruleNameFor(first.profileRuleId),
       summary: definition?.summary ?? first.profileRuleId,
       source: definition?.source ?? first.findings[0].finding.source,
     };

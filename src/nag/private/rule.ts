@@ -1,72 +1,64 @@
 /**
- * How a GovEmailChecks rule is made: a pure function of a CfnResource, named from its file as
- * cdk-nag names its rules, that reports the profile's findings with the rule's ids placed on
- * that resource. The rule ids are the profile's (src/standard, src/records), so the pack, the
- * constructs and the CLI report the same id for the same problem.
+ * The GovEmailChecks rules: one per rule id of the rule catalogue, generated from it, each a
+ * function of a CfnResource named `GovEmail-<rule id>` as cdk-nag names a pack's rules. The rule
+ * ids are the catalogue's (src/standard, src/records), so the pack, the constructs and the CLI
+ * report the same id for the same problem, and a rule the catalogue gains is a pack rule too.
  */
-import { parse } from 'node:path';
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { isReported } from './analysis';
-import { findingsOn } from './app-analysis';
+import { PlacedFinding, isReported } from './analysis';
+import { ruleNameFor } from './report';
+import { ASSEMBLY_RULES } from '../../assembly/domains';
 import { RuleDefinition } from '../../records/finding';
+import { RuleCatalogue } from '../../standard/catalogue';
 
 /**
- * A GovEmailChecks rule: returns the profile rule ids of the errors and warnings placed on the
- * resource (cdk-nag's "findings" form), COMPLIANT when there are none, NOT_APPLICABLE for a
- * resource the pack does not read. Info findings are never reported.
+ * A GovEmailChecks rule: NON_COMPLIANT when an error or warning of its rule id is placed on the
+ * resource, COMPLIANT when none is, NOT_APPLICABLE for a resource the pack does not read. Info
+ * findings are never reported.
  */
-export type GovEmailRule = ((node: CfnResource) => NagRuleCompliance | string[]) & {
-  /** The profile rule ids this rule reports (empty for the rule that reports every id no other rule claims). */
-  readonly ruleIds: readonly string[];
-};
+export interface GovEmailRule {
+  (node: CfnResource): NagRuleCompliance;
+  /** The catalogue rule id, e.g. `GOVUK-DMARC-POLICY`. */
+  readonly ruleId: string;
+  /** The rule's name, which is also its id in reports and acknowledgements: `GovEmail-<rule id>`. */
+  readonly ruleName: string;
+  /** The catalogue's definition: summary, source and severity. */
+  readonly definition: RuleDefinition;
+}
 
-/** Which rule reports each profile rule id. */
-const CLAIMED = new Map<string, string>();
-let catchAll: string | undefined;
+/** Where a rule reads the findings placed on a resource (one validation's analysis). */
+export interface PlacedFindings {
+  /** The findings placed on the resource; undefined when the pack does not read its type. */
+  findingsOn(node: CfnResource): PlacedFinding[] | undefined;
+}
 
 /**
- * Define the rule of one file: it reports the findings of these profile rules.
- *
- * @param file the rule's file (`__filename`): the rule is named after it
- * @param rules the profile rules it reports; each is reported by exactly one rule
+ * The rule definitions the pack has a rule for: every rule of the catalogue (with the plan
+ * reader's own, which the catalogue also lists), each id once, in catalogue order.
  */
-export function defineRule(file: string, rules: RuleDefinition[]): GovEmailRule {
-  const name = parse(file).name;
-  const ids = rules.map((r) => r.id);
-  for (const id of ids) {
-    const owner = CLAIMED.get(id);
-    if (owner !== undefined && owner !== name) {
-      throw new Error(`GovEmailChecks: the rule id ${id} is reported by both ${owner} and ${name}.`);
-    }
-    CLAIMED.set(id, name);
+export function packRuleDefinitions(): RuleDefinition[] {
+  const byId = new Map<string, RuleDefinition>();
+  for (const r of [...RuleCatalogue.all(), ...Object.values(ASSEMBLY_RULES)]) {
+    if (!byId.has(r.id)) byId.set(r.id, r);
   }
-  const wanted = new Set(ids);
-  return named(name, ids, (id) => wanted.has(id));
+  return [...byId.values()];
 }
 
-/**
- * Define the rule that reports the findings no other rule claims, so a rule the profile adds is
- * reported (under its own id) before a rule file is written for it, never dropped.
- */
-export function defineCatchAllRule(file: string): GovEmailRule {
-  const name = parse(file).name;
-  catchAll = name;
-  return named(name, [], (id) => !CLAIMED.has(id));
+/** One rule per catalogue rule id, each reading the findings `placed` gives. */
+export function packRules(placed: PlacedFindings): GovEmailRule[] {
+  return packRuleDefinitions().map((definition) => defineRule(definition, placed));
 }
 
-/** The name of the rule that reports a profile rule id. */
-export function ruleNameFor(id: string): string {
-  return CLAIMED.get(id) ?? catchAll ?? 'GovEmailFinding';
-}
-
-function named(name: string, ids: string[], reports: (id: string) => boolean): GovEmailRule {
-  const rule = (node: CfnResource): NagRuleCompliance | string[] => {
-    const placed = findingsOn(node);
-    if (placed === undefined) return NagRuleCompliance.NOT_APPLICABLE;
-    const found = [...new Set(placed.filter((p) => isReported(p.finding) && reports(p.finding.ruleId)).map((p) => p.finding.ruleId))];
-    return found.length === 0 ? NagRuleCompliance.COMPLIANT : found;
+/** The rule for one catalogue rule: it reports the findings of that rule id placed on a resource. */
+export function defineRule(definition: RuleDefinition, placed: PlacedFindings): GovEmailRule {
+  const id = definition.id;
+  const rule = (node: CfnResource): NagRuleCompliance => {
+    const found = placed.findingsOn(node);
+    if (found === undefined) return NagRuleCompliance.NOT_APPLICABLE;
+    return found.some((p) => p.finding.ruleId === id && isReported(p.finding)) ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.COMPLIANT;
   };
-  Object.defineProperty(rule, 'name', { value: name });
-  return Object.assign(rule, { ruleIds: Object.freeze([...ids]) });
+  const ruleName = ruleNameFor(id);
+  Object.defineProperty(rule, 'name', { value: ruleName });
+  return Object.assign(rule, { ruleId: id, ruleName, definition });
 }

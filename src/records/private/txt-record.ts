@@ -1,4 +1,4 @@
-import { Finding, RuleDefinition, finding } from '../finding';
+import { Finding, RuleDefinition, aboutRecord, finding } from '../finding';
 import { RecordSyntaxError } from '../syntax-error';
 import { TxtChunks } from '../txt';
 
@@ -35,14 +35,15 @@ export function checkTxtRecord(text: string, name: string | undefined, validate:
   } catch {
     txt = [];
   }
+  let findings: Finding[];
   try {
-    return [...validate(), ...txt];
+    findings = [...validate(), ...txt];
   } catch (err) {
-    if (err instanceof RecordSyntaxError) {
-      return [err.toFinding(name), ...txt];
-    }
-    return [finding(unreadable, `The record could not be read: ${String(err)}.`, name), ...txt];
+    findings = err instanceof RecordSyntaxError
+      ? [err.toFinding(name), ...txt]
+      : [finding(unreadable, `The record could not be read: ${String(err)}.`, name), ...txt];
   }
+  return aboutRecord(findings, name, 'TXT');
 }
 
 /**
@@ -80,5 +81,5 @@ export function checkTxtRecordSet(values: string[], name: string | undefined, ki
   for (const value of [...records, ...attempts]) {
     findings.push(...kind.check(value));
   }
-  return findings;
+  return aboutRecord(findings, name, 'TXT');
 }
