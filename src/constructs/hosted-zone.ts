@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { postureOf } from '../plan';
 import { checkDomainName } from './private/record-names';
 import { CONSTRUCT_RULES } from '../standard/platform-rules';
 import { addInfoNote, invalidInput, reportFindings } from './private/findings';
@@ -121,7 +122,8 @@ export class GovEmailHostedZone extends Construct {
     if (dnssec) {
       this.dnssecKey = this.enableSigning(zone, removalPolicy);
     }
-    reportFindings(this, GovUkProfile.evaluate({ domainName: props.zoneName, dnssec }));
+    // The zone speaks for its signing only: no record of the domain is evaluated here.
+    reportFindings(this, GovUkProfile.evaluate(postureOf({ domain: props.zoneName, records: [], sesIdentities: [], dnssec, fields: [] })));
   }
 
   private enableSigning(zone: route53.PublicHostedZone, removalPolicy: RemovalPolicy): kms.IKey {

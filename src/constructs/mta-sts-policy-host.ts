@@ -345,9 +345,7 @@ export class MtaStsPolicyHost extends Construct implements IMtaStsPolicyHost {
 
   private checkTls(version: cloudfront.SecurityPolicyProtocol): cloudfront.SecurityPolicyProtocol {
     // The standard's own check, so the construct and the profile never disagree.
-    const refused = GovUkProfile.evaluateParked({ domainName: 'policy-host.invalid', policyHostMinimumTls: version })
-      .some((f) => f.ruleId === GOVUK_RULES.policyHostTls.id);
-    if (refused) {
+    if (!GovUkProfile.acceptsPolicyHostTls(version)) {
       throw invalidInput(this, GOVUK_RULES.policyHostTls.id, version,
         'SecurityPolicyProtocol.TLS_V1_2_2021 or newer (TLS_V1_2_2025, TLS_V1_3_2025)');
     }

@@ -112,6 +112,12 @@ export interface DomainPlan {
    */
   readonly receivesMail?: boolean;
   /**
+   * Whether the domain's zone is signed with DNSSEC, when its owner knows.
+   *
+   * @default - not evaluated
+   */
+  readonly dnssec?: boolean;
+  /**
    * Whether the domain is parked (sends and receives no mail), when its owner knows.
    *
    * @default - inferred by the profile

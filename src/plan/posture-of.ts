@@ -81,6 +81,7 @@ export function postureOf(plan: DomainPlan): DomainPosture {
   if (plan.sendsMail !== undefined) posture.sendsMail = plan.sendsMail;
   if (plan.receivesMail !== undefined) posture.receivesMail = plan.receivesMail;
   if (plan.parked !== undefined) posture.parked = plan.parked;
+  if (plan.dnssec !== undefined) posture.dnssec = plan.dnssec;
   if (plan.spfIncludeCosts !== undefined) posture.spfIncludeCosts = plan.spfIncludeCosts;
   if (plan.sendsMail === undefined && plan.sesIdentities.length > 0) posture.sendsMail = true;
   if (apexTxt !== undefined) posture.apexTxt = apexTxt;

@@ -23,6 +23,16 @@ export class GovUkReportAddresses {
   /** The central TLS-RPT report address named by GOV.UK guidance. */
   public static readonly TLS_RPT_RUA = 'mailto:tls-rua@mailcheck.service.ncsc.gov.uk';
 
+  /**
+   * Whether the standard accepts a minimum TLS policy for the MTA-STS policy host: a CloudFront
+   * security policy name (`TLSv1.2_2021` or newer).
+   *
+   * @param securityPolicy the distribution's minimum protocol version, e.g. `TLSv1.2_2021`
+   */
+  public static acceptsPolicyHostTls(securityPolicy: string): boolean {
+    return TLS12_OR_LATER_POLICIES.includes(securityPolicy) && securityPolicy >= MIN_CLOUDFRONT_POLICY;
+  }
+
   private constructor() {}
 }
 
@@ -214,6 +224,16 @@ export class GovUkProfile {
     }
     out.push(...evaluateCommon(posture));
     return dedupeFindings(out);
+  }
+
+  /**
+   * Whether the standard accepts a minimum TLS policy for the MTA-STS policy host: a CloudFront
+   * security policy name (`TLSv1.2_2021` or newer).
+   *
+   * @param securityPolicy the distribution's minimum protocol version, e.g. `TLSv1.2_2021`
+   */
+  public static acceptsPolicyHostTls(securityPolicy: string): boolean {
+    return TLS12_OR_LATER_POLICIES.includes(securityPolicy) && securityPolicy >= MIN_CLOUDFRONT_POLICY;
   }
 
   private constructor() {}
@@ -412,8 +432,7 @@ function evaluateCommon(posture: DomainPosture): Finding[] {
   const domain = posture.domainName;
   if (posture.policyHostMinimumTls !== undefined) {
     const v = posture.policyHostMinimumTls;
-    const ok = TLS12_OR_LATER_POLICIES.includes(v) && v >= MIN_CLOUDFRONT_POLICY;
-    if (!ok) {
+    if (!GovUkProfile.acceptsPolicyHostTls(v)) {
       out.push(finding(R.policyHostTls, `The MTA-STS policy host for ${domain} allows "${v}"; use ${MIN_CLOUDFRONT_POLICY} or newer.`, `mta-sts.${domain}`, undefined, subjectOf(`mta-sts.${domain}`, SUBJECT_HTTPS)));
     }
   }

@@ -8,6 +8,7 @@ import { placeFinding } from './placement';
 import { EmailDomain, domainsFromResources, evaluateDomain } from '../../assembly/domains';
 import { ResourceOrigin, resourcesFromStacks } from '../../assembly/resources';
 import { StackScope } from '../../assembly/template';
+import { postureOf } from '../../plan';
 import { Finding, Severity } from '../../records/finding';
 import { SpfIncludeCost } from '../../records/spf';
 import { Senders } from '../../senders/catalogue';
@@ -65,7 +66,7 @@ export function analyseStacks(stacks: StackScope[], options: AnalysisOptions): P
   const out: PlacedFinding[] = [];
   const seen = new Set<string>();
   for (const domain of domainsFromResources(resources)) {
-    const posture = domain.posture === undefined ? undefined : adjustPosture(domain, options);
+    const posture = domain.plan === undefined ? undefined : adjustPosture(domain, options);
     const findings = posture === undefined
       ? evaluateDomain(domain)
       : [...GovUkProfile.evaluate(posture), ...domain.planFindings];
@@ -88,17 +89,17 @@ export function isReported(f: Finding): boolean {
 }
 
 /**
- * The posture the reader built, with the pack's SPF include costs. (The reader already counts
- * Easy DKIM keys as evaluated when the template sets their length.)
+ * The domain's posture as the reader planned it, with the pack's SPF include costs. (The reader
+ * already counts Easy DKIM keys as evaluated when the template sets their length.)
  */
 function adjustPosture(domain: EmailDomain, options: AnalysisOptions): DomainPosture {
-  const posture = domain.posture!;
+  const plan = domain.plan!;
   // The pack's costs (the caller's, then the catalogue's) take precedence over the reader's.
   const costs = [...options.spfIncludeCosts];
-  for (const c of posture.spfIncludeCosts ?? []) {
+  for (const c of plan.spfIncludeCosts ?? []) {
     if (!costs.some((k) => sameHost(k.domain, c.domain))) costs.push(c);
   }
-  return { ...posture, spfIncludeCosts: costs };
+  return postureOf({ ...plan, spfIncludeCosts: costs });
 }
 
 function sameHost(a: string, b: string): boolean {

@@ -127,12 +127,11 @@ function policyTargets(subject: FindingSubject, ctx: PlacementContext): Target[]
 
 /** Each distribution serving the host whose own minimum TLS policy falls short, judged by the profile. */
 function policyHostTargets(subject: FindingSubject, ctx: PlacementContext): Target[] {
-  const d = ctx.domain.domain;
   return distributionsFor(ctx, subject.name)
     .filter((h) => h.cloudFrontDefaultCertificate || !h.minimumProtocolVersionUnresolved)
     .filter((h) => {
       const minimum = h.cloudFrontDefaultCertificate ? 'TLSv1' : h.minimumProtocolVersion ?? 'TLSv1';
-      return GovUkProfile.evaluateParked({ domainName: d, policyHostMinimumTls: minimum }).some((f) => f.ruleId === R.policyHostTls.id);
+      return !GovUkProfile.acceptsPolicyHostTls(minimum);
     })
     .map((h) => ({ origin: h.origin, location: 'Properties/DistributionConfig/ViewerCertificate' }));
 }
