@@ -12,11 +12,11 @@ import { DKIM_RULES } from '../records/dkim';
 import { Finding, finding, subjectOf } from '../records/finding';
 import { Spf } from '../records/spf';
 import { TxtChunks } from '../records/txt';
-import { Senders } from '../senders/catalogue';
+import { Senders } from '../senders/sender-set';
+import { GOVUK_RULES } from '../standard/govuk-rules';
 import { RECORD_CONSTRUCT_RULES } from '../standard/platform-rules';
 import { DomainPosture } from '../standard/posture';
 import { GovUkProfile } from '../standard/profile';
-import { GOVUK_RULES } from '../standard/rules';
 
 /**
  * Rules about a plan as a whole, found only by reading every stack together (defined in the

@@ -6,7 +6,7 @@ import { isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bold, findingLines, printable, table } from './terminal';
 import { Finding, RuleDefinition, Severity } from '../records/finding';
-import { RuleCatalogue } from '../standard/catalogue';
+import { RuleCatalogue } from '../standard/rule-catalogue';
 
 /** A record as DNS will hold it (review) or holds it (check). */
 export interface PublishedRecord {

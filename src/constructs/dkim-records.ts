@@ -2,16 +2,16 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { PlannedRecord, postureOf } from '../plan';
-import { invalidInput, reportFindings } from './private/findings';
+import { invalidInput, reportFindings } from './private/annotations';
+import { isEvaluatedByParent } from './private/evaluating-parent';
 import { plannedRecord } from './private/planned-records';
 import { RecordNames } from './private/record-names';
-import { RECORD_CONSTRUCT_RULES, isEvaluatedByParent } from './private/record-registry';
 import { checkSenders } from './private/sender-problems';
 import { ZoneWriter, checkTxtValue } from './private/zone-writer';
 import { DkimRecordType, Sender, SenderDkimRecord } from '../senders/sender';
-import { CONSTRUCT_RULES } from '../standard/platform-rules';
+import { GOVUK_RULES } from '../standard/govuk-rules';
+import { CONSTRUCT_RULES, RECORD_CONSTRUCT_RULES } from '../standard/platform-rules';
 import { GovUkProfile } from '../standard/profile';
-import { GOVUK_RULES } from '../standard/rules';
 
 /** RFC 6376 §3.1: a selector is sub-domain labels (RFC 5321 Let-dig [Ldh-str]). */
 const SELECTOR_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;

@@ -2,15 +2,16 @@ import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { postureOf } from '../plan';
-import { ANNOTATION_PREFIX, invalidInput, reportFindings, warnNotEvaluated } from './private/findings';
+import { acceptMonitoringOnly } from './private/accepted-findings';
+import { ANNOTATION_PREFIX, invalidInput, reportFindings, warnNotEvaluated } from './private/annotations';
+import { isEvaluatedByParent } from './private/evaluating-parent';
 import { plannedRecord } from './private/planned-records';
 import { RecordNames, isInZone, literalZoneName } from './private/record-names';
-import { acceptMonitoringOnly, isEvaluatedByParent } from './private/record-registry';
 import { isAuthorisedByDestination, requireListedAtDestination } from './private/report-destinations';
-import { DMARC_RULES, Dmarc, DmarcAlignment, DmarcModel, DmarcPolicy } from '../records/dmarc';
+import { DMARC_FORMAT, DMARC_RULES, Dmarc, DmarcAlignment, DmarcModel, DmarcPolicy } from '../records/dmarc';
 import { Finding } from '../records/finding';
+import { GOVUK_RULES } from '../standard/govuk-rules';
 import { GovUkProfile } from '../standard/profile';
-import { GOVUK_RULES } from '../standard/rules';
 import { checkDmarcAggregateUris, checkDmarcFailureUris } from './private/report-uris';
 import { ZoneWriter } from './private/zone-writer';
 
@@ -209,7 +210,11 @@ export class DmarcRecord extends Construct {
         failureReportUris: checkDmarcFailureUris(this, props.failureReportTo),
       }),
     };
-    this.value = Dmarc.render(model);
+    // A report address known only at deployment is checked where it resolves: the record is
+    // written as it is; otherwise every value is known and `render` checks the whole record.
+    this.value = [...props.reportTo, ...(props.failureReportTo ?? [])].some((uri) => Token.isUnresolved(uri))
+      ? DMARC_FORMAT.write(model)
+      : Dmarc.render(model);
 
     this.recordSet = writer.recordSet('Resource', { name: names.at('_dmarc.'), type: route53.RecordType.TXT, values: [this.value] });
 

@@ -1,20 +1,15 @@
-import { CfnResource, Duration, Environment, Stack, Stage, Token } from 'aws-cdk-lib';
+import { CfnResource, Environment, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct, IConstruct } from 'constructs';
-import { DmarcOptions } from './dmarc-record';
-import {
-  GovEmailDomain, GovEmailDomainSesOptions, GovEmailDomainSpfOptions,
-} from './gov-email-domain';
+import { GovEmailDomain, GovEmailDomainOptions, MtaStsPolicyOptions } from './gov-email-domain';
 import { MtaStsPolicyHost, MtaStsPolicyHostProps } from './mta-sts-policy-host';
-import { ParkedDomain } from './parked-domain';
-import { invalidInput } from './private/findings';
+import { ParkedDomain, ParkedDomainOptions } from './parked-domain';
+import { invalidInput } from './private/annotations';
 import { PortfolioBuildContext } from './private/portfolio-build';
 import { shardId, shardOf } from './private/portfolio-shards';
-import { MtaStsMode } from '../records/mta-sts';
 import { normaliseDomainName } from '../records/private/names';
 import { isHostname } from '../records/private/uri';
-import { Senders } from '../senders/catalogue';
-import { Sender } from '../senders/sender';
+import { Senders } from '../senders/sender-set';
 import { CONSTRUCT_RULES, PORTFOLIO_RULES, RECORD_CONSTRUCT_RULES } from '../standard/platform-rules';
 
 /** The context key of `App({ stackTraces: false })` (aws-cdk-lib cx-api `DISABLE_METADATA_STACK_TRACE`). */
@@ -63,55 +58,27 @@ export interface PortfolioDomainOptions {
    * @default - the stack `DomainPortfolio.shardOf(domainName, shardCount)` gives
    */
   readonly stack?: number;
-
-  /**
-   * How long resolvers may cache the domain's records.
-   *
-   * @default Duration.hours(1)
-   */
-  readonly ttl?: Duration;
 }
 
 /**
- * A domain that sends and receives no mail, locked down as `ParkedDomain` does.
+ * A domain that sends and receives no mail, locked down as `ParkedDomain` does: where it is
+ * published, and the `ParkedDomain` options.
  */
-export interface PortfolioParkedDomainOptions extends PortfolioDomainOptions {
+export interface PortfolioParkedDomainOptions extends PortfolioDomainOptions, ParkedDomainOptions {
   /**
-   * Where DMARC aggregate reports go (`rua`): one or two `mailto:` URIs.
+   * Where DMARC aggregate reports go (`rua`): one or two `mailto:` URIs, as
+   * `ParkedDomainProps.dmarcReportTo`.
    *
    * @default - the portfolio's `dmarcReportTo`
    */
   readonly dmarcReportTo?: string[];
-
-  /**
-   * Where SMTP TLS reports go: publishes `_smtp._tls` TXT `v=TLSRPTv1; rua=...` when given.
-   *
-   * @default - no TLS-RPT record
-   */
-  readonly tlsReportTo?: string[];
-
-  /**
-   * Publish CAA `0 issue ";"` at the domain, so no certificate authority may issue a
-   * certificate for it. Set `false` when the domain still serves a website.
-   *
-   * @default true
-   */
-  readonly caa?: boolean;
-
-  /**
-   * Other TXT values at the domain (site-verification tokens), merged into the one apex TXT
-   * record set with `v=spf1 -all`.
-   *
-   * @default - none
-   */
-  readonly additionalApexTxt?: string[];
 }
 
 /**
- * MTA-STS for a sending domain of a portfolio that receives mail. The policy is served by the
- * portfolio's `MtaStsPolicyHost`, in its us-east-1 stack.
+ * MTA-STS for a sending domain of a portfolio that receives mail: whether to publish it, and the
+ * policy. The policy is served by the portfolio's `MtaStsPolicyHost`, in its us-east-1 stack.
  */
-export interface PortfolioMtaStsOptions {
+export interface PortfolioMtaStsOptions extends MtaStsPolicyOptions {
   /**
    * Publish MTA-STS. `false` leaves it out, which raises the `cdk-gov-email:GOVUK-MTASTS-MISSING`
    * warning for a domain that receives mail.
@@ -119,52 +86,13 @@ export interface PortfolioMtaStsOptions {
    * @default true
    */
   readonly publish?: boolean;
-
-  /**
-   * The policy mode. Start with `MtaStsMode.TESTING`, read the TLS reports, then move to
-   * `MtaStsMode.ENFORCE`.
-   *
-   * @default MtaStsMode.ENFORCE
-   */
-  readonly mode?: MtaStsMode;
-
-  /**
-   * How long sending servers may cache the policy (`max_age`).
-   *
-   * @default Duration.days(14)
-   */
-  readonly maxAge?: Duration;
-
-  /**
-   * More `mx` patterns for the policy, after the senders' own.
-   *
-   * @default - the senders' patterns only
-   */
-  readonly additionalMx?: string[];
 }
 
 /**
- * A domain that sends (and perhaps receives) mail, set up as `GovEmailDomain` does.
+ * A domain that sends (and perhaps receives) mail, set up as `GovEmailDomain` does: where it is
+ * published, the `GovEmailDomain` options, and MTA-STS on the portfolio's policy host.
  */
-export interface PortfolioSendingDomainOptions extends PortfolioDomainOptions {
-  /**
-   * The services that send (and perhaps receive) the domain's mail.
-   */
-  readonly senders: Sender[];
-
-  /**
-   * The DMARC record: at least the report destinations.
-   */
-  readonly dmarc: DmarcOptions;
-
-  /**
-   * Where TLS reports go: one `mailto:` or `https:` URI. Required when a sender receives the
-   * domain's mail.
-   *
-   * @default - no TLS-RPT record (allowed only for a domain that receives no mail)
-   */
-  readonly tlsReportTo?: string[];
-
+export interface PortfolioSendingDomainOptions extends PortfolioDomainOptions, GovEmailDomainOptions {
   /**
    * MTA-STS, for a domain that receives mail (a sender has MX records): the policy is served by
    * the portfolio's `MtaStsPolicyHost`. Ignored for a domain that receives no mail.
@@ -172,27 +100,6 @@ export interface PortfolioSendingDomainOptions extends PortfolioDomainOptions {
    * @default - MTA-STS in enforce mode, max_age 2 weeks, for a domain that receives mail
    */
   readonly mtaSts?: PortfolioMtaStsOptions;
-
-  /**
-   * Other TXT values at the domain, merged into the one apex TXT record set with SPF.
-   *
-   * @default - none
-   */
-  readonly additionalApexTxt?: string[];
-
-  /**
-   * The apex SPF record's closing qualifier and extra mechanisms.
-   *
-   * @default - the senders' mechanisms, then `-all`
-   */
-  readonly spf?: GovEmailDomainSpfOptions;
-
-  /**
-   * Options for the SES identity created for `Sender.amazonSes()`.
-   *
-   * @default - Easy DKIM RSA_2048_BIT, TLS required, retained
-   */
-  readonly ses?: GovEmailDomainSesOptions;
 }
 
 /**

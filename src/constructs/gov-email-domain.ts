@@ -1,17 +1,17 @@
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as ses from 'aws-cdk-lib/aws-ses';
-import { Construct, IDependable } from 'constructs';
+import { Construct } from 'constructs';
 import { DkimRecords } from './dkim-records';
 import { DmarcOptions, DmarcRecord } from './dmarc-record';
+import { IMtaStsPolicyHost } from './mta-sts-policy-host-interface';
 import { PlannedEasyDkim, PlannedRecord, PlannedSesIdentity, PlannedTlsPolicy, PostureField, postureOf } from '../plan';
-import { invalidInput, reportFindings, warnNotEvaluated } from './private/findings';
+import { acceptMonitoringOnly } from './private/accepted-findings';
+import { invalidInput, reportFindings, warnNotEvaluated } from './private/annotations';
+import { evaluateChildRecordsHere } from './private/evaluating-parent';
 import { checkMtaStsMaxAge, checkMtaStsMode, missingMtaSts, publishMtaStsPolicy } from './private/mta-sts-options';
 import { plannedRecord } from './private/planned-records';
 import { RecordNames } from './private/record-names';
-import {
-  RECORD_CONSTRUCT_RULES, acceptMonitoringOnly, evaluateChildRecordsHere,
-} from './private/record-registry';
 import { checkIncludeCosts, checkSenders } from './private/sender-problems';
 import { ZoneWriter } from './private/zone-writer';
 import { SesDkim, SesDkimConfig, SesSendingIdentity } from './ses-sending-identity';
@@ -21,81 +21,25 @@ import { Finding, Severity } from '../records/finding';
 import { MTASTS_RULES, MtaSts, MtaStsMode, MtaStsPolicyModel } from '../records/mta-sts';
 import { Mx, MxModel } from '../records/mx';
 import { SpfIncludeCost, SpfQualifier } from '../records/spf';
-import { Senders } from '../senders/catalogue';
 import { Sender } from '../senders/sender';
-import { CONSTRUCT_RULES, SES_RULES } from '../standard/platform-rules';
+import { Senders } from '../senders/sender-set';
+import { GOVUK_RULES } from '../standard/govuk-rules';
+import { CONSTRUCT_RULES, RECORD_CONSTRUCT_RULES, SES_RULES } from '../standard/platform-rules';
 import { DomainPosture } from '../standard/posture';
 import { GovUkProfile } from '../standard/profile';
-import { GOVUK_RULES } from '../standard/rules';
 
 
 /**
- * What a domain asks an MTA-STS policy host to serve.
+ * The MTA-STS policy a domain publishes: its mode, how long senders may cache it, and any `mx`
+ * patterns beyond the senders' own. The policy host is chosen elsewhere: by the caller for a
+ * `GovEmailDomain` (`GovEmailDomainMtaStsOptions`), by the portfolio for a domain of a
+ * `DomainPortfolio` (`PortfolioMtaStsOptions`).
  */
-export interface MtaStsDomainOptions {
-  /** The policy domain, for example `dept.gov.uk`: the policy is served at `https://mta-sts.<domainName>/.well-known/mta-sts.txt`. */
-  readonly domainName: string;
-
-  /** The hosted zone the domain's records are in, for the host's `mta-sts.<domainName>` record and certificate validation. */
-  readonly zone: route53.IHostedZone;
-
-  /** The policy body to serve exactly as given: `version: STSv1`, `mode`, `mx` lines and `max_age`, CRLF line endings. */
-  readonly policy: string;
-
-  /** The policy id the domain publishes in its `_mta-sts` TXT record (`MtaSts.policyId(policy)`). */
-  readonly policyId: string;
-}
-
-/**
- * What a policy host gives back for a domain it serves.
- */
-export interface MtaStsRegistration {
-  /**
-   * The construct that serves the policy body (for example the CloudFront function that holds
-   * it). The domain's `_mta-sts` TXT record depends on it, so the new body is live before the new
-   * id is published (RFC 8461 §8.1).
-   */
-  readonly policyServedBy: IDependable;
-
-  /**
-   * The minimum TLS protocol the host accepts, as a CloudFront security policy name such as
-   * `TLSv1.2_2021`, checked against the standard (`GOVUK-POLICY-HOST-TLS`).
-   *
-   * @default - not known: not checked
-   */
-  readonly minimumProtocolVersion?: string;
-}
-
-/**
- * Serves MTA-STS policies (RFC 8461 §3.3) at `https://mta-sts.<domain>/.well-known/mta-sts.txt`
- * for the domains registered with it.
- *
- * `GovEmailDomain` builds each domain's policy, registers it with `addDomain`, and publishes the
- * `_mta-sts` TXT record that names the policy's id once the host serves the body.
- */
-export interface IMtaStsPolicyHost {
-  /**
-   * Serve a domain's policy.
-   *
-   * @param options the domain and the policy body to serve
-   * @returns what the domain's records depend on
-   */
-  addDomain(options: MtaStsDomainOptions): MtaStsRegistration;
-}
-
-/**
- * MTA-STS for a `GovEmailDomain`.
- */
-export interface GovEmailDomainMtaStsOptions {
-  /**
-   * The host that serves the policy.
-   */
-  readonly host: IMtaStsPolicyHost;
-
+export interface MtaStsPolicyOptions {
   /**
    * The policy mode. `MtaStsMode.TESTING` (a step on the way: failures are reported, not
-   * refused) and `MtaStsMode.NONE` (retiring the policy) raise the
-   * `cdk-gov-email:GOVUK-MTASTS-MODE` warning.
+   * refused; read the TLS reports, then move to enforce) and `MtaStsMode.NONE` (retiring the
+   * policy) raise the `cdk-gov-email:GOVUK-MTASTS-MODE` warning.
    *
    * @default MtaStsMode.ENFORCE
    */
@@ -118,6 +62,16 @@ export interface GovEmailDomainMtaStsOptions {
    * @default - the senders' patterns only
    */
   readonly additionalMx?: string[];
+}
+
+/**
+ * MTA-STS for a `GovEmailDomain`: the policy, and the host that serves it.
+ */
+export interface GovEmailDomainMtaStsOptions extends MtaStsPolicyOptions {
+  /**
+   * The host that serves the policy.
+   */
+  readonly host: IMtaStsPolicyHost;
 }
 
 /**
@@ -185,23 +139,12 @@ export interface GovEmailDomainSesOptions {
 }
 
 /**
- * Properties of a `GovEmailDomain`.
+ * The choices of a `GovEmailDomain` that do not depend on where its records are published or
+ * who hosts its MTA-STS policy. `GovEmailDomainProps` extends them with the zone, the domain
+ * name and MTA-STS; a sending domain of a `DomainPortfolio` (`PortfolioSendingDomainOptions`)
+ * with its hosted zone id and stack.
  */
-export interface GovEmailDomainProps {
-  /**
-   * The hosted zone to publish the records in.
-   */
-  readonly zone: route53.IHostedZone;
-
-  /**
-   * The domain: the zone's own name, or a name under it (for example `notify.dept.gov.uk` in
-   * the zone `dept.gov.uk`). It must be known at synth, since the senders' records and the
-   * checks depend on it.
-   *
-   * @default - the zone's name
-   */
-  readonly domainName?: string;
-
+export interface GovEmailDomainOptions {
   /**
    * The services that send (and perhaps receive) the domain's mail, from the sender catalogue
    * (`Sender.amazonSes()`, `Sender.microsoft365()`, `Sender.googleWorkspace()`,
@@ -223,28 +166,6 @@ export interface GovEmailDomainProps {
    * @default - no TLS-RPT record (allowed only for a domain that receives no mail)
    */
   readonly tlsReportTo?: string[];
-
-  /**
-   * MTA-STS: the policy is built from the senders' MX patterns and registered with the host,
-   * and the `_mta-sts` TXT record is published once the host serves it.
-   *
-   * Required for a domain that receives mail (a sender has MX records): without it synth fails
-   * (`GOVUK-MTASTS-MISSING`), unless `allowMissingMtaSts` is set. A domain that receives no
-   * mail needs none.
-   *
-   * @default - no MTA-STS (allowed only for a domain that receives no mail, or with `allowMissingMtaSts`)
-   */
-  readonly mtaSts?: GovEmailDomainMtaStsOptions;
-
-  /**
-   * Accept a domain that receives mail without MTA-STS, for a while: synth then passes with the
-   * `cdk-gov-email:GOVUK-MTASTS-MISSING` warning, and `gov-email review` and the nag pack still
-   * report the error. For a domain whose policy host is not deployed yet; publish MTA-STS with
-   * `mtaSts` as soon as it is.
-   *
-   * @default false
-   */
-  readonly allowMissingMtaSts?: boolean;
 
   /**
    * Other TXT values at the domain (site-verification tokens and the like), merged into the ONE
@@ -275,6 +196,47 @@ export interface GovEmailDomainProps {
    * @default Duration.hours(1)
    */
   readonly ttl?: Duration;
+}
+
+/**
+ * Properties of a `GovEmailDomain`.
+ */
+export interface GovEmailDomainProps extends GovEmailDomainOptions {
+  /**
+   * The hosted zone to publish the records in.
+   */
+  readonly zone: route53.IHostedZone;
+
+  /**
+   * The domain: the zone's own name, or a name under it (for example `notify.dept.gov.uk` in
+   * the zone `dept.gov.uk`). It must be known at synth, since the senders' records and the
+   * checks depend on it.
+   *
+   * @default - the zone's name
+   */
+  readonly domainName?: string;
+
+  /**
+   * MTA-STS: the policy is built from the senders' MX patterns and registered with the host,
+   * and the `_mta-sts` TXT record is published once the host serves it.
+   *
+   * Required for a domain that receives mail (a sender has MX records): without it synth fails
+   * (`GOVUK-MTASTS-MISSING`), unless `allowMissingMtaSts` is set. A domain that receives no
+   * mail needs none.
+   *
+   * @default - no MTA-STS (allowed only for a domain that receives no mail, or with `allowMissingMtaSts`)
+   */
+  readonly mtaSts?: GovEmailDomainMtaStsOptions;
+
+  /**
+   * Accept a domain that receives mail without MTA-STS, for a while: synth then passes with the
+   * `cdk-gov-email:GOVUK-MTASTS-MISSING` warning, and `gov-email review` and the nag pack still
+   * report the error. For a domain whose policy host is not deployed yet; publish MTA-STS with
+   * `mtaSts` as soon as it is.
+   *
+   * @default false
+   */
+  readonly allowMissingMtaSts?: boolean;
 }
 
 /**
@@ -455,7 +417,7 @@ export class GovEmailDomain extends Construct {
   /** The MX records of the senders that receive mail, each valid, as one set. */
   private checkMx(senders: Sender[], domain: string): MxModel[] {
     const models = Senders.mxRecords(senders, domain);
-    const error = Mx.validateSet(models, domain).find((f) => f.severity === Severity.ERROR);
+    const error = Mx.validateRecordSet(models, { name: domain }).find((f) => f.severity === Severity.ERROR);
     if (error !== undefined) {
       throw invalidInput(this, error.ruleId, models.map((m) => `${m.preference} ${m.exchange}`),
         `MX records of host names with preferences 0 to 65535 (${error.message})`);

@@ -5,10 +5,10 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { postureOf } from '../plan';
 import { checkDomainName } from './private/record-names';
+import { GOVUK_RULES } from '../standard/govuk-rules';
 import { CONSTRUCT_RULES } from '../standard/platform-rules';
-import { addInfoNote, invalidInput, reportFindings } from './private/findings';
+import { addInfoNote, invalidInput, reportFindings } from './private/annotations';
 import { GovUkProfile } from '../standard/profile';
-import { GOVUK_RULES } from '../standard/rules';
 
 /** Route 53 signs with a KMS key in this region only. */
 const DNSSEC_KEY_REGION = 'us-east-1';

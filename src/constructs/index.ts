@@ -7,5 +7,6 @@ export * from './ses-sending-identity';
 export * from './parked-domain';
 export * from './null-mx-record';
 export * from './hosted-zone';
+export * from './mta-sts-policy-host-interface';
 export * from './mta-sts-policy-host';
 export * from './domain-portfolio';

@@ -7,19 +7,18 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, DependencyGroup } from 'constructs';
-import { IMtaStsPolicyHost, MtaStsDomainOptions, MtaStsRegistration } from './gov-email-domain';
+import { IMtaStsPolicyHost, MtaStsDomainOptions, MtaStsRegistration } from './mta-sts-policy-host-interface';
 import { Severity } from '../records/finding';
-import { ANNOTATION_PREFIX, invalidInput } from './private/findings';
+import { ANNOTATION_PREFIX, invalidInput } from './private/annotations';
 import { RecordNames } from './private/record-names';
-import { RECORD_CONSTRUCT_RULES } from './private/record-registry';
 import { ZoneWriter } from './private/zone-writer';
 import { MTASTS_RULES, MtaSts } from '../records/mta-sts';
 import { HostedPolicy, MAX_FUNCTION_CODE_BYTES, policyHostFunctionCode } from '../records/private/mta-sts-host-code';
 import { normaliseDomainName } from '../records/private/names';
 import { isHostname } from '../records/private/uri';
-import { MTASTS_HOST_RULES, CONSTRUCT_RULES } from '../standard/platform-rules';
+import { GOVUK_RULES } from '../standard/govuk-rules';
+import { MTASTS_HOST_RULES, CONSTRUCT_RULES, RECORD_CONSTRUCT_RULES } from '../standard/platform-rules';
 import { GovUkProfile } from '../standard/profile';
-import { GOVUK_RULES } from '../standard/rules';
 
 /** CloudFront takes the certificates of its distributions from ACM in this region only. */
 const CERTIFICATE_REGION = 'us-east-1';

@@ -2,46 +2,27 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { postureOf } from '../plan';
-import { addInfoNote, invalidInput, reportFindings } from './private/findings';
+import { addInfoNote, invalidInput, reportFindings } from './private/annotations';
 import { RecordNames, ResolvedDomain } from './private/record-names';
 import { isAuthorisedByDestination, requireListedAtDestination } from './private/report-destinations';
 import { RecordSetSpec, TxtWording, ZoneWriter, checkTxtValue } from './private/zone-writer';
 import { Caa } from '../records/caa';
 import { Dkim } from '../records/dkim';
-import { Dmarc, DmarcAlignment, DmarcModel, DmarcPolicy } from '../records/dmarc';
+import { DMARC_FORMAT, Dmarc, DmarcAlignment, DmarcModel, DmarcPolicy, DmarcReportUri } from '../records/dmarc';
 import { Mx } from '../records/mx';
 import { SPF_RULES, Spf, SpfMechanism, SpfQualifier } from '../records/spf';
-import { TlsRpt } from '../records/tls-rpt';
+import { TLSRPT_FORMAT, TlsRpt } from '../records/tls-rpt';
+import { GOVUK_RULES } from '../standard/govuk-rules';
 import { GovUkProfile } from '../standard/profile';
-import { GOVUK_RULES } from '../standard/rules';
 import { checkDmarcAggregateUris, checkTlsRptUris } from './private/report-uris';
 
 /**
- * Properties of a `ParkedDomain`.
+ * The choices of a `ParkedDomain` that do not depend on where its records are published.
+ * `ParkedDomainProps` extends them with the zone, the domain name and the DMARC report
+ * destinations; a parked domain of a `DomainPortfolio` (`PortfolioParkedDomainOptions`) with its
+ * hosted zone id and stack.
  */
-export interface ParkedDomainProps {
-  /**
-   * The hosted zone to publish the records in.
-   */
-  readonly zone: route53.IHostedZone;
-
-  /**
-   * The domain that sends and receives no mail: the zone's own name, or a name under it
-   * (for example `old.dept.gov.uk` in the zone `dept.gov.uk`).
-   *
-   * @default - the zone's name
-   */
-  readonly domainName?: string;
-
-  /**
-   * Where DMARC aggregate reports go (`rua`): one or two `mailto:` URIs, for example
-   * `['mailto:dmarc-reports@dept.gov.uk']`. Reports show who tries to send mail as the domain.
-   *
-   * The address GOV.UK guidance names is `GovUkReportAddresses.DMARC_RUA`; it is never used
-   * unless you pass it.
-   */
-  readonly dmarcReportTo: string[];
-
+export interface ParkedDomainOptions {
   /**
    * Where SMTP TLS reports go: publishes `_smtp._tls` TXT `v=TLSRPTv1; rua=...` when given.
    * One `mailto:` or `https:` URI (more raise `GOVUK-TLSRPT-RUA-COUNT`: only one is guaranteed
@@ -77,6 +58,33 @@ export interface ParkedDomainProps {
    * @default Duration.hours(1)
    */
   readonly ttl?: Duration;
+}
+
+/**
+ * Properties of a `ParkedDomain`.
+ */
+export interface ParkedDomainProps extends ParkedDomainOptions {
+  /**
+   * The hosted zone to publish the records in.
+   */
+  readonly zone: route53.IHostedZone;
+
+  /**
+   * The domain that sends and receives no mail: the zone's own name, or a name under it
+   * (for example `old.dept.gov.uk` in the zone `dept.gov.uk`).
+   *
+   * @default - the zone's name
+   */
+  readonly domainName?: string;
+
+  /**
+   * Where DMARC aggregate reports go (`rua`): one or two `mailto:` URIs, for example
+   * `['mailto:dmarc-reports@dept.gov.uk']`. Reports show who tries to send mail as the domain.
+   *
+   * The address GOV.UK guidance names is `GovUkReportAddresses.DMARC_RUA`; it is never used
+   * unless you pass it.
+   */
+  readonly dmarcReportTo: string[];
 }
 
 /**
@@ -126,7 +134,7 @@ export class ParkedDomain extends Construct {
     this.domainName = domain.name;
     const writer = ZoneWriter.of(this, names, props.ttl);
 
-    checkDmarcAggregateUris(this, props.dmarcReportTo);
+    const dmarcReportUris = checkDmarcAggregateUris(this, props.dmarcReportTo);
     if (props.tlsReportTo !== undefined) {
       checkTlsRptUris(this, props.tlsReportTo, '; leave tlsReportTo out to publish no TLS-RPT record');
     }
@@ -134,9 +142,15 @@ export class ParkedDomain extends Construct {
 
     // Each record rendered by the foundation models, so the text is what they parse back.
     const spf = Spf.render({ terms: [{ mechanism: SpfMechanism.ALL, qualifier: SpfQualifier.FAIL }] });
-    const dmarc = Dmarc.render(parkedDmarc(props.dmarcReportTo));
+    // A report address known only at deployment is checked where it resolves: that record is
+    // written as it is; otherwise `render` checks the whole record.
+    const unresolved = (uris: string[]) => uris.some((uri) => Token.isUnresolved(uri));
+    const dmarcModel = parkedDmarc(dmarcReportUris);
+    const dmarc = unresolved(props.dmarcReportTo) ? DMARC_FORMAT.write(dmarcModel) : Dmarc.render(dmarcModel);
     const dkim = Dkim.render({ version: 'DKIM1', publicKey: '' });
-    const tlsRpt = props.tlsReportTo === undefined ? undefined : TlsRpt.render({ reportUris: props.tlsReportTo });
+    const tlsRptModel = props.tlsReportTo === undefined ? undefined : { reportUris: props.tlsReportTo };
+    const tlsRpt = tlsRptModel === undefined ? undefined
+      : unresolved(tlsRptModel.reportUris) ? TLSRPT_FORMAT.write(tlsRptModel) : TlsRpt.render(tlsRptModel);
 
     const apex = names.at();
     const records: RecordSetSpec[] = [
@@ -213,7 +227,7 @@ export class ParkedDomain extends Construct {
 }
 
 /** GOV.UK's parked-domain DMARC record, with `np` (RFC 9989) set too. */
-function parkedDmarc(reportTo: string[]): DmarcModel {
+function parkedDmarc(reportTo: DmarcReportUri[]): DmarcModel {
   return {
     policy: DmarcPolicy.REJECT,
     subdomainPolicy: DmarcPolicy.REJECT,
@@ -221,6 +235,6 @@ function parkedDmarc(reportTo: string[]): DmarcModel {
     dkimAlignment: DmarcAlignment.STRICT,
     spfAlignment: DmarcAlignment.STRICT,
     failureOptions: ['1'],
-    aggregateReportUris: reportTo.map((uri) => ({ uri })),
+    aggregateReportUris: reportTo,
   };
 }

@@ -3,7 +3,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct, IConstruct } from 'constructs';
-import { ANNOTATION_PREFIX, invalidInput, isUnresolved, reportFindings, warnNotEvaluated } from './private/findings';
+import { ANNOTATION_PREFIX, invalidInput, isUnresolved, reportFindings, warnNotEvaluated } from './private/annotations';
 import { RecordNames, zoneNameOf } from './private/record-names';
 import { ZoneWriter } from './private/zone-writer';
 import { DKIM_RULES, Dkim } from '../records/dkim';
@@ -12,8 +12,8 @@ import { MX_RULES, Mx } from '../records/mx';
 import { isHostname } from '../records/private/uri';
 import { Spf } from '../records/spf';
 import { AmazonSesMailFrom } from '../senders/sender';
+import { GOVUK_RULES } from '../standard/govuk-rules';
 import { SES_RULES } from '../standard/platform-rules';
-import { GOVUK_RULES } from '../standard/rules';
 
 
 /** The MAIL FROM MX preference SES documents. */
@@ -370,7 +370,7 @@ export class SesSendingIdentity extends Construct {
       return [];
     }
     const text = `v=DKIM1; k=rsa; p=${bareKey(options.publicKey)}`;
-    const findings = Dkim.check(text, name);
+    const findings = Dkim.check(text, { name });
     reportFindings(this, findings);
     if (findings.some((f) => f.severity === Severity.ERROR)) return [];
     return [writer.recordSet('DkimKey', { name, type: route53.RecordType.TXT, values: [text] })];

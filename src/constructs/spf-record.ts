@@ -2,17 +2,17 @@ import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { postureOf } from '../plan';
-import { ANNOTATION_PREFIX, invalidInput, reportFindings } from './private/findings';
+import { ANNOTATION_PREFIX, invalidInput, reportFindings } from './private/annotations';
+import { isEvaluatedByParent } from './private/evaluating-parent';
 import { plannedRecord } from './private/planned-records';
 import { RecordNames } from './private/record-names';
-import { isEvaluatedByParent } from './private/record-registry';
 import { checkIncludeCosts, checkSenders } from './private/sender-problems';
 import { ZoneWriter, checkTxtValue } from './private/zone-writer';
 import { SPF_RULES, Spf, SpfIncludeCost, SpfModel, SpfQualifier, describeSpfLookups } from '../records/spf';
-import { Senders } from '../senders/catalogue';
 import { Sender } from '../senders/sender';
+import { Senders } from '../senders/sender-set';
+import { GOVUK_RULES } from '../standard/govuk-rules';
 import { GovUkProfile } from '../standard/profile';
-import { GOVUK_RULES } from '../standard/rules';
 
 /**
  * Properties of an `SpfRecord`.

@@ -1,13 +1,13 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { postureOf } from '../plan';
-import { reportFindings } from './private/findings';
+import { reportFindings } from './private/annotations';
+import { isEvaluatedByParent } from './private/evaluating-parent';
 import { plannedRecord } from './private/planned-records';
 import { RecordNames } from './private/record-names';
-import { isEvaluatedByParent } from './private/record-registry';
 import { requireListedAtDestination } from './private/report-destinations';
-import { TlsRpt } from '../records/tls-rpt';
+import { TLSRPT_FORMAT, TlsRpt } from '../records/tls-rpt';
 import { GovUkProfile } from '../standard/profile';
 import { checkTlsRptUris } from './private/report-uris';
 import { ZoneWriter } from './private/zone-writer';
@@ -74,7 +74,10 @@ export class TlsRptRecord extends Construct {
     this.domainName = names.domain.name;
     const writer = ZoneWriter.of(this, names, props.ttl);
 
-    this.value = TlsRpt.render({ reportUris: checkTlsRptUris(this, props.reportTo) });
+    const model = { reportUris: checkTlsRptUris(this, props.reportTo) };
+    // A report address known only at deployment is checked where it resolves: the record is
+    // written as it is; otherwise `render` checks the whole record.
+    this.value = props.reportTo.some((uri) => Token.isUnresolved(uri)) ? TLSRPT_FORMAT.write(model) : TlsRpt.render(model);
     requireListedAtDestination(this, names.literalDomain, props.reportTo, 'TLS-RPT');
     this.recordSet = writer.recordSet('Resource', { name: names.at('_smtp._tls.'), type: route53.RecordType.TXT, values: [this.value] });
 

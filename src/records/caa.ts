@@ -1,4 +1,6 @@
-import { Finding, RuleDefinition, Severity, aboutRecord, finding, rule } from './finding';
+import { Finding, RuleDefinition, Severity, finding, rule } from './finding';
+import { RecordFormat, checkText, renderModel, validateModel } from './private/record-model';
+import { RecordCheckOptions } from './record-options';
 import { RecordSyntaxError } from './syntax-error';
 import { TxtChunks } from './txt';
 
@@ -87,11 +89,7 @@ export class Caa {
    * @throws Error when the record breaks a rule `validate` reports as an error
    */
   public static render(model: CaaModel): string {
-    const errors = Caa.validate(model).filter((f) => f.severity === Severity.ERROR);
-    if (errors.length > 0) {
-      throw new Error(`Cannot render an invalid CAA record: ${errors.map((f) => `[${f.ruleId}] ${f.message}`).join(' ')}`);
-    }
-    return `${model.flags} ${model.tag} ${quote(model.value)}`;
+    return renderModel(CAA_FORMAT, model);
   }
 
   /** The record that lets no CA issue any certificate for the name: `0 issue ";"` (RFC 8659 §4.2). */
@@ -117,54 +115,20 @@ export class Caa {
    * Check one CAA record against RFC 8659.
    *
    * @param model the record
-   * @param name the DNS name the record is at, used as the findings' path
+   * @param options `name`: the DNS name the record is at, used as the findings' path
    */
-  public static validate(model: CaaModel, name?: string): Finding[] {
-    const findings: Finding[] = [];
-    const flagsValid = Number.isInteger(model.flags) && model.flags >= 0 && model.flags <= 255;
-    if (!flagsValid) {
-      findings.push(finding(CAA_RULES.flags, `The flags must be a whole number from 0 to 255; got ${model.flags}.`, name));
-    } else if (model.flags % CRITICAL !== 0) {
-      findings.push(finding(CAA_RULES.flagsReserved,
-        `Only the Issuer Critical flag (128) may be set; got ${model.flags} (reserved bits ${model.flags % CRITICAL}).`, name));
-    }
-    const tag = model.tag.toLowerCase();
-    if (!/^[a-z0-9]+$/.test(tag)) {
-      findings.push(finding(CAA_RULES.tagSyntax, `The tag must be ASCII letters and digits only; got "${model.tag}".`, name));
-      return aboutRecord(findings, name, 'CAA');
-    }
-    if (tag.length > 15) {
-      findings.push(finding(CAA_RULES.tagLength, `The tag "${model.tag}" is ${tag.length} characters; keep it to 15.`, name));
-    }
-    if (!KNOWN_TAGS.includes(tag)) {
-      if (flagsValid && model.flags >= CRITICAL) {
-        findings.push(finding(CAA_RULES.criticalUnknownTag,
-          `The tag "${model.tag}" is marked critical but CAs do not know it, so they refuse to issue at all: got "${model.flags} ${model.tag}".`, name));
-      } else {
-        findings.push(finding(CAA_RULES.unknownTag, `CAs ignore the tag "${model.tag}".`, name));
-      }
-    }
-    if (ISSUE_TAGS.includes(tag) && !ISSUE_VALUE.test(model.value)) {
-      findings.push(finding(CAA_RULES.issueValue,
-        `The ${tag} value "${model.value}" is malformed; CAs read it as naming no CA.`, name));
-    }
-    return aboutRecord(findings, name, 'CAA');
+  public static validate(model: CaaModel, options: RecordCheckOptions = {}): Finding[] {
+    return validateModel(CAA_FORMAT, model, options);
   }
 
   /**
    * Parse and validate one CAA value. Never throws.
    *
    * @param text the value
-   * @param name the DNS name the record is at, used as the findings' path
+   * @param options `name`: the DNS name the record is at, used as the findings' path
    */
-  public static check(text: string, name?: string): Finding[] {
-    try {
-      return aboutRecord(Caa.validate(Caa.parse(text), name), name, 'CAA');
-    } catch (err) {
-      return aboutRecord([err instanceof RecordSyntaxError
-        ? err.toFinding(name)
-        : finding(CAA_RULES.syntax, `The value could not be read: ${String(err)}.`, name)], name, 'CAA');
-    }
+  public static check(text: string, options: RecordCheckOptions = {}): Finding[] {
+    return checkText(CAA_FORMAT, text, options);
   }
 
   private constructor() {}
@@ -200,3 +164,48 @@ function quote(value: string): string {
 function preview(text: string): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
+
+/** Every rule of RFC 8659 on one record. */
+function caaRules(model: CaaModel, options: RecordCheckOptions): Finding[] {
+  const name = options.name;
+  const findings: Finding[] = [];
+  const flagsValid = Number.isInteger(model.flags) && model.flags >= 0 && model.flags <= 255;
+  if (!flagsValid) {
+    findings.push(finding(CAA_RULES.flags, `The flags must be a whole number from 0 to 255; got ${model.flags}.`, name));
+  } else if (model.flags % CRITICAL !== 0) {
+    findings.push(finding(CAA_RULES.flagsReserved,
+      `Only the Issuer Critical flag (128) may be set; got ${model.flags} (reserved bits ${model.flags % CRITICAL}).`, name));
+  }
+  const tag = model.tag.toLowerCase();
+  if (!/^[a-z0-9]+$/.test(tag)) {
+    findings.push(finding(CAA_RULES.tagSyntax, `The tag must be ASCII letters and digits only; got "${model.tag}".`, name));
+    return findings;
+  }
+  if (tag.length > 15) {
+    findings.push(finding(CAA_RULES.tagLength, `The tag "${model.tag}" is ${tag.length} characters; keep it to 15.`, name));
+  }
+  if (!KNOWN_TAGS.includes(tag)) {
+    if (flagsValid && model.flags >= CRITICAL) {
+      findings.push(finding(CAA_RULES.criticalUnknownTag,
+        `The tag "${model.tag}" is marked critical but CAs do not know it, so they refuse to issue at all: got "${model.flags} ${model.tag}".`, name));
+    } else {
+      findings.push(finding(CAA_RULES.unknownTag, `CAs ignore the tag "${model.tag}".`, name));
+    }
+  }
+  if (ISSUE_TAGS.includes(tag) && !ISSUE_VALUE.test(model.value)) {
+    findings.push(finding(CAA_RULES.issueValue,
+      `The ${tag} value "${model.value}" is malformed; CAs read it as naming no CA.`, name));
+  }
+  return findings;
+}
+
+/** CAA in the one record-model contract (see `private/record-model.ts`). */
+const CAA_FORMAT: RecordFormat<CaaModel, RecordCheckOptions> = {
+  what: 'CAA record',
+  type: 'CAA',
+  parse: (text) => Caa.parse(text),
+  write: (model) => `${model.flags} ${model.tag} ${quote(model.value)}`,
+  rules: caaRules,
+  unreadable: CAA_RULES.syntax,
+  textNoun: 'value',
+};

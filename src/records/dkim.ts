@@ -1,8 +1,9 @@
 import { createPublicKey } from 'node:crypto';
-import { Finding, RuleDefinition, Severity, aboutRecord, finding, rule } from './finding';
-import { publishedStrings } from './private/txt-record';
+import { Finding, RuleDefinition, Severity, finding, rule } from './finding';
+import { RecordFormat, checkText, renderModel, validateModel } from './private/record-model';
+import { RecordCheckOptions } from './record-options';
 import { RecordSyntaxError } from './syntax-error';
-import { TXT_RULES, TxtChunks } from './txt';
+import { TxtChunks } from './txt';
 
 /** Rules about DKIM key records (RFC 6376, RFC 8301, RFC 8463). @internal */
 export const DKIM_RULES = {
@@ -228,78 +229,22 @@ export class Dkim {
    * other tags, separated by `; `. The key is one unbroken string: split it into DNS
    * character-strings with `TxtChunks`.
    *
-   * @throws Error when the model breaks a rule `validate` reports as an error
+   * @throws Error when `validate` reports an error
    */
   public static render(model: DkimKeyModel): string {
-    const errors = Dkim.validate(model).filter((f) => f.severity === Severity.ERROR);
-    if (errors.length > 0) {
-      throw new Error(`Cannot render an invalid DKIM key record: ${errors.map((f) => `[${f.ruleId}] ${f.message}`).join(' ')}`);
-    }
-    const tags: string[] = [];
-    if (model.version !== undefined) tags.push(`v=${model.version}`);
-    if (model.keyType !== undefined) tags.push(`k=${model.keyType}`);
-    if (model.hashAlgorithms !== undefined) tags.push(`h=${model.hashAlgorithms.join(':')}`);
-    if (model.serviceTypes !== undefined) tags.push(`s=${model.serviceTypes.join(':')}`);
-    if (model.flags !== undefined) tags.push(`t=${model.flags.join(':')}`);
-    if (model.notes !== undefined) tags.push(`n=${model.notes}`);
-    tags.push(`p=${model.publicKey}`);
-    for (const t of model.unknownTags ?? []) tags.push(`${t.name}=${t.value}`);
-    return tags.join('; ');
+    return renderModel(DKIM_FORMAT, model);
   }
 
   /**
    * Check a DKIM key record against RFC 6376 §3.6.1, RFC 8301 and RFC 8463, decoding the key
-   * to measure it.
+   * to measure it, and the text it is published as (ASCII only; the 450-octet UDP guidance is
+   * not applied, see `check`).
    *
    * @param model the key record
-   * @param name the DNS name (`<selector>._domainkey.<domain>`), used as the findings' path
+   * @param options `name`: the DNS name (`<selector>._domainkey.<domain>`), used as the findings' path
    */
-  public static validate(model: DkimKeyModel, name?: string): Finding[] {
-    const findings: Finding[] = [];
-    if (model.version !== undefined && model.version !== 'DKIM1') {
-      findings.push(finding(DKIM_RULES.version, `The version must be "DKIM1" (case-sensitive); got "v=${model.version}".`, name));
-    }
-    const seen = new Set<string>(KNOWN_TAGS.filter((t) => t !== 'v' || model.version !== undefined));
-    for (const t of model.unknownTags ?? []) {
-      if (t.name === 'v' && model.version === undefined && !seen.has('v')) {
-        findings.push(finding(DKIM_RULES.version, `"v=${t.value}" must be the first tag; verifiers may reject the record.`, name));
-      } else if (seen.has(t.name)) {
-        findings.push(finding(DKIM_RULES.duplicateTag, `The tag "${t.name}" appears more than once, which makes the record invalid; got a second "${t.name}=${t.value}".`, name));
-      } else if (!TAG_NAME.test(t.name)) {
-        findings.push(finding(DKIM_RULES.tagSyntax, `Invalid tag name "${t.name}".`, name));
-      } else {
-        findings.push(finding(DKIM_RULES.unknownTag, `Verifiers ignore the tag "${t.name}=${t.value}".`, name));
-      }
-      if (!TAG_VALUE.test(t.value)) {
-        findings.push(finding(DKIM_RULES.tagSyntax, `The tag "${t.name}" has a value with characters outside visible ASCII or a ";": got "${t.value}".`, name));
-      }
-      seen.add(t.name);
-    }
-    if (model.notes !== undefined && !TAG_VALUE.test(model.notes)) {
-      findings.push(finding(DKIM_RULES.tagSyntax, `The notes hold characters outside visible ASCII or a ";": got "n=${model.notes}".`, name));
-    }
-    const keyType = model.keyType ?? DkimKeyType.RSA;
-    if (!Object.values(DkimKeyType).includes(keyType)) {
-      findings.push(finding(DKIM_RULES.keyType, `The key type must be "rsa" or "ed25519"; got "k=${keyType}".`, name));
-    } else if (model.publicKey === '') {
-      findings.push(finding(DKIM_RULES.keyRevoked, 'The key is revoked (empty "p="): signatures with this selector do not verify.', name));
-    } else {
-      findings.push(...keyFindings(model.publicKey, keyType, name));
-    }
-    if (model.hashAlgorithms !== undefined && !model.hashAlgorithms.includes('sha256')) {
-      const only = model.hashAlgorithms.join(':');
-      findings.push(finding(DKIM_RULES.hashAlgorithm,
-        only === 'sha1'
-          ? 'The key allows only SHA-1 ("h=sha1"), which RFC 8301 forbids: signatures with it do not verify. Remove "h" or write "h=sha256".'
-          : `The key does not allow sha256: got "h=${only}".`, name));
-    }
-    if (model.serviceTypes !== undefined && !model.serviceTypes.some((s) => s === '*' || s === 'email')) {
-      findings.push(finding(DKIM_RULES.serviceType, `The key is not for email: got "s=${model.serviceTypes.join(':')}".`, name));
-    }
-    if (model.flags?.includes('y')) {
-      findings.push(finding(DKIM_RULES.testing, 'The "t=y" flag is set: verifiers treat the domain as testing DKIM.', name));
-    }
-    return aboutRecord(findings, name, 'TXT');
+  public static validate(model: DkimKeyModel, options: RecordCheckOptions = {}): Finding[] {
+    return validateModel(DKIM_FORMAT, model, options);
   }
 
   /**
@@ -310,20 +255,10 @@ export class Dkim {
    * and DKIM keys are routinely fetched over EDNS0 or TCP.
    *
    * @param text the record, as plain text or as quoted character-strings
-   * @param name the DNS name (`<selector>._domainkey.<domain>`), used as the findings' path
+   * @param options `name`: the DNS name (`<selector>._domainkey.<domain>`), used as the findings' path
    */
-  public static check(text: string, name?: string): Finding[] {
-    const findings: Finding[] = [];
-    try {
-      // Plain text is one value to be split on publication: it is measured split.
-      findings.push(...TxtChunks.validate(publishedStrings(text), name).filter((f) => f.ruleId !== TXT_RULES.udpSize.id));
-      findings.push(...Dkim.validate(Dkim.parse(text), name));
-    } catch (err) {
-      findings.push(err instanceof RecordSyntaxError
-        ? err.toFinding(name)
-        : finding(DKIM_RULES.tagSyntax, `The record could not be read: ${String(err)}.`, name));
-    }
-    return aboutRecord(findings, name, 'TXT');
+  public static check(text: string, options: RecordCheckOptions = {}): Finding[] {
+    return checkText(DKIM_FORMAT, text, options);
   }
 
   /**
@@ -410,3 +345,78 @@ function keyFindings(publicKey: string, keyType: DkimKeyType, name?: string): Fi
 function preview(text: string): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
+
+/** The canonical text of a model, written as it is. */
+function writeDkim(model: DkimKeyModel): string {
+  const tags: string[] = [];
+  if (model.version !== undefined) tags.push(`v=${model.version}`);
+  if (model.keyType !== undefined) tags.push(`k=${model.keyType}`);
+  if (model.hashAlgorithms !== undefined) tags.push(`h=${model.hashAlgorithms.join(':')}`);
+  if (model.serviceTypes !== undefined) tags.push(`s=${model.serviceTypes.join(':')}`);
+  if (model.flags !== undefined) tags.push(`t=${model.flags.join(':')}`);
+  if (model.notes !== undefined) tags.push(`n=${model.notes}`);
+  tags.push(`p=${model.publicKey}`);
+  for (const t of model.unknownTags ?? []) tags.push(`${t.name}=${t.value}`);
+  return tags.join('; ');
+}
+
+/** Every rule of RFC 6376 §3.6.1, RFC 8301 and RFC 8463 on a key record. */
+function dkimRules(model: DkimKeyModel, options: RecordCheckOptions): Finding[] {
+  const name = options.name;
+  const findings: Finding[] = [];
+  if (model.version !== undefined && model.version !== 'DKIM1') {
+    findings.push(finding(DKIM_RULES.version, `The version must be "DKIM1" (case-sensitive); got "v=${model.version}".`, name));
+  }
+  const seen = new Set<string>(KNOWN_TAGS.filter((t) => t !== 'v' || model.version !== undefined));
+  for (const t of model.unknownTags ?? []) {
+    if (t.name === 'v' && model.version === undefined && !seen.has('v')) {
+      findings.push(finding(DKIM_RULES.version, `"v=${t.value}" must be the first tag; verifiers may reject the record.`, name));
+    } else if (seen.has(t.name)) {
+      findings.push(finding(DKIM_RULES.duplicateTag, `The tag "${t.name}" appears more than once, which makes the record invalid; got a second "${t.name}=${t.value}".`, name));
+    } else if (!TAG_NAME.test(t.name)) {
+      findings.push(finding(DKIM_RULES.tagSyntax, `Invalid tag name "${t.name}".`, name));
+    } else {
+      findings.push(finding(DKIM_RULES.unknownTag, `Verifiers ignore the tag "${t.name}=${t.value}".`, name));
+    }
+    if (!TAG_VALUE.test(t.value)) {
+      findings.push(finding(DKIM_RULES.tagSyntax, `The tag "${t.name}" has a value with characters outside visible ASCII or a ";": got "${t.value}".`, name));
+    }
+    seen.add(t.name);
+  }
+  if (model.notes !== undefined && !TAG_VALUE.test(model.notes)) {
+    findings.push(finding(DKIM_RULES.tagSyntax, `The notes hold characters outside visible ASCII or a ";": got "n=${model.notes}".`, name));
+  }
+  const keyType = model.keyType ?? DkimKeyType.RSA;
+  if (!Object.values(DkimKeyType).includes(keyType)) {
+    findings.push(finding(DKIM_RULES.keyType, `The key type must be "rsa" or "ed25519"; got "k=${keyType}".`, name));
+  } else if (model.publicKey === '') {
+    findings.push(finding(DKIM_RULES.keyRevoked, 'The key is revoked (empty "p="): signatures with this selector do not verify.', name));
+  } else {
+    findings.push(...keyFindings(model.publicKey, keyType, name));
+  }
+  if (model.hashAlgorithms !== undefined && !model.hashAlgorithms.includes('sha256')) {
+    const only = model.hashAlgorithms.join(':');
+    findings.push(finding(DKIM_RULES.hashAlgorithm,
+      only === 'sha1'
+        ? 'The key allows only SHA-1 ("h=sha1"), which RFC 8301 forbids: signatures with it do not verify. Remove "h" or write "h=sha256".'
+        : `The key does not allow sha256: got "h=${only}".`, name));
+  }
+  if (model.serviceTypes !== undefined && !model.serviceTypes.some((s) => s === '*' || s === 'email')) {
+    findings.push(finding(DKIM_RULES.serviceType, `The key is not for email: got "s=${model.serviceTypes.join(':')}".`, name));
+  }
+  if (model.flags?.includes('y')) {
+    findings.push(finding(DKIM_RULES.testing, 'The "t=y" flag is set: verifiers treat the domain as testing DKIM.', name));
+  }
+  return findings;
+}
+
+/** DKIM key records in the one record-model contract (see `private/record-model.ts`). */
+const DKIM_FORMAT: RecordFormat<DkimKeyModel, RecordCheckOptions> = {
+  what: 'DKIM key record',
+  type: 'TXT',
+  parse: (text) => Dkim.parse(text),
+  write: writeDkim,
+  rules: dkimRules,
+  unreadable: DKIM_RULES.tagSyntax,
+  txt: { udpSize: false },
+};

@@ -1,8 +1,9 @@
-import { Finding, RuleDefinition, Severity, aboutRecord, finding, rule } from './finding';
+import { Finding, RuleDefinition, Severity, finding, rule } from './finding';
 import { organisationalDomainOf } from './private/dmarc-org-domain';
 import { normaliseDomainName } from './private/names';
-import { checkTxtRecord, checkTxtRecordSet } from './private/txt-record';
+import { RecordFormat, checkText, checkTxtRecordSet, renderModel, validateModel } from './private/record-model';
 import { firstUnencoded, mailtoProblem, reportUriDomain, percentEncoded, splitCommaHint, splitReportUriSize, uriScheme, uriSyntaxProblem } from './private/uri';
+import { RecordCheckOptions } from './record-options';
 import { RecordSyntaxError } from './syntax-error';
 import { TxtChunks } from './txt';
 
@@ -234,19 +235,6 @@ export interface DmarcModel {
 }
 
 /**
- * Options for checking a DMARC record.
- */
-export interface DmarcValidationOptions {
-  /**
-   * The DNS name the record is published at, for example `_dmarc.example.gov.uk`, used as the
-   * findings' path.
-   *
-   * @default - findings have no path
-   */
-  readonly name?: string;
-}
-
-/**
  * Reads, writes and checks DMARC policy records (RFC 9989, with RFC 7489 recognised).
  */
 export class Dmarc {
@@ -283,40 +271,19 @@ export class Dmarc {
    * Write a record in canonical form: `v=DMARC1` first, then `p sp np adkim aspf fo rua ruf psd t`,
    * the historic `pct rf ri`, then any unknown tags, separated by `; `.
    *
-   * Writes the model as it is; call `validate` first to know it is a good record.
+   * @throws Error when `validate` reports an error (for example a report URI with no scheme)
    */
   public static render(model: DmarcModel): string {
-    const tags: string[] = [`v=${VERSION}`];
-    const add = (name: string, value: string | undefined) => {
-      if (value !== undefined) {
-        tags.push(`${name}=${value}`);
-      }
-    };
-    add('p', model.policy);
-    add('sp', model.subdomainPolicy);
-    add('np', model.nonExistentSubdomainPolicy);
-    add('adkim', model.dkimAlignment);
-    add('aspf', model.spfAlignment);
-    add('fo', model.failureOptions?.join(':'));
-    add('rua', model.aggregateReportUris?.map(renderUri).join(','));
-    add('ruf', model.failureReportUris?.map(renderUri).join(','));
-    add('psd', model.psd);
-    add('t', model.testing === undefined ? undefined : model.testing ? 'y' : 'n');
-    add('pct', model.percentage?.toString());
-    add('rf', model.reportFormat);
-    add('ri', model.reportInterval?.toString());
-    for (const tag of model.unknownTags ?? []) {
-      tags.push(`${tag.name}=${tag.value}`);
-    }
-    return tags.join('; ');
+    return renderModel(DMARC_FORMAT, model);
   }
 
   /**
-   * Check a model against every DMARC rule of RFC 9989 (and the RFC 7489 tags it made historic).
+   * Check a model against every DMARC rule of RFC 9989 (and the RFC 7489 tags it made historic),
+   * and the text it is published as (ASCII, string lengths, UDP size).
    * Makes no UK-profile judgement: an RFC-legal `p=none` has no finding here.
    */
-  public static validate(model: DmarcModel, options: DmarcValidationOptions = {}): Finding[] {
-    return aboutRecord(new Validator(model, options.name).run(), options.name, 'TXT');
+  public static validate(model: DmarcModel, options: RecordCheckOptions = {}): Finding[] {
+    return validateModel(DMARC_FORMAT, model, options);
   }
 
   /**
@@ -324,8 +291,8 @@ export class Dmarc {
    * plain text is measured split into 255-octet strings, as it is published)
    * and every DMARC rule. Never throws: text that is not a DMARC record gives a finding.
    */
-  public static check(text: string, options: DmarcValidationOptions = {}): Finding[] {
-    return aboutRecord(checkTxtRecord(text, options.name, () => Dmarc.validate(Dmarc.parse(text), options), DMARC_RULES.version), options.name, 'TXT');
+  public static check(text: string, options: RecordCheckOptions = {}): Finding[] {
+    return checkText(DMARC_FORMAT, text, options);
   }
 
   /**
@@ -348,12 +315,15 @@ export class Dmarc {
    *
    * @param values the TXT values at the name, as DNS holds them
    */
-  public static checkRecordSet(values: string[], options: DmarcValidationOptions = {}): Finding[] {
-    return checkTxtRecordSet(values, options.name, {
+  public static checkRecordSet(values: string[], options: RecordCheckOptions = {}): Finding[] {
+    return checkTxtRecordSet(DMARC_FORMAT, values, options, {
       isRecord: (v) => Dmarc.isDmarc(v),
       looksLike: looksLikeDmarc,
-      check: (v) => Dmarc.check(v, options),
-      multiple: { rule: DMARC_RULES.multipleRecords, message: (count) => `${count} records start with v=DMARC1; receivers discard them all and apply no DMARC policy. Keep one.` },
+      multiple: {
+        rule: DMARC_RULES.multipleRecords,
+        message: (records) => `${records.length} records start with v=DMARC1; receivers discard them all and apply no DMARC policy. Keep one.`,
+        checkEach: true,
+      },
       none: { rule: DMARC_RULES.noRecord, message: (total) => `None of the ${total} TXT values is a v=DMARC1 record.` },
     });
   }
@@ -723,7 +693,8 @@ class Validator {
   /** A tag kept as written: malformed, a known tag whose value could not be read, or unknown. */
   private keptTag(tag: DmarcTag): void {
     const lower = tag.name.toLowerCase();
-    if (!TAG_NAME.test(tag.name) || tag.value.trim().length === 0) {
+    // A ";" in a value (possible only in a model built by hand) would end the tag when written.
+    if (!TAG_NAME.test(tag.name) || tag.value.trim().length === 0 || tag.value.includes(';')) {
       this.add(DMARC_RULES.tagSyntax, `"${tag.name}=${tag.value}" is not a tag: write name=value, the name in letters and the value not empty.`);
       return;
     }
@@ -799,3 +770,45 @@ function uriProblem(u: DmarcReportUri): string | undefined {
   }
   return undefined;
 }
+
+/** The canonical text of a model, written as it is. */
+function writeDmarc(model: DmarcModel): string {
+  const tags: string[] = [`v=${VERSION}`];
+  const add = (name: string, value: string | undefined) => {
+    if (value !== undefined) {
+      tags.push(`${name}=${value}`);
+    }
+  };
+  add('p', model.policy);
+  add('sp', model.subdomainPolicy);
+  add('np', model.nonExistentSubdomainPolicy);
+  add('adkim', model.dkimAlignment);
+  add('aspf', model.spfAlignment);
+  add('fo', model.failureOptions?.join(':'));
+  add('rua', model.aggregateReportUris?.map(renderUri).join(','));
+  add('ruf', model.failureReportUris?.map(renderUri).join(','));
+  add('psd', model.psd);
+  add('t', model.testing === undefined ? undefined : model.testing ? 'y' : 'n');
+  add('pct', model.percentage?.toString());
+  add('rf', model.reportFormat);
+  add('ri', model.reportInterval?.toString());
+  for (const tag of model.unknownTags ?? []) {
+    tags.push(`${tag.name}=${tag.value}`);
+  }
+  return tags.join('; ');
+}
+
+/**
+ * DMARC in the one record-model contract (see `private/record-model.ts`). Its `write` is for a
+ * construct whose report addresses are known only at deployment (checked where they resolve).
+ * @internal
+ */
+export const DMARC_FORMAT: RecordFormat<DmarcModel, RecordCheckOptions> = {
+  what: 'DMARC record',
+  type: 'TXT',
+  parse: (text) => Dmarc.parse(text),
+  write: writeDmarc,
+  rules: (model, options) => new Validator(model, options.name).run(),
+  unreadable: DMARC_RULES.version,
+  txt: {},
+};

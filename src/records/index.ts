@@ -1,4 +1,5 @@
 export * from './finding';
+export * from './record-options';
 export * from './txt';
 export * from './spf';
 export * from './dmarc';

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { Finding, RuleDefinition, Severity, aboutRecord, finding, rule } from './finding';
+import { Finding, RuleDefinition, SUBJECT_MTA_STS_POLICY, Severity, finding, rule } from './finding';
 import { hostNameProblem } from './private/names';
+import { RecordFormat, checkText, checkTxtRecordSet, renderModel, validateModel } from './private/record-model';
+import { RecordCheckOptions } from './record-options';
 import { RecordSyntaxError } from './syntax-error';
-import { TXT_RULES, TxtChunks } from './txt';
+import { TxtChunks } from './txt';
 
 /** Rules about MTA-STS TXT records and policies (RFC 8461). @internal */
 export const MTASTS_RULES = {
@@ -166,6 +168,19 @@ const POLICY_MX = 'mx';
 const SINGLE_POLICY_KEYS = [POLICY_VERSION, POLICY_MODE, POLICY_MAX_AGE];
 
 /**
+ * Options for checking an MTA-STS policy.
+ */
+export interface MtaStsPolicyValidationOptions extends RecordCheckOptions {
+  /**
+   * The domain's MX host names (trailing dots ignored): an `enforce` or `testing` policy must
+   * cover every one of them (RFC 8461 §4.1).
+   *
+   * @default - the MX hosts are not known, and not checked
+   */
+  readonly mxHosts?: string[];
+}
+
+/**
  * Parse, generate and check MTA-STS TXT records and policies (RFC 8461), and match MX hosts
  * against a policy's patterns.
  */
@@ -220,43 +235,18 @@ export class MtaSts {
    * @throws Error when the model breaks a rule `validateRecord` reports as an error
    */
   public static renderRecord(model: MtaStsRecordModel): string {
-    throwOnErrors('MTA-STS record', MtaSts.validateRecord(model));
-    return [`v=STSv1; id=${model.id}`, ...(model.extensions ?? []).map((e) => `${e.name}=${e.value}`)].join('; ');
+    return renderModel(RECORD_FORMAT, model);
   }
 
   /**
-   * Check an `_mta-sts` TXT record against RFC 8461 §3.1.
+   * Check an `_mta-sts` TXT record against RFC 8461 §3.1, and the text it is published as
+   * (ASCII, string lengths, UDP size).
    *
-   * @param name the DNS name, used as the findings' path
+   * @param model the record
+   * @param options `name`: the DNS name, used as the findings' path
    */
-  public static validateRecord(model: MtaStsRecordModel, name?: string): Finding[] {
-    const findings: Finding[] = [];
-    if (model.id === '') {
-      const hint = (model.extensions ?? []).find((e) => e.name.toLowerCase() === 'id');
-      findings.push(finding(MTASTS_RULES.id,
-        `The record has no id (the "id" field is missing or empty)${hint ? `; field names are case-sensitive, got "${hint.name}=${hint.value}"` : ''}.`, name));
-    } else if (!ID.test(model.id)) {
-      findings.push(finding(MTASTS_RULES.id, `The id must be 1–32 letters and digits; got "${model.id}" (${describeId(model.id)}).`, name));
-    }
-    const seen = new Set<string>();
-    for (const ext of model.extensions ?? []) {
-      if (ext.name === 'id' || ext.name === 'v' || seen.has(ext.name)) {
-        findings.push(finding(MTASTS_RULES.duplicateField,
-          `The field "${ext.name}" appears more than once; senders use the first. Got a second "${ext.name}=${ext.value}".`, name));
-        seen.add(ext.name);
-        continue;
-      }
-      seen.add(ext.name);
-      if (!EXT_NAME.test(ext.name)) {
-        findings.push(finding(MTASTS_RULES.extensionSyntax, `Invalid field name "${ext.name}".`, name));
-      } else if (!TXT_EXT_VALUE.test(ext.value)) {
-        findings.push(finding(MTASTS_RULES.extensionSyntax,
-          ext.value === '' ? `The field "${ext.name}" has no value.` : `The field "${ext.name}" has an invalid value "${ext.value}".`, name));
-      } else {
-        findings.push(finding(MTASTS_RULES.unknownField, `Senders ignore the field "${ext.name}=${ext.value}".`, name));
-      }
-    }
-    return aboutRecord(findings, name, 'TXT');
+  public static validateRecord(model: MtaStsRecordModel, options: RecordCheckOptions = {}): Finding[] {
+    return validateModel(RECORD_FORMAT, model, options);
   }
 
   /**
@@ -264,18 +254,10 @@ export class MtaSts {
    * RFC 8461 §3.1 grammar has them and its character-strings as DNS holds them. Never throws.
    *
    * @param text the record, as plain text or as quoted character-strings
-   * @param name the DNS name, used as the findings' path
+   * @param options `name`: the DNS name, used as the findings' path
    */
-  public static checkRecord(text: string, name?: string): Finding[] {
-    // Plain text is one value to be split on publication, so only quoted strings are measured.
-    const quoted = text.trim().startsWith('"');
-    const findings = guard(MTASTS_RULES.recordSyntax, name, () => TxtChunks.validate(TxtChunks.parseStrings(text), name)
-      .filter((f) => quoted || f.ruleId !== TXT_RULES.stringLength.id));
-    findings.push(...guard(MTASTS_RULES.version, name, () => {
-      const model = MtaSts.parseRecord(text);
-      return aboutRecord([...recordSyntaxFindings(TxtChunks.parse(text), name), ...MtaSts.validateRecord(model, name)], name, 'TXT');
-    }));
-    return aboutRecord(findings, name, 'TXT');
+  public static checkRecord(text: string, options: RecordCheckOptions = {}): Finding[] {
+    return checkText(RECORD_FORMAT, text, options);
   }
 
   /**
@@ -285,20 +267,17 @@ export class MtaSts {
    * record at all is not reported here.
    *
    * @param values all the TXT values at the name
-   * @param name the DNS name, used as the findings' path
+   * @param options `name`: the DNS name, used as the findings' path
    */
-  public static checkRecordSet(values: string[], name?: string): Finding[] {
-    const records = values.filter((v) => MtaSts.isMtaStsRecord(v));
-    const findings: Finding[] = [];
-    if (records.length > 1) {
-      findings.push(finding(MTASTS_RULES.multipleRecords,
-        `${records.length} MTA-STS records are published; senders act as if there were none. Got ${records.map((v) => `"${preview(TxtChunks.parse(v))}"`).join(', ')}.`,
-        name));
-    }
-    for (const r of records) {
-      findings.push(...MtaSts.checkRecord(r, name));
-    }
-    return aboutRecord(findings, name, 'TXT');
+  public static checkRecordSet(values: string[], options: RecordCheckOptions = {}): Finding[] {
+    return checkTxtRecordSet(RECORD_FORMAT, values, options, {
+      isRecord: (v) => MtaSts.isMtaStsRecord(v),
+      multiple: {
+        rule: MTASTS_RULES.multipleRecords,
+        message: (records) => `${records.length} MTA-STS records are published; senders act as if there were none. Got ${records.map((v) => `"${preview(TxtChunks.parse(v))}"`).join(', ')}.`,
+        checkEach: true,
+      },
+    });
   }
 
   /**
@@ -328,52 +307,18 @@ export class MtaSts {
    * @throws Error when the model breaks a rule `validatePolicy` reports as an error
    */
   public static renderPolicy(model: MtaStsPolicyModel): string {
-    throwOnErrors('MTA-STS policy', MtaSts.validatePolicy(model));
-    const lines = [
-      `${POLICY_VERSION}: STSv1`,
-      `${POLICY_MODE}: ${model.mode}`,
-      ...model.mx.map((mx) => `${POLICY_MX}: ${mx}`),
-      `${POLICY_MAX_AGE}: ${model.maxAge}`,
-      ...(model.extensions ?? []).map((e) => `${e.name}: ${e.value}`),
-    ];
-    return lines.map((l) => `${l}\r\n`).join('');
+    return renderModel(POLICY_FORMAT, model);
   }
 
   /**
-   * Check an MTA-STS policy against RFC 8461 §3.2 and, when the MX hosts are given, that an
-   * `enforce` or `testing` policy covers every one of them (§4.1).
+   * Check an MTA-STS policy against RFC 8461 §3.2, including the size of the body it is served
+   * as, and, when the MX hosts are given, that an `enforce` or `testing` policy covers every one
+   * of them (§4.1).
    *
    * @param policy the policy
-   * @param mxHosts the domain's MX host names (trailing dots ignored)
    */
-  public static validatePolicy(policy: MtaStsPolicyModel, mxHosts?: string[]): Finding[] {
-    const findings: Finding[] = [];
-    if (!Object.values(MtaStsMode).includes(policy.mode)) {
-      findings.push(finding(MTASTS_RULES.policyMode, `The mode must be "enforce", "testing" or "none"; got "${policy.mode}".`));
-    }
-    if (!Number.isInteger(policy.maxAge) || policy.maxAge < 0 || policy.maxAge > MAX_AGE_LIMIT) {
-      findings.push(finding(MTASTS_RULES.policyMaxAge, `max_age must be a whole number from 0 to ${MAX_AGE_LIMIT}; got ${policy.maxAge}.`));
-    }
-    if (policy.mx.length === 0 && policy.mode !== MtaStsMode.NONE) {
-      findings.push(finding(MTASTS_RULES.policyMxMissing, `A policy in mode "${policy.mode}" must list at least one "mx" pattern; got none.`));
-    }
-    for (const mx of policy.mx) {
-      const problem = mxPatternProblem(mx);
-      if (problem !== undefined) {
-        findings.push(finding(MTASTS_RULES.policyMxSyntax, `Invalid mx pattern "${mx}": ${problem}.`));
-      } else if (mx.startsWith('*.')) {
-        findings.push(finding(MTASTS_RULES.policyMxWildcard,
-          `The wildcard pattern "${mx}" matches one extra label only: it covers "mail.${mx.slice(2)}" but not "${mx.slice(2)}".`));
-      }
-    }
-    findings.push(...policyExtensionFindings(policy.extensions ?? []));
-    if (mxHosts !== undefined && (policy.mode === MtaStsMode.ENFORCE || policy.mode === MtaStsMode.TESTING)) {
-      for (const host of MtaSts.uncoveredMx(policy, mxHosts.filter((h) => stripDot(h) !== ''))) {
-        findings.push(finding(MTASTS_RULES.policyMxNotCovered,
-          `The MX host "${host}" matches no mx pattern of the ${policy.mode} policy (${policy.mx.length === 0 ? 'none listed' : policy.mx.map((p) => `"${p}"`).join(', ')}).`));
-      }
-    }
-    return findings;
+  public static validatePolicy(policy: MtaStsPolicyModel, options: MtaStsPolicyValidationOptions = {}): Finding[] {
+    return validateModel(POLICY_FORMAT, policy, options);
   }
 
   /**
@@ -381,24 +326,9 @@ export class MtaSts {
    * throws.
    *
    * @param text the policy body
-   * @param mxHosts the domain's MX host names, to check the policy covers them
    */
-  public static checkPolicy(text: string, mxHosts?: string[]): Finding[] {
-    return guard(MTASTS_RULES.policySyntax, undefined, () => {
-      const findings: Finding[] = [];
-      const size = Buffer.byteLength(text, 'utf8');
-      if (size > POLICY_SIZE_LIMIT) {
-        findings.push(finding(MTASTS_RULES.policySize, `The policy body is ${size} octets; the limit is ${POLICY_SIZE_LIMIT}.`));
-      }
-      const read = readPolicy(text);
-      findings.push(...read.notes);
-      if (read.fatal.length > 0) {
-        findings.push(...read.fatal.map((e) => e.toFinding()));
-      } else {
-        findings.push(...MtaSts.validatePolicy(read.model!, mxHosts));
-      }
-      return findings;
-    });
+  public static checkPolicy(text: string, options: MtaStsPolicyValidationOptions = {}): Finding[] {
+    return checkText(POLICY_FORMAT, text, options);
   }
 
   /**
@@ -661,21 +591,130 @@ function preview(text: string): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-function throwOnErrors(what: string, findings: Finding[]): void {
-  const errors = findings.filter((f) => f.severity === Severity.ERROR);
-  if (errors.length > 0) {
-    throw new Error(`Cannot render an invalid ${what}: ${errors.map((f) => `[${f.ruleId}] ${f.message}`).join(' ')}`);
+/** Every rule of RFC 8461 §3.1 on an `_mta-sts` TXT record model. */
+function recordRules(model: MtaStsRecordModel, options: RecordCheckOptions): Finding[] {
+  const name = options.name;
+  const findings: Finding[] = [];
+  if (model.id === '') {
+    const hint = (model.extensions ?? []).find((e) => e.name.toLowerCase() === 'id');
+    findings.push(finding(MTASTS_RULES.id,
+      `The record has no id (the "id" field is missing or empty)${hint ? `; field names are case-sensitive, got "${hint.name}=${hint.value}"` : ''}.`, name));
+  } else if (!ID.test(model.id)) {
+    findings.push(finding(MTASTS_RULES.id, `The id must be 1–32 letters and digits; got "${model.id}" (${describeId(model.id)}).`, name));
   }
+  const seen = new Set<string>();
+  for (const ext of model.extensions ?? []) {
+    if (ext.name === 'id' || ext.name === 'v' || seen.has(ext.name)) {
+      findings.push(finding(MTASTS_RULES.duplicateField,
+        `The field "${ext.name}" appears more than once; senders use the first. Got a second "${ext.name}=${ext.value}".`, name));
+      seen.add(ext.name);
+      continue;
+    }
+    seen.add(ext.name);
+    if (!EXT_NAME.test(ext.name)) {
+      findings.push(finding(MTASTS_RULES.extensionSyntax, `Invalid field name "${ext.name}".`, name));
+    } else if (!TXT_EXT_VALUE.test(ext.value)) {
+      findings.push(finding(MTASTS_RULES.extensionSyntax,
+        ext.value === '' ? `The field "${ext.name}" has no value.` : `The field "${ext.name}" has an invalid value "${ext.value}".`, name));
+    } else {
+      findings.push(finding(MTASTS_RULES.unknownField, `Senders ignore the field "${ext.name}=${ext.value}".`, name));
+    }
+  }
+  return findings;
 }
 
-/** Run a check; a syntax error becomes a finding and anything else unexpected too, so checks never throw. */
-function guard(fallback: RuleDefinition, name: string | undefined, fn: () => Finding[]): Finding[] {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof RecordSyntaxError) {
-      return [err.toFinding(name)];
-    }
-    return [finding(fallback, `The text could not be read: ${String(err)}.`, name)];
-  }
+/** The canonical text of an `_mta-sts` TXT record, written as it is. */
+function writeRecord(model: MtaStsRecordModel): string {
+  return [`v=STSv1; id=${model.id}`, ...(model.extensions ?? []).map((e) => `${e.name}=${e.value}`)].join('; ');
 }
+
+/** The `_mta-sts` TXT record in the one record-model contract (see `private/record-model.ts`). */
+const RECORD_FORMAT: RecordFormat<MtaStsRecordModel, RecordCheckOptions> = {
+  what: 'MTA-STS record',
+  type: 'TXT',
+  parse: (text) => MtaSts.parseRecord(text),
+  write: writeRecord,
+  rules: recordRules,
+  unreadable: MTASTS_RULES.version,
+  textNoun: 'text',
+  txt: {},
+  // The lenient parser accepts separators the grammar does not: `check` reports them.
+  read: (text, options) => ({
+    model: MtaSts.parseRecord(text),
+    findings: recordSyntaxFindings(TxtChunks.parse(text), options.name),
+  }),
+};
+
+/** Every rule of RFC 8461 §3.2 on a policy model, and §4.1 on the MX hosts it covers. */
+function policyRules(policy: MtaStsPolicyModel, options: MtaStsPolicyValidationOptions): Finding[] {
+  const mxHosts = options.mxHosts;
+  const findings: Finding[] = [];
+  if (!Object.values(MtaStsMode).includes(policy.mode)) {
+    findings.push(finding(MTASTS_RULES.policyMode, `The mode must be "enforce", "testing" or "none"; got "${policy.mode}".`));
+  }
+  if (!Number.isInteger(policy.maxAge) || policy.maxAge < 0 || policy.maxAge > MAX_AGE_LIMIT) {
+    findings.push(finding(MTASTS_RULES.policyMaxAge, `max_age must be a whole number from 0 to ${MAX_AGE_LIMIT}; got ${policy.maxAge}.`));
+  }
+  if (policy.mx.length === 0 && policy.mode !== MtaStsMode.NONE) {
+    findings.push(finding(MTASTS_RULES.policyMxMissing, `A policy in mode "${policy.mode}" must list at least one "mx" pattern; got none.`));
+  }
+  for (const mx of policy.mx) {
+    const problem = mxPatternProblem(mx);
+    if (problem !== undefined) {
+      findings.push(finding(MTASTS_RULES.policyMxSyntax, `Invalid mx pattern "${mx}": ${problem}.`));
+    } else if (mx.startsWith('*.')) {
+      findings.push(finding(MTASTS_RULES.policyMxWildcard,
+        `The wildcard pattern "${mx}" matches one extra label only: it covers "mail.${mx.slice(2)}" but not "${mx.slice(2)}".`));
+    }
+  }
+  findings.push(...policyExtensionFindings(policy.extensions ?? []));
+  if (mxHosts !== undefined && (policy.mode === MtaStsMode.ENFORCE || policy.mode === MtaStsMode.TESTING)) {
+    for (const host of MtaSts.uncoveredMx(policy, mxHosts.filter((h) => stripDot(h) !== ''))) {
+      findings.push(finding(MTASTS_RULES.policyMxNotCovered,
+        `The MX host "${host}" matches no mx pattern of the ${policy.mode} policy (${policy.mx.length === 0 ? 'none listed' : policy.mx.map((p) => `"${p}"`).join(', ')}).`));
+    }
+  }
+  return atPath(findings, options.name);
+}
+
+/** The canonical body of a policy, written as it is. */
+function writePolicy(model: MtaStsPolicyModel): string {
+  const lines = [
+    `${POLICY_VERSION}: STSv1`,
+    `${POLICY_MODE}: ${model.mode}`,
+    ...model.mx.map((mx) => `${POLICY_MX}: ${mx}`),
+    `${POLICY_MAX_AGE}: ${model.maxAge}`,
+    ...(model.extensions ?? []).map((e) => `${e.name}: ${e.value}`),
+  ];
+  return lines.map((l) => `${l}\r\n`).join('');
+}
+
+/** The findings, each at this path unless it has one. */
+function atPath(findings: Finding[], path: string | undefined): Finding[] {
+  return path === undefined ? findings : findings.map((f) => (f.path === undefined ? { ...f, path } : f));
+}
+
+/** The policy in the one record-model contract (see `private/record-model.ts`). */
+const POLICY_FORMAT: RecordFormat<MtaStsPolicyModel, MtaStsPolicyValidationOptions> = {
+  what: 'MTA-STS policy',
+  type: SUBJECT_MTA_STS_POLICY,
+  parse: (text) => MtaSts.parsePolicy(text),
+  write: writePolicy,
+  rules: policyRules,
+  unreadable: MTASTS_RULES.policySyntax,
+  textNoun: 'text',
+  textRules: (text, options) => {
+    const size = Buffer.byteLength(text, 'utf8');
+    return size > POLICY_SIZE_LIMIT
+      ? atPath([finding(MTASTS_RULES.policySize, `The policy body is ${size} octets; the limit is ${POLICY_SIZE_LIMIT}.`)], options.name)
+      : [];
+  },
+  // Every required field that cannot be read is reported, and the line syntax and field order
+  // the lenient reader accepts.
+  read: (text, options) => {
+    const read = readPolicy(text);
+    return read.fatal.length > 0
+      ? { findings: atPath([...read.notes, ...read.fatal.map((e) => e.toFinding())], options.name) }
+      : { model: read.model, findings: atPath(read.notes, options.name) };
+  },
+};

@@ -1,6 +1,8 @@
 import { isIP } from 'node:net';
 import { Finding, RuleDefinition, Severity, aboutRecord, finding, rule } from './finding';
 import { hostNameProblem } from './private/names';
+import { RecordFormat, checkText, readModel, renderModel, validateModel } from './private/record-model';
+import { RecordCheckOptions } from './record-options';
 import { RecordSyntaxError } from './syntax-error';
 
 /** Rules about MX records and null MX (RFC 7505). @internal */
@@ -71,11 +73,7 @@ export class Mx {
    * @throws Error when the record breaks a rule `validate` reports as an error
    */
   public static render(model: MxModel): string {
-    const errors = Mx.validate(model).filter((f) => f.severity === Severity.ERROR);
-    if (errors.length > 0) {
-      throw new Error(`Cannot render an invalid MX record: ${errors.map((f) => `[${f.ruleId}] ${f.message}`).join(' ')}`);
-    }
-    return `${model.preference} ${model.exchange === ROOT ? ROOT : `${stripDot(model.exchange)}.`}`;
+    return renderModel(MX_FORMAT, model);
   }
 
   /** The null MX, `0 .`: the domain accepts no mail (RFC 7505 §3). */
@@ -85,7 +83,7 @@ export class Mx {
 
   /**
    * Whether a record is a null MX: its exchange is the root `.` (RFC 7505 §3). Its preference
-   * should be 0; `validateSet` reports one that is not.
+   * should be 0; `validateRecordSet` reports one that is not.
    */
   public static isNullMx(model: MxModel): boolean {
     return model.exchange === ROOT;
@@ -95,39 +93,20 @@ export class Mx {
    * Check one MX record on its own: preference range and exchange host name.
    *
    * @param model the record
-   * @param name the DNS name the record is at, used as the findings' path
+   * @param options `name`: the DNS name the record is at, used as the findings' path
    */
-  public static validate(model: MxModel, name?: string): Finding[] {
-    const findings: Finding[] = [];
-    if (!Number.isInteger(model.preference) || model.preference < 0 || model.preference > MAX_PREFERENCE) {
-      findings.push(finding(MX_RULES.preference, `The preference must be a whole number from 0 to ${MAX_PREFERENCE}; got ${model.preference}.`, name));
-    }
-    if (Mx.isNullMx(model)) {
-      if (model.preference !== 0) {
-        findings.push(finding(MX_RULES.nullMxPreference, `A null MX has preference 0; got "${model.preference} .".`, name));
-      }
-      return aboutRecord(findings, name, 'MX');
-    }
-    const host = stripDot(model.exchange);
-    if (isIP(host) !== 0 || /^\[.*\]$/.test(host)) {
-      findings.push(finding(MX_RULES.exchangeIp, `The exchange must be a host name, not an IP address; got "${model.exchange}".`, name));
-      return aboutRecord(findings, name, 'MX');
-    }
-    const problem = hostNameProblem(host);
-    if (problem !== undefined) {
-      findings.push(finding(MX_RULES.exchange, `The exchange "${model.exchange}" is not a host name: ${problem}.`, name));
-    }
-    return aboutRecord(findings, name, 'MX');
+  public static validate(model: MxModel, options: RecordCheckOptions = {}): Finding[] {
+    return validateModel(MX_FORMAT, model, options);
   }
 
   /**
    * Parse and validate one MX value. Never throws.
    *
    * @param text the value
-   * @param name the DNS name the record is at, used as the findings' path
+   * @param options `name`: the DNS name the record is at, used as the findings' path
    */
-  public static check(text: string, name?: string): Finding[] {
-    return aboutRecord(Mx.checkSet([text], name), name, 'MX');
+  public static check(text: string, options: RecordCheckOptions = {}): Finding[] {
+    return checkText(MX_FORMAT, text, options);
   }
 
   /**
@@ -135,10 +114,11 @@ export class Mx {
    * there (RFC 7505 §3).
    *
    * @param records the MX records at the name
-   * @param name the DNS name, used as the findings' path
+   * @param options `name`: the DNS name, used as the findings' path
    */
-  public static validateSet(records: MxModel[], name?: string): Finding[] {
-    const findings = records.flatMap((r) => Mx.validate(r, name));
+  public static validateRecordSet(records: MxModel[], options: RecordCheckOptions = {}): Finding[] {
+    const name = options.name;
+    const findings = records.flatMap((r) => Mx.validate(r, options));
     const nulls = records.filter((r) => Mx.isNullMx(r));
     if (nulls.length > 0 && records.length > 1) {
       const others = records.filter((r) => !Mx.isNullMx(r));
@@ -151,25 +131,21 @@ export class Mx {
 
   /**
    * Parse and check all the MX values at one name. Never throws: a value that cannot be read
-   * is reported as `MX-SYNTAX` and the others are still checked.
+   * is reported as `MX-SYNTAX` and the others are still checked, as `validateRecordSet` checks them.
    *
    * @param values the MX values at the name
-   * @param name the DNS name, used as the findings' path
+   * @param options `name`: the DNS name, used as the findings' path
    */
-  public static checkSet(values: string[], name?: string): Finding[] {
+  public static checkRecordSet(values: string[], options: RecordCheckOptions = {}): Finding[] {
     const findings: Finding[] = [];
     const records: MxModel[] = [];
     for (const v of values) {
-      try {
-        records.push(Mx.parse(v));
-      } catch (err) {
-        findings.push(err instanceof RecordSyntaxError
-          ? err.toFinding(name)
-          : finding(MX_RULES.syntax, `The value could not be read: ${String(err)}.`, name));
-      }
+      const read = readModel(MX_FORMAT, v, options);
+      if (read.model !== undefined) records.push(read.model);
+      findings.push(...read.findings);
     }
-    findings.push(...Mx.validateSet(records, name));
-    return aboutRecord(findings, name, 'MX');
+    findings.push(...Mx.validateRecordSet(records, options));
+    return aboutRecord(findings, options.name, 'MX');
   }
 
   private constructor() {}
@@ -187,3 +163,39 @@ function describe(r: MxModel): string {
 function preview(text: string): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
+
+/** Preference range and exchange host name of one record (RFC 1035 §3.3.9, RFC 7505 §3). */
+function mxRules(model: MxModel, options: RecordCheckOptions): Finding[] {
+  const name = options.name;
+  const findings: Finding[] = [];
+  if (!Number.isInteger(model.preference) || model.preference < 0 || model.preference > MAX_PREFERENCE) {
+    findings.push(finding(MX_RULES.preference, `The preference must be a whole number from 0 to ${MAX_PREFERENCE}; got ${model.preference}.`, name));
+  }
+  if (Mx.isNullMx(model)) {
+    if (model.preference !== 0) {
+      findings.push(finding(MX_RULES.nullMxPreference, `A null MX has preference 0; got "${model.preference} .".`, name));
+    }
+    return findings;
+  }
+  const host = stripDot(model.exchange);
+  if (isIP(host) !== 0 || /^\[.*\]$/.test(host)) {
+    findings.push(finding(MX_RULES.exchangeIp, `The exchange must be a host name, not an IP address; got "${model.exchange}".`, name));
+    return findings;
+  }
+  const problem = hostNameProblem(host);
+  if (problem !== undefined) {
+    findings.push(finding(MX_RULES.exchange, `The exchange "${model.exchange}" is not a host name: ${problem}.`, name));
+  }
+  return findings;
+}
+
+/** MX in the one record-model contract (see `private/record-model.ts`). */
+const MX_FORMAT: RecordFormat<MxModel, RecordCheckOptions> = {
+  what: 'MX record',
+  type: 'MX',
+  parse: (text) => Mx.parse(text),
+  write: (model) => `${model.preference} ${model.exchange === ROOT ? ROOT : `${stripDot(model.exchange)}.`}`,
+  rules: mxRules,
+  unreadable: MX_RULES.syntax,
+  textNoun: 'value',
+};

@@ -1,7 +1,8 @@
-import { Finding, RuleDefinition, Severity, aboutRecord, finding, rule } from './finding';
+import { Finding, RuleDefinition, Severity, finding, rule } from './finding';
 import { normaliseDomainName } from './private/names';
+import { RecordFormat, checkText, checkTxtRecordSet, renderModel, validateModel } from './private/record-model';
 import { domainEndProblems, isIp4Network, isIp6Network, isModifierName, scanMacroString } from './private/spf-syntax';
-import { publishedStrings } from './private/txt-record';
+import { RecordCheckOptions } from './record-options';
 import { RecordSyntaxError } from './syntax-error';
 import { TxtChunks } from './txt';
 
@@ -234,7 +235,7 @@ export interface SpfIncludeCost {
 /**
  * Options for validating an SPF record.
  */
-export interface SpfValidationOptions {
+export interface SpfValidationOptions extends RecordCheckOptions {
   /**
    * The known cost of include and redirect targets. A target not listed counts as the term
    * alone, and is reported as `SPF-LOOKUP-COST-UNKNOWN`.
@@ -242,13 +243,6 @@ export interface SpfValidationOptions {
    * @default - no cost known: each include or redirect counts 1
    */
   readonly includeCosts?: SpfIncludeCost[];
-
-  /**
-   * The DNS name the record is published at, used as the findings' path.
-   *
-   * @default - findings carry no path
-   */
-  readonly name?: string;
 }
 
 /**
@@ -311,28 +305,19 @@ export class Spf {
   /**
    * The canonical text of an SPF record: `v=spf1`, then each term separated by one space.
    *
-   * @throws Error when the model breaks an RFC 7208 rule reported as an error by `validate`
-   * (for example a malformed term, more than 10 lookups or two `redirect` modifiers)
+   * @throws Error when `validate` reports an error (for example a malformed term, more than 10
+   * lookups or two `redirect` modifiers)
    */
   public static render(model: SpfModel): string {
-    const errors = Spf.validate(model).filter((f) => f.severity === Severity.ERROR);
-    if (errors.length > 0) {
-      throw new Error(`Cannot render an invalid SPF record: ${errors.map((f) => `[${f.ruleId}] ${f.message}`).join(' ')}`);
-    }
-    return renderModel(model);
+    return renderModel(SPF_FORMAT, model);
   }
 
   /**
-   * Check an SPF record against every rule of RFC 7208, including its size once rendered
+   * Check an SPF record against every rule of RFC 7208, including the text it is published as
    * (the 450-octet guidance of RFC 7208 §3.4).
    */
   public static validate(model: SpfModel, options: SpfValidationOptions = {}): Finding[] {
-    const findings = validateModel(model, options);
-    // Measure the text a generator would publish, split as TxtChunks splits it; non-ASCII is
-    // already reported per term.
-    const text = renderModel(model);
-    findings.push(...TxtChunks.validate(TxtChunks.split(text, { asciiOnly: false }), options.name, { asciiOnly: false }));
-    return aboutRecord(findings, options.name, 'TXT');
+    return validateModel(SPF_FORMAT, model, options);
   }
 
   /**
@@ -347,18 +332,7 @@ export class Spf {
    * @param text the record, as plain text or as quoted character-strings
    */
   public static check(text: string, options: SpfValidationOptions = {}): Finding[] {
-    const findings: Finding[] = [];
-    try {
-      findings.push(...TxtChunks.validate(publishedStrings(text), options.name));
-      findings.push(...validateModel(Spf.parse(text), options));
-    } catch (err) {
-      if (err instanceof RecordSyntaxError) {
-        findings.push(err.toFinding(options.name));
-      } else {
-        findings.push(finding(SPF_RULES.malformedTerm, `The record could not be read: ${String(err)}.`, options.name));
-      }
-    }
-    return aboutRecord(findings, options.name, 'TXT');
+    return checkText(SPF_FORMAT, text, options);
   }
 
   /**
@@ -370,21 +344,15 @@ export class Spf {
    * @param values all the TXT values at the name
    */
   public static checkRecordSet(values: string[], options: SpfValidationOptions = {}): Finding[] {
-    const findings: Finding[] = [];
-    const spf = values.filter((v) => Spf.isSpf(v));
-    for (const v of values) {
-      if (!Spf.isSpf(v) && NEAR_MISS.test(safeJoin(v).trim())) {
-        findings.push(...Spf.check(v, options));
-      }
-    }
-    if (spf.length > 1) {
-      findings.push(finding(SPF_RULES.multipleRecords,
-        `${spf.length} SPF records are published; receivers return permerror. Merge them into one: got ${spf.map((v) => `"${preview(safeJoin(v))}"`).join(', ')}.`,
-        options.name));
-    } else if (spf.length === 1) {
-      findings.push(...Spf.check(spf[0], options));
-    }
-    return aboutRecord(findings, options.name, 'TXT');
+    return checkTxtRecordSet(SPF_FORMAT, values, options, {
+      isRecord: (v) => Spf.isSpf(v),
+      looksLike: (v) => NEAR_MISS.test(safeJoin(v).trim()),
+      multiple: {
+        rule: SPF_RULES.multipleRecords,
+        message: (spf) => `${spf.length} SPF records are published; receivers return permerror. Merge them into one: got ${spf.map((v) => `"${preview(safeJoin(v))}"`).join(', ')}.`,
+        checkEach: false,
+      },
+    });
   }
 
   /**
@@ -587,7 +555,7 @@ function malformed(message: string): RecordSyntaxError {
   return new RecordSyntaxError(SPF_RULES.malformedTerm, `Malformed term: ${message}.`);
 }
 
-function renderModel(model: SpfModel): string {
+function writeSpf(model: SpfModel): string {
   return ['v=spf1', ...model.terms.map(renderTerm)].join(' ');
 }
 
@@ -621,7 +589,7 @@ const SHAPES: Record<string, { domainSpec?: 'R' | 'O'; ip?: 'R'; cidr4?: 'O'; ci
 };
 const ARGUMENTS = ['domainSpec', 'ip', 'cidr4', 'cidr6'] as const;
 
-function validateModel(model: SpfModel, options: SpfValidationOptions): Finding[] {
+function spfRules(model: SpfModel, options: SpfValidationOptions): Finding[] {
   const path = options.name;
   const out: Finding[] = [];
   const add = (r: RuleDefinition, message: string) => out.push(finding(r, message, path));
@@ -815,3 +783,15 @@ function safeJoin(text: string): string {
 function preview(text: string): string {
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
+
+/** SPF in the one record-model contract (see `private/record-model.ts`). */
+const SPF_FORMAT: RecordFormat<SpfModel, SpfValidationOptions> = {
+  what: 'SPF record',
+  type: 'TXT',
+  parse: (text) => Spf.parse(text),
+  write: writeSpf,
+  rules: spfRules,
+  unreadable: SPF_RULES.malformedTerm,
+  // Non-ASCII is reported per term by the rules.
+  txt: { asciiInRules: true },
+};

@@ -1,6 +1,7 @@
-import { Finding, RuleDefinition, Severity, aboutRecord, finding, rule } from './finding';
-import { checkTxtRecord, checkTxtRecordSet } from './private/txt-record';
+import { Finding, RuleDefinition, Severity, finding, rule } from './finding';
+import { RecordFormat, checkText, checkTxtRecordSet, renderModel, validateModel } from './private/record-model';
 import { firstUnencoded, httpsProblem, mailtoProblem, percentEncoded, splitCommaHint, uriScheme, uriSyntaxProblem } from './private/uri';
+import { RecordCheckOptions } from './record-options';
 import { RecordSyntaxError } from './syntax-error';
 import { TxtChunks } from './txt';
 
@@ -66,19 +67,6 @@ export interface TlsRptModel {
 }
 
 /**
- * Options for checking a TLS-RPT record.
- */
-export interface TlsRptValidationOptions {
-  /**
-   * The DNS name the record is published at, for example `_smtp._tls.example.gov.uk`, used as
-   * the findings' path.
-   *
-   * @default - findings have no path
-   */
-  readonly name?: string;
-}
-
-/**
  * Reads, writes and checks SMTP TLS reporting records (RFC 8460).
  */
 export class TlsRpt {
@@ -122,64 +110,19 @@ export class TlsRpt {
    * Write a record in canonical form: `v=TLSRPTv1; rua=uri1,uri2`, then any extensions,
    * separated by `; `.
    *
-   * Writes the model as it is; call `validate` first to know it is a good record.
+   * @throws Error when `validate` reports an error (for example no `rua` or a URI that is not
+   * `mailto:` or `https:`)
    */
   public static render(model: TlsRptModel): string {
-    const fields = [VERSION_FIELD];
-    if (model.reportUris.length > 0) {
-      fields.push(`rua=${model.reportUris.join(',')}`);
-    }
-    for (const ext of model.extensions ?? []) {
-      fields.push(`${ext.name}=${ext.value}`);
-    }
-    return fields.join('; ');
+    return renderModel(TLSRPT_FORMAT, model);
   }
 
   /**
-   * Check a model against every TLS-RPT rule of RFC 8460 §3.
+   * Check a model against every TLS-RPT rule of RFC 8460 §3, and the text it is published as
+   * (ASCII, string lengths, UDP size).
    */
-  public static validate(model: TlsRptModel, options: TlsRptValidationOptions = {}): Finding[] {
-    const path = options.name;
-    const findings: Finding[] = [];
-    const add = (r: RuleDefinition, message: string) => findings.push(finding(r, message, path));
-    const extensions = model.extensions ?? [];
-
-    if (model.reportUris.length === 0) {
-      const variant = extensions.find((e) => e.name.toLowerCase() === 'rua');
-      add(TLSRPT_RULES.ruaMissing, variant === undefined
-        ? 'The record has no rua field: add rua=mailto:<address> or rua=https://<url>.'
-        : `The record has no rua field: field names are case-sensitive, so "${variant.name}" is not rua.`);
-    }
-    model.reportUris.forEach((uri, i) => {
-      const problem = uriProblem(uri);
-      if (problem !== undefined) {
-        const hint = splitCommaHint(i > 0 ? model.reportUris[i - 1] : undefined, uri);
-        add(problem.rule, `rua URI "${uri}" ${problem.message}${hint}.`);
-      }
-    });
-
-    const seen = new Map<string, number>();
-    for (const ext of extensions) {
-      seen.set(ext.name, (seen.get(ext.name) ?? 0) + 1);
-    }
-    for (const [name, count] of seen) {
-      const total = count + (name === 'v' || (name === 'rua' && model.reportUris.length > 0) ? 1 : 0);
-      if (total > 1) {
-        add(TLSRPT_RULES.duplicateField, `The field ${name} appears ${total} times; it may appear once.`);
-      }
-    }
-    for (const ext of extensions) {
-      if (ext.name === 'v' || ext.name === 'rua') {
-        continue; // reported as duplicates above
-      }
-      if (!EXT_NAME.test(ext.name) || !EXT_VALUE.test(ext.value)) {
-        add(TLSRPT_RULES.fieldSyntax,
-          `"${ext.name}=${ext.value}" is not a field: the name is 1-32 letters, digits, "_", "-" or "." and the value visible characters other than "=" and ";".`);
-      } else {
-        add(TLSRPT_RULES.unknownField, `The field ${ext.name}=${ext.value} is not defined by RFC 8460; senders ignore it.`);
-      }
-    }
-    return aboutRecord(findings, options.name, 'TXT');
+  public static validate(model: TlsRptModel, options: RecordCheckOptions = {}): Finding[] {
+    return validateModel(TLSRPT_FORMAT, model, options);
   }
 
   /**
@@ -187,8 +130,8 @@ export class TlsRpt {
    * plain text is measured split into 255-octet strings, as it is published)
    * and every TLS-RPT rule. Never throws: text that is not a TLS-RPT record gives a finding.
    */
-  public static check(text: string, options: TlsRptValidationOptions = {}): Finding[] {
-    return aboutRecord(checkTxtRecord(text, options.name, () => TlsRpt.validate(TlsRpt.parse(text), options), TLSRPT_RULES.version), options.name, 'TXT');
+  public static check(text: string, options: RecordCheckOptions = {}): Finding[] {
+    return checkText(TLSRPT_FORMAT, text, options);
   }
 
   /**
@@ -211,12 +154,15 @@ export class TlsRpt {
    *
    * @param values the TXT values at the name, as DNS holds them
    */
-  public static checkRecordSet(values: string[], options: TlsRptValidationOptions = {}): Finding[] {
-    return checkTxtRecordSet(values, options.name, {
+  public static checkRecordSet(values: string[], options: RecordCheckOptions = {}): Finding[] {
+    return checkTxtRecordSet(TLSRPT_FORMAT, values, options, {
       isRecord: (v) => TlsRpt.isTlsRpt(v),
       looksLike: looksLikeTlsRpt,
-      check: (v) => TlsRpt.check(v, options),
-      multiple: { rule: TLSRPT_RULES.multipleRecords, message: (count) => `${count} records start with v=TLSRPTv1; senders use none of them and send no reports. Keep one.` },
+      multiple: {
+        rule: TLSRPT_RULES.multipleRecords,
+        message: (records) => `${records.length} records start with v=TLSRPTv1; senders use none of them and send no reports. Keep one.`,
+        checkEach: true,
+      },
       none: { rule: TLSRPT_RULES.noRecord, message: (total) => `None of the ${total} TXT values is a v=TLSRPTv1 record.` },
     });
   }
@@ -277,3 +223,75 @@ function uriProblem(uri: string): { rule: RuleDefinition; message: string } | un
   const syntax = uriSyntaxProblem(uri) ?? (scheme === 'mailto' ? mailtoProblem(uri) : httpsProblem(uri));
   return syntax === undefined ? undefined : { rule: TLSRPT_RULES.uriMalformed, message: syntax };
 }
+
+/** The canonical text of a model, written as it is. */
+function writeTlsRpt(model: TlsRptModel): string {
+  const fields = [VERSION_FIELD];
+  if (model.reportUris.length > 0) {
+    fields.push(`rua=${model.reportUris.join(',')}`);
+  }
+  for (const ext of model.extensions ?? []) {
+    fields.push(`${ext.name}=${ext.value}`);
+  }
+  return fields.join('; ');
+}
+
+/** Every TLS-RPT rule of RFC 8460 §3. */
+function tlsRptRules(model: TlsRptModel, options: RecordCheckOptions): Finding[] {
+  const path = options.name;
+  const findings: Finding[] = [];
+  const add = (r: RuleDefinition, message: string) => findings.push(finding(r, message, path));
+  const extensions = model.extensions ?? [];
+
+  if (model.reportUris.length === 0) {
+    const variant = extensions.find((e) => e.name.toLowerCase() === 'rua');
+    add(TLSRPT_RULES.ruaMissing, variant === undefined
+      ? 'The record has no rua field: add rua=mailto:<address> or rua=https://<url>.'
+      : `The record has no rua field: field names are case-sensitive, so "${variant.name}" is not rua.`);
+  }
+  model.reportUris.forEach((uri, i) => {
+    const problem = uriProblem(uri);
+    if (problem !== undefined) {
+      const hint = splitCommaHint(i > 0 ? model.reportUris[i - 1] : undefined, uri);
+      add(problem.rule, `rua URI "${uri}" ${problem.message}${hint}.`);
+    }
+  });
+
+  const seen = new Map<string, number>();
+  for (const ext of extensions) {
+    seen.set(ext.name, (seen.get(ext.name) ?? 0) + 1);
+  }
+  for (const [name, count] of seen) {
+    const total = count + (name === 'v' || (name === 'rua' && model.reportUris.length > 0) ? 1 : 0);
+    if (total > 1) {
+      add(TLSRPT_RULES.duplicateField, `The field ${name} appears ${total} times; it may appear once.`);
+    }
+  }
+  for (const ext of extensions) {
+    if (ext.name === 'v' || ext.name === 'rua') {
+      continue; // reported as duplicates above
+    }
+    if (!EXT_NAME.test(ext.name) || !EXT_VALUE.test(ext.value)) {
+      add(TLSRPT_RULES.fieldSyntax,
+        `"${ext.name}=${ext.value}" is not a field: the name is 1-32 letters, digits, "_", "-" or "." and the value visible characters other than "=" and ";".`);
+    } else {
+      add(TLSRPT_RULES.unknownField, `The field ${ext.name}=${ext.value} is not defined by RFC 8460; senders ignore it.`);
+    }
+  }
+  return findings;
+}
+
+/**
+ * TLS-RPT in the one record-model contract (see `private/record-model.ts`). Its `write` is for a
+ * construct whose report addresses are known only at deployment (checked where they resolve).
+ * @internal
+ */
+export const TLSRPT_FORMAT: RecordFormat<TlsRptModel, RecordCheckOptions> = {
+  what: 'TLS-RPT record',
+  type: 'TXT',
+  parse: (text) => TlsRpt.parse(text),
+  write: writeTlsRpt,
+  rules: tlsRptRules,
+  unreadable: TLSRPT_RULES.version,
+  txt: {},
+};

@@ -1,4 +1,5 @@
 import { Finding, RuleDefinition, Severity, aboutRecord, finding, rule } from './finding';
+import { RecordCheckOptions } from './record-options';
 
 /** Rules about TXT record encoding. @internal */
 export const TXT_RULES = {
@@ -42,6 +43,11 @@ export interface TxtSplitOptions {
    */
   readonly asciiOnly?: boolean;
 }
+
+/**
+ * Options for checking the character-strings of a published TXT record.
+ */
+export interface TxtValidationOptions extends RecordCheckOptions, TxtSplitOptions {}
 
 /**
  * Splits TXT values into DNS character-strings, and writes and reads them in the form
@@ -190,9 +196,9 @@ export class TxtChunks {
    * answer under the 450-octet UDP guidance, and (with `asciiOnly`) ASCII only.
    *
    * @param strings the character-strings as DNS returned them
-   * @param name the DNS name, used as the findings' path
    */
-  public static validate(strings: string[], name?: string, options: TxtSplitOptions = {}): Finding[] {
+  public static validate(strings: string[], options: TxtValidationOptions = {}): Finding[] {
+    const name = options.name;
     const findings: Finding[] = [];
     let total = 0;
     strings.forEach((s, idx) => {

@@ -13,8 +13,8 @@ import { DMARC_COLUMNS, REPORT_RULES, TLSRPT_COLUMNS, TableColumn } from './pars
 import { acknowledgeFindings } from './private/nag';
 import { SES_RECEIVING_REGIONS, sesInboundHost } from './private/ses-receiving';
 import { ReportParserFunction } from './report-parser-function';
-import { IMtaStsPolicyHost } from '../constructs/gov-email-domain';
-import { addInfoNote, invalidInput, reportFindings, warnNotEvaluated } from '../constructs/private/findings';
+import { IMtaStsPolicyHost } from '../constructs/mta-sts-policy-host-interface';
+import { addInfoNote, invalidInput, reportFindings, warnNotEvaluated } from '../constructs/private/annotations';
 import { PublishedMtaSts, checkMtaStsMaxAge, checkMtaStsMode, missingMtaSts, publishMtaStsPolicy } from '../constructs/private/mta-sts-options';
 import { plannedRecord } from '../constructs/private/planned-records';
 import { RecordNames, literalZoneName } from '../constructs/private/record-names';

@@ -1,2 +1,2 @@
 export * from './sender';
-export * from './catalogue';
+export * from './sender-set';

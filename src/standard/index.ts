@@ -1,3 +1,3 @@
 export * from './posture';
 export * from './profile';
-export * from './catalogue';
+export * from './rule-catalogue';

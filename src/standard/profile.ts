@@ -1,5 +1,5 @@
+import { GOVUK_RULES as R } from './govuk-rules';
 import { DomainPosture } from './posture';
-import { GOVUK_RULES as R } from './rules';
 import { Caa } from '../records/caa';
 import { Dkim } from '../records/dkim';
 import { Dmarc, DmarcAlignment, DmarcModel, DmarcPolicy } from '../records/dmarc';
@@ -124,7 +124,7 @@ export class GovUkProfile {
     out.push(...evaluateSpf(posture, sends));
     out.push(...evaluateDmarc(posture));
     if (posture.mx !== undefined) {
-      out.push(...Mx.checkSet(posture.mx, domain));
+      out.push(...Mx.checkRecordSet(posture.mx, { name: domain }));
     }
     out.push(...evaluateDkim(posture, sends));
     out.push(...delegatedDkim(posture));
@@ -202,7 +202,7 @@ export class GovUkProfile {
     }
 
     if (posture.mx !== undefined) {
-      out.push(...Mx.checkSet(posture.mx, domain));
+      out.push(...Mx.checkRecordSet(posture.mx, { name: domain }));
       const models = mxModels(posture);
       const onlyNull = models.length === 1 && Mx.isNullMx(models[0]);
       if (!onlyNull) {
@@ -379,7 +379,7 @@ function evaluateMtaSts(posture: DomainPosture): Finding[] {
     return out;
   }
   const mxHosts = mxModels(posture).filter((m) => !Mx.isNullMx(m)).map((m) => m.exchange);
-  const policyFindings = MtaSts.checkPolicy(posture.mtaStsPolicy, posture.mx === undefined ? undefined : mxHosts);
+  const policyFindings = MtaSts.checkPolicy(posture.mtaStsPolicy, { mxHosts: posture.mx === undefined ? undefined : mxHosts });
   out.push(...withSubject(policyFindings.map((f) => ({ ...f, path: f.path ?? url })), policySubject));
   const policy = tryParse(() => MtaSts.parsePolicy(posture.mtaStsPolicy!));
   if (policy === undefined) {

@@ -3,8 +3,8 @@ import { readCloudAssembly } from '../../src/assembly/cloud-assembly';
 import { ASSEMBLY_RULES, EmailDomain, domainsFromAssembly, domainsFromResources, evaluateDomain, posturesFromAssembly } from '../../src/assembly/domains';
 import { originText, recordsFromTemplate, resourcesFromStacks } from '../../src/assembly/resources';
 import { CfnTemplate } from '../../src/assembly/template';
-import { Senders } from '../../src/senders/catalogue';
-import { RuleCatalogue } from '../../src/standard/catalogue';
+import { Senders } from '../../src/senders/sender-set';
+import { RuleCatalogue } from '../../src/standard/rule-catalogue';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'assemblies');
 const POLICY = 'version: STSv1\r\nmode: enforce\r\nmx: dept-gov-uk.mail.protection.outlook.com\r\nmax_age: 1209600\r\n';

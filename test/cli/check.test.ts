@@ -9,9 +9,9 @@ import { hasOpenssl } from './support/certs';
 import { CheckEnvironment, runCheck } from './support/environment';
 import { TestWorld, buildWorld, txtStrings } from './support/zones';
 import { checkDomains } from '../../src/cli/check/bulk';
+import { CHECK_RULES } from '../../src/cli/check/check-rules';
 import { checkDomain } from '../../src/cli/check/checker';
 import { DnsClient } from '../../src/cli/check/dns';
-import { CHECK_RULES } from '../../src/cli/check/rules';
 import { DomainReport, Report } from '../../src/cli/report';
 
 const describeWithOpenssl = hasOpenssl() ? describe : describe.skip;

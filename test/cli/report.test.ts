@@ -1,6 +1,6 @@
 import { ExitCode, OUTPUT_FORMATS, Report, exitCodeFor, renderReport, totals } from '../../src/cli/report';
 import { Finding, Severity, rule } from '../../src/records/finding';
-import { RuleCatalogue } from '../../src/standard/catalogue';
+import { RuleCatalogue } from '../../src/standard/rule-catalogue';
 import { sarifProblems } from '../assembly/support/sarif';
 
 const f = (ruleId: string, severity: Severity, message: string, path?: string): Finding => {

@@ -13,7 +13,7 @@ import { resourcesFromStacks } from '../../src/assembly/resources';
 import { CliIo } from '../../src/cli/command';
 import { main } from '../../src/cli/main';
 import { Finding } from '../../src/records/finding';
-import { RuleCatalogue } from '../../src/standard/catalogue';
+import { RuleCatalogue } from '../../src/standard/rule-catalogue';
 import { POLICY, WEAK_DMARC, synthDepartment } from '../assembly/support/department-app';
 import { sarifProblems } from '../assembly/support/sarif';
 

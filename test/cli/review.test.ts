@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { ASSEMBLY_RULES } from '../../src/assembly/domains';
 import { CliIo } from '../../src/cli/command';
 import { main } from '../../src/cli/main';
-import { RuleCatalogue } from '../../src/standard/catalogue';
+import { RuleCatalogue } from '../../src/standard/rule-catalogue';
 import { sarifProblems } from '../assembly/support/sarif';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'assemblies');

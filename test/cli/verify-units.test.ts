@@ -14,8 +14,8 @@ import { expectedValue, matchValues, normaliseHost, normaliseName, normaliseValu
 import { parseVerifyArgs } from '../../src/cli/verify/options';
 import { VerifyPlan, planFromAssembly, planWithoutAssembly, recordKey } from '../../src/cli/verify/plan';
 import { Route53Access, verifyRecords } from '../../src/cli/verify/route53';
-import { VERIFY_RULES, verifyRuleList } from '../../src/cli/verify/rules';
-import { RuleCatalogue } from '../../src/standard/catalogue';
+import { VERIFY_RULES, verifyRuleList } from '../../src/cli/verify/verify-rules';
+import { RuleCatalogue } from '../../src/standard/rule-catalogue';
 import { DEPT_ZONE_ID, deptZone, route53Error, serveZones } from '../fixtures/verify/aws-mocks';
 
 const ASSEMBLIES = join(__dirname, '..', 'fixtures', 'assemblies');

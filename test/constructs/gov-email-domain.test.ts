@@ -3,7 +3,8 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
-import { GovEmailDomain, GovEmailDomainMtaStsOptions, GovEmailDomainProps, IMtaStsPolicyHost, MtaStsDomainOptions, MtaStsRegistration } from '../../src/constructs/gov-email-domain';
+import { GovEmailDomain, GovEmailDomainMtaStsOptions, GovEmailDomainProps } from '../../src/constructs/gov-email-domain';
+import { IMtaStsPolicyHost, MtaStsDomainOptions, MtaStsRegistration } from '../../src/constructs/mta-sts-policy-host-interface';
 import { SpfRecord } from '../../src/constructs/spf-record';
 import { Dkim } from '../../src/records/dkim';
 import { Dmarc, DmarcPolicy } from '../../src/records/dmarc';
@@ -521,8 +522,8 @@ describe('GovEmailDomain: every TXT value reads back through the foundation pars
     const errors = sets.flatMap(([name, values]) => {
       if (name.startsWith('_dmarc.')) return values.flatMap((v) => Dmarc.check(v, { name }));
       if (name.startsWith('_smtp._tls.')) return TlsRpt.checkRecordSet(values, { name });
-      if (name.startsWith('_mta-sts.')) return MtaSts.checkRecordSet(values, name);
-      if (name.includes('._domainkey.')) return values.flatMap((v) => Dkim.check(v, name));
+      if (name.startsWith('_mta-sts.')) return MtaSts.checkRecordSet(values, { name });
+      if (name.includes('._domainkey.')) return values.flatMap((v) => Dkim.check(v, { name }));
       if (name.includes('._report._dmarc.')) return values.every((v) => Dmarc.isDmarc(TxtChunks.parse(v))) ? [] : [{ ruleId: 'NOT-DMARC', severity: Severity.ERROR }];
       return Spf.checkRecordSet(values, { name });
     }).filter((f) => f.severity === Severity.ERROR);

@@ -49,7 +49,7 @@ describe('NullMxRecord', () => {
     });
     expect(record.domainName).toBe('dept.gov.uk');
     // AND the value is a valid null MX by the foundation's rules, with no warning raised
-    expect(Mx.check('0 .', 'dept.gov.uk')).toEqual([]);
+    expect(Mx.check('0 .', { name: 'dept.gov.uk' })).toEqual([]);
     expect(Mx.isNullMx(Mx.parse('0 .'))).toBe(true);
     expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
   });

@@ -347,10 +347,10 @@ describe('ParkedDomain: every TXT value reads back clean through the foundation 
       const name = typeof record.Name === 'string' ? record.Name : JSON.stringify(record.Name);
       for (const value of record.ResourceRecords as string[]) {
         // WHEN each is parsed back and checked by the record's own rules
-        const findings: Finding[] = [...TxtChunks.validate(TxtChunks.parseStrings(value), name)];
+        const findings: Finding[] = [...TxtChunks.validate(TxtChunks.parseStrings(value), { name })];
         const text = TxtChunks.parse(value);
         if (name.includes('_dmarc.')) findings.push(...Dmarc.check(value, { name }), ...(Dmarc.isDmarc(text) ? [] : [fail(name, text)]));
-        else if (name.includes('_domainkey.')) findings.push(...Dkim.check(value, name));
+        else if (name.includes('_domainkey.')) findings.push(...Dkim.check(value, { name }));
         else if (name.includes('_smtp._tls.')) findings.push(...TlsRpt.check(value, { name }));
         else if (Spf.isSpf(text)) findings.push(...Spf.check(value, { name }));
         checked++;

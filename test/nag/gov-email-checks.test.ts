@@ -25,9 +25,9 @@ import { SPF_RULES } from '../../src/records/spf';
 import { TLSRPT_RULES } from '../../src/records/tls-rpt';
 import { TXT_RULES } from '../../src/records/txt';
 import { Sender } from '../../src/senders/sender';
-import { RuleCatalogue } from '../../src/standard/catalogue';
+import { GOVUK_RULES } from '../../src/standard/govuk-rules';
 import { GovUkProfile } from '../../src/standard/profile';
-import { GOVUK_RULES } from '../../src/standard/rules';
+import { RuleCatalogue } from '../../src/standard/rule-catalogue';
 
 const WEAK_DMARC = 'v=DMARC1; p=none; sp=reject; rua=mailto:dmarc-reports@dept.gov.uk';
 

@@ -19,9 +19,9 @@ import { MX_RULES } from '../../src/records/mx';
 import { SPF_RULES } from '../../src/records/spf';
 import { TLSRPT_RULES } from '../../src/records/tls-rpt';
 import { TXT_RULES } from '../../src/records/txt';
+import { GOVUK_RULES as R } from '../../src/standard/govuk-rules';
 import { DomainPosture } from '../../src/standard/posture';
 import { GovUkProfile } from '../../src/standard/profile';
-import { GOVUK_RULES as R } from '../../src/standard/rules';
 
 const APEX: FindingSubject = { name: DEPT, type: 'TXT' };
 const MX: FindingSubject = { name: DEPT, type: 'MX' };

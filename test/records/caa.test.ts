@@ -22,7 +22,7 @@ describe('CAA rules: each has a violating and a passing input', () => {
   });
 
   test.each(cases)('%s', (ruleId, violating, passing) => {
-    const bad = Caa.check(violating, 'example.gov.uk').filter((f) => f.ruleId === ruleId);
+    const bad = Caa.check(violating, { name: 'example.gov.uk' }).filter((f) => f.ruleId === ruleId);
     expect(bad.length).toBeGreaterThan(0);
     const rule = Object.values(CAA_RULES).find((r) => r.id === ruleId)!;
     expect(bad[0]).toMatchObject({ severity: rule.severity, source: rule.source, path: 'example.gov.uk' });

@@ -45,7 +45,7 @@ describe('DKIM rules: each has a violating and a passing input', () => {
   });
 
   test.each(cases)('%s', (ruleId, violating, passing) => {
-    const bad = Dkim.check(violating, 'sel._domainkey.example.gov.uk').filter((f) => f.ruleId === ruleId);
+    const bad = Dkim.check(violating, { name: 'sel._domainkey.example.gov.uk' }).filter((f) => f.ruleId === ruleId);
     expect(bad.length).toBeGreaterThan(0);
     const rule = Object.values(DKIM_RULES).find((r) => r.id === ruleId)!;
     expect(bad[0]).toMatchObject({ severity: rule.severity, source: rule.source, path: 'sel._domainkey.example.gov.uk' });
@@ -147,7 +147,7 @@ describe('DKIM fixtures', () => {
   });
 
   test.each(fixtures.map((f) => [f.note, f] as const))('%s', (_, f) => {
-    expect(ids(Dkim.check(f.value, f.name))).toEqual([...f.expected].sort());
+    expect(ids(Dkim.check(f.value, { name: f.name }))).toEqual([...f.expected].sort());
   });
 });
 

@@ -177,13 +177,15 @@ describe('Dmarc.parse', () => {
     expect(Object.keys(Dmarc.parse('v=DMARC1'))).toEqual([]);
   });
 
-  test('keeps duplicates and unreadable values as tags, so the record renders back', () => {
+  test('keeps duplicates and unreadable values as tags for validate to report, and render refuses them', () => {
     const model = Dmarc.parse('v=DMARC1; p=reject; P=none; adkim=strict; fo');
     expect(model).toEqual({
       policy: DmarcPolicy.REJECT,
       unknownTags: [{ name: 'p', value: 'none' }, { name: 'adkim', value: 'strict' }, { name: 'fo', value: '' }],
     });
-    expect(Dmarc.render(model)).toBe('v=DMARC1; p=reject; p=none; adkim=strict; fo=');
+    expect(ids(Dmarc.validate(model))).toEqual(['DMARC-ALIGNMENT-VALUE', 'DMARC-DUPLICATE-TAG', 'DMARC-TAG-SYNTAX']);
+    expect(() => Dmarc.render(model)).toThrow(
+      'Cannot render an invalid DMARC record: [DMARC-DUPLICATE-TAG] The tag p appears 2 times; it may appear once. [DMARC-ALIGNMENT-VALUE] adkim must be r or s; got "strict". [DMARC-TAG-SYNTAX] "fo=" is not a tag: write name=value, the name in letters and the value not empty.');
   });
 
   test('reads quoted and split strings, white space, empty tags and a trailing ";"', () => {

@@ -42,8 +42,8 @@ describe('MTA-STS rules: each has a violating and a passing input', () => {
       () => MtaSts.checkPolicy(crlf('version: STSv1', 'mode: testing', 'mx: *.example.com', 'max_age: 1')),
       () => MtaSts.checkPolicy(crlf('version: STSv1', 'mode: testing', 'mx: mx.example.com', 'max_age: 1'))],
     ['MTASTS-MX-NOT-COVERED',
-      () => MtaSts.checkPolicy(policy(), ['mail.example.gov.uk', 'other.example.gov.uk']),
-      () => MtaSts.checkPolicy(policy(), ['MAIL.example.gov.uk.'])],
+      () => MtaSts.checkPolicy(policy(), { mxHosts: ['mail.example.gov.uk', 'other.example.gov.uk'] }),
+      () => MtaSts.checkPolicy(policy(), { mxHosts: ['MAIL.example.gov.uk.'] })],
     ['MTASTS-POLICY-DUPLICATE-KEY', () => MtaSts.checkPolicy(policy('max_age: 86400')), () => MtaSts.checkPolicy(policy())],
     ['MTASTS-POLICY-UNKNOWN-KEY', () => MtaSts.checkPolicy(policy('Mode: none')), () => MtaSts.checkPolicy(policy())],
     ['MTASTS-POLICY-EXTENSION-SYNTAX', () => MtaSts.checkPolicy(policy('_ext: 1')), () => MtaSts.checkPolicy(policy('ext: 1'))],
@@ -100,7 +100,7 @@ describe('MtaSts TXT record', () => {
   });
 
   test('the id finding names the value', () => {
-    expect(MtaSts.validateRecord({ id: 'a'.repeat(33) }, '_mta-sts.example.gov.uk')).toEqual([
+    expect(MtaSts.validateRecord({ id: 'a'.repeat(33) }, { name: '_mta-sts.example.gov.uk' })).toEqual([
       expect.objectContaining({ ruleId: 'MTASTS-ID', path: '_mta-sts.example.gov.uk', message: expect.stringContaining(`"${'a'.repeat(33)}"`) }),
     ]);
   });
@@ -162,7 +162,7 @@ describe('MTA-STS syntax details', () => {
   });
 
   test('a null MX host is not an MX to cover', () => {
-    expect(MtaSts.checkPolicy(policy(), ['.'])).toEqual([]);
+    expect(MtaSts.checkPolicy(policy(), { mxHosts: ['.'] })).toEqual([]);
   });
 });
 
@@ -216,12 +216,12 @@ describe('MtaSts policy', () => {
 
   test('coverage is only checked for enforce and testing', () => {
     const none: MtaStsPolicyModel = { mode: MtaStsMode.NONE, maxAge: 86400, mx: [] };
-    expect(MtaSts.validatePolicy(none, ['mail.example.gov.uk'])).toEqual([]);
-    expect(ids(MtaSts.validatePolicy({ ...none, mode: MtaStsMode.TESTING, mx: ['x.example'] }, ['mail.example.gov.uk']))).toEqual(['MTASTS-MX-NOT-COVERED']);
+    expect(MtaSts.validatePolicy(none, { mxHosts: ['mail.example.gov.uk'] })).toEqual([]);
+    expect(ids(MtaSts.validatePolicy({ ...none, mode: MtaStsMode.TESTING, mx: ['x.example'] }, { mxHosts: ['mail.example.gov.uk'] }))).toEqual(['MTASTS-MX-NOT-COVERED']);
   });
 
   test('the not-covered finding names the host', () => {
-    const f = MtaSts.validatePolicy(m365, ['mx1.example.gov.uk']).find((x) => x.ruleId === 'MTASTS-MX-NOT-COVERED');
+    const f = MtaSts.validatePolicy(m365, { mxHosts: ['mx1.example.gov.uk'] }).find((x) => x.ruleId === 'MTASTS-MX-NOT-COVERED');
     expect(f).toMatchObject({ severity: Severity.ERROR, message: expect.stringContaining('"mx1.example.gov.uk"') });
   });
 
@@ -247,11 +247,11 @@ describe('MtaSts policy', () => {
   });
 
   test.each(fixtures.filter((f) => f.kind === 'policy').map((f) => [f.note, f] as const))('fixture policy: %s', (_, f) => {
-    expect(ids(MtaSts.checkPolicy(f.value, (f as { mxHosts?: string[] }).mxHosts))).toEqual([...f.expected].sort());
+    expect(ids(MtaSts.checkPolicy(f.value, { mxHosts: (f as { mxHosts?: string[] }).mxHosts }))).toEqual([...f.expected].sort());
   });
 
   test.each(fixtures.filter((f) => f.kind === 'record').map((f) => [f.note, f] as const))('fixture record: %s', (_, f) => {
-    expect(ids(MtaSts.checkRecord(f.value, f.name))).toEqual([...f.expected].sort());
+    expect(ids(MtaSts.checkRecord(f.value, { name: f.name }))).toEqual([...f.expected].sort());
   });
 
   test('the fixture corpus has at least 10 entries of each kind', () => {
@@ -415,8 +415,8 @@ describe('MTA-STS properties', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary' }), (text) => {
       expect(Array.isArray(MtaSts.checkRecord(text))).toBe(true);
       expect(Array.isArray(MtaSts.checkRecord(`v=STSv1;${text}`))).toBe(true);
-      expect(Array.isArray(MtaSts.checkPolicy(text, [text]))).toBe(true);
-      expect(Array.isArray(MtaSts.checkPolicy(`version: STSv1\nmode: enforce\nmax_age: 1\n${text}`, [text]))).toBe(true);
+      expect(Array.isArray(MtaSts.checkPolicy(text, { mxHosts: [text] }))).toBe(true);
+      expect(Array.isArray(MtaSts.checkPolicy(`version: STSv1\nmode: enforce\nmax_age: 1\n${text}`, { mxHosts: [text] }))).toBe(true);
       expect(Array.isArray(MtaSts.checkRecordSet([text, 'v=STSv1; id=1']))).toBe(true);
     }));
   });

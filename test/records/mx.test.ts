@@ -16,9 +16,9 @@ describe('MX rules: each has a violating and a passing input', () => {
   ];
 
   test('an exchange outside ASCII is asked for in its A-label form', () => {
-    const [f] = Mx.checkSet(['10 mx.dépt.gov.uk.']).filter((x) => x.ruleId === 'MX-EXCHANGE');
+    const [f] = Mx.checkRecordSet(['10 mx.dépt.gov.uk.']).filter((x) => x.ruleId === 'MX-EXCHANGE');
     expect(f.message).toContain('non-ASCII characters: use the A-label (xn--) form');
-    expect(Mx.checkSet(['10 mx.xn--dpt-bma.gov.uk.']).map((x) => x.ruleId)).not.toContain('MX-EXCHANGE');
+    expect(Mx.checkRecordSet(['10 mx.xn--dpt-bma.gov.uk.']).map((x) => x.ruleId)).not.toContain('MX-EXCHANGE');
   });
 
   test('every rule is in the table', () => {
@@ -26,11 +26,11 @@ describe('MX rules: each has a violating and a passing input', () => {
   });
 
   test.each(cases)('%s', (ruleId, violating, passing) => {
-    const bad = Mx.checkSet(violating, 'example.gov.uk').filter((f) => f.ruleId === ruleId);
+    const bad = Mx.checkRecordSet(violating, { name: 'example.gov.uk' }).filter((f) => f.ruleId === ruleId);
     expect(bad.length).toBeGreaterThan(0);
     const rule = Object.values(MX_RULES).find((r) => r.id === ruleId)!;
     expect(bad[0]).toMatchObject({ severity: rule.severity, source: rule.source, path: 'example.gov.uk' });
-    expect(Mx.checkSet(passing).map((f) => f.ruleId)).not.toContain(ruleId);
+    expect(Mx.checkRecordSet(passing).map((f) => f.ruleId)).not.toContain(ruleId);
   });
 });
 
@@ -77,13 +77,13 @@ describe('Mx', () => {
   });
 
   test('a null MX on its own is clean; with others it names them', () => {
-    expect(Mx.validateSet([Mx.nullMx()], 'parked.example.gov.uk')).toEqual([]);
-    const [f] = Mx.validateSet([Mx.nullMx(), { preference: 10, exchange: 'mail.example.gov.uk' }]);
+    expect(Mx.validateRecordSet([Mx.nullMx()], { name: 'parked.example.gov.uk' })).toEqual([]);
+    const [f] = Mx.validateRecordSet([Mx.nullMx(), { preference: 10, exchange: 'mail.example.gov.uk' }]);
     expect(f).toMatchObject({ ruleId: 'MX-NULL-NOT-ALONE', severity: Severity.ERROR, message: expect.stringContaining('"10 mail.example.gov.uk"') });
   });
 
-  test('checkSet keeps checking after a value it cannot read', () => {
-    expect(ids(Mx.checkSet(['garbage', '0 .', '10 mail.example.gov.uk.']))).toEqual(['MX-NULL-NOT-ALONE', 'MX-SYNTAX']);
+  test('checkRecordSet keeps checking after a value it cannot read', () => {
+    expect(ids(Mx.checkRecordSet(['garbage', '0 .', '10 mail.example.gov.uk.']))).toEqual(['MX-NULL-NOT-ALONE', 'MX-SYNTAX']);
   });
 
   test('check checks one value', () => {
@@ -111,19 +111,19 @@ describe('MX properties', () => {
     fc.assert(fc.property(fc.array(mxModel, { minLength: 1, maxLength: 4 }), fc.nat(4), (others, at) => {
       const set = [...others];
       set.splice(Math.min(at, set.length), 0, Mx.nullMx());
-      expect(ids(Mx.validateSet(set))).toContain('MX-NULL-NOT-ALONE');
+      expect(ids(Mx.validateRecordSet(set))).toContain('MX-NULL-NOT-ALONE');
     }));
   });
 
   test('a set without null MX never reports MX-NULL-NOT-ALONE', () => {
     fc.assert(fc.property(fc.array(mxModel.filter((m) => !Mx.isNullMx(m)), { maxLength: 5 }), (set) => {
-      expect(Mx.validateSet(set)).toEqual([]);
+      expect(Mx.validateRecordSet(set)).toEqual([]);
     }));
   });
 
-  test('checkSet never throws, whatever the input', () => {
+  test('checkRecordSet never throws, whatever the input', () => {
     fc.assert(fc.property(fc.array(fc.string({ unit: 'binary' }), { maxLength: 3 }), (values) => {
-      expect(Array.isArray(Mx.checkSet(values))).toBe(true);
+      expect(Array.isArray(Mx.checkRecordSet(values))).toBe(true);
     }));
   });
 });

@@ -98,10 +98,12 @@ describe('TlsRpt.parse and render', () => {
     expect(Object.keys(TlsRpt.parse(`v=TLSRPTv1; ${RUA}`))).toEqual(['reportUris']);
   });
 
-  test('a second rua is kept as an extension so the record renders back', () => {
+  test('a second rua is kept as an extension for validate to report, and render refuses it', () => {
     const model = TlsRpt.parse('v=TLSRPTv1; rua=mailto:a@example.gov.uk; rua=mailto:b@example.gov.uk');
     expect(model).toEqual({ reportUris: ['mailto:a@example.gov.uk'], extensions: [{ name: 'rua', value: 'mailto:b@example.gov.uk' }] });
-    expect(TlsRpt.render(model)).toBe('v=TLSRPTv1; rua=mailto:a@example.gov.uk; rua=mailto:b@example.gov.uk');
+    expect(TlsRpt.validate(model).map((f) => f.ruleId)).toEqual(['TLSRPT-DUPLICATE-FIELD']);
+    expect(() => TlsRpt.render(model)).toThrow(
+      'Cannot render an invalid TLS-RPT record: [TLSRPT-DUPLICATE-FIELD] The field rua appears 2 times; it may appear once.');
   });
 
   test('renders the canonical form', () => {

@@ -112,12 +112,12 @@ describe('TxtChunks.validate', () => {
     ['TXT-NON-ASCII', ['v=spf1 include:exämple.com -all'], ['v=spf1 include:example.com -all']],
     ['TXT-UDP-SIZE', ['a'.repeat(255), 'a'.repeat(200)], ['a'.repeat(255), 'a'.repeat(194)]],
   ])('%s: flags the violation and passes the compliant value', (ruleId, bad, good) => {
-    expect(TxtChunks.validate(bad, 'example.gov.uk').map((f) => f.ruleId)).toContain(ruleId);
-    expect(TxtChunks.validate(good, 'example.gov.uk').map((f) => f.ruleId)).not.toContain(ruleId);
+    expect(TxtChunks.validate(bad, { name: 'example.gov.uk' }).map((f) => f.ruleId)).toContain(ruleId);
+    expect(TxtChunks.validate(good, { name: 'example.gov.uk' }).map((f) => f.ruleId)).not.toContain(ruleId);
   });
 
   test('findings carry the rule source and the name as path', () => {
-    const [f] = TxtChunks.validate(['a'.repeat(300)], '_dmarc.example.gov.uk');
+    const [f] = TxtChunks.validate(['a'.repeat(300)], { name: '_dmarc.example.gov.uk' });
     expect(f).toMatchObject({ ruleId: 'TXT-STRING-LENGTH', severity: 'error', path: '_dmarc.example.gov.uk' });
     expect(f.source).toMatch(/RFC 1035/);
   });

@@ -1,7 +1,7 @@
 import { MtaSts } from '../../src/records/mta-sts';
 import { Spf, SpfQualifier } from '../../src/records/spf';
 import { AmazonSesMailFrom, DkimRecordType, Sender, SenderKind, Senders } from '../../src/senders';
-import { RuleCatalogue } from '../../src/standard/catalogue';
+import { RuleCatalogue } from '../../src/standard/rule-catalogue';
 
 const DOMAIN = 'dept.gov.uk';
 const m365 = () => Sender.microsoft365({ initialDomain: 'dept.onmicrosoft.com' });

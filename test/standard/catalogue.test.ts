@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { RULE_GROUPS, RuleCatalogue } from '../../src/standard/catalogue';
+import { RULE_GROUPS, RuleCatalogue } from '../../src/standard/rule-catalogue';
 
 /** Every test file's text, to check that each rule is exercised by id somewhere. */
 function testSources(dir: string): string {

@@ -3,10 +3,10 @@
  * policy, and evaluate the whole with the UK government profile.
  */
 import { randomBytes } from 'node:crypto';
+import { CHECK_RULES } from './check-rules';
 import { CaaAnswer, DnsClient, DnsResult, MxAnswer, isFailure, quoteTxt, txtValue } from './dns';
-import { dnsFailureFinding } from './findings';
+import { dnsFailureFinding } from './dns-failures';
 import { PolicyFetchOptions, fetchMtaStsPolicy } from './mta-sts-fetch';
-import { CHECK_RULES } from './rules';
 import { SPF_VOID_LOOKUP_LIMIT, walkSpf } from './spf-walk';
 import { PlannedRecord, PostureField, postureOf } from '../../plan';
 import { Dmarc } from '../../records/dmarc';

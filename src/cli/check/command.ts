@@ -4,11 +4,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { DEFAULT_CONCURRENCY, checkDomains } from './bulk';
+import { checkRuleList } from './check-rules';
 import { catalogueSelectors } from './checker';
 import { DnsClient } from './dns';
 import { CheckCliOptions, DEFAULT_TIMEOUT_MS, normaliseDomain, parseCheckArgs, splitDomainList } from './options';
 import { progressBar } from './progress';
-import { checkRuleList } from './rules';
 import { CliCommand, CliIo } from '../command';
 import { UsageError, reportUsageError } from '../options';
 import { Report, exitCodeFor, renderReport } from '../report';

@@ -20,9 +20,9 @@
  * The measured cost of each include and redirect target of the apex record becomes the
  * posture's `spfIncludeCosts`, so `GovUkProfile.evaluate` counts exactly what was measured.
  */
+import { CHECK_RULES } from './check-rules';
 import { DnsClient, DnsResult, isFailure, isVoid, quoteTxt, txtValue } from './dns';
-import { dnsFailureFinding } from './findings';
-import { CHECK_RULES } from './rules';
+import { dnsFailureFinding } from './dns-failures';
 import { Finding, Severity, finding } from '../../records/finding';
 import { SPF_RULES, Spf, SpfIncludeCost, SpfMechanism, SpfModel, SpfTerm } from '../../records/spf';
 import { RecordSyntaxError } from '../../records/syntax-error';

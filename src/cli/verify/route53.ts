@@ -20,11 +20,11 @@ import { HostedZone, ListHostedZonesByNameCommand, ListResourceRecordSetsCommand
 import { CallContext, Pacer, ROUTE53_INTERVAL_MS, Timing, VerifyAbort, callAws, errorCode } from './aws';
 import { ExpectedValue, expectedValue, matchValues, normaliseHost, normaliseName, normaliseValue } from './normalise';
 import { VerifyPlan, VerifyTarget, recordKey } from './plan';
-import { VERIFY_RULES } from './rules';
 import { LiveDkimTokens, unexpected } from './ses';
+import { VERIFY_RULES } from './verify-rules';
 import { DnsRecord, originText } from '../../assembly/resources';
 import { Finding, Severity, finding } from '../../records/finding';
-import { GOVUK_RULES } from '../../standard/rules';
+import { GOVUK_RULES } from '../../standard/govuk-rules';
 import { PublishedRecord } from '../report';
 
 /** A record set as Route 53 holds it, with its name normalised. */

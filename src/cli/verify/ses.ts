@@ -5,11 +5,11 @@
 import { GetConfigurationSetCommand, GetConfigurationSetCommandOutput, GetEmailIdentityCommand, GetEmailIdentityCommandOutput, SESv2Client } from '@aws-sdk/client-sesv2';
 import { CallContext, Timing, VerifyAbort, callAws, errorCode } from './aws';
 import { PlannedIdentity } from './plan';
-import { VERIFY_RULES } from './rules';
+import { VERIFY_RULES } from './verify-rules';
 import { originText } from '../../assembly/resources';
 import { DKIM_RULES } from '../../records/dkim';
 import { Finding, finding } from '../../records/finding';
-import { GOVUK_RULES } from '../../standard/rules';
+import { GOVUK_RULES } from '../../standard/govuk-rules';
 
 /** An SES client and the region it calls. */
 export interface RegionalSes {

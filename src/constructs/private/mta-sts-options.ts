@@ -1,13 +1,13 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { IConstruct } from 'constructs';
-import { invalidInput } from './findings';
-import { acceptAsWarnings } from './record-registry';
+import { acceptAsWarnings } from './accepted-findings';
+import { invalidInput } from './annotations';
 import { ZoneWriter } from './zone-writer';
 import { Finding, Severity } from '../../records/finding';
 import { MTASTS_RULES, MtaSts, MtaStsMode, MtaStsPolicyModel } from '../../records/mta-sts';
-import { GOVUK_RULES } from '../../standard/rules';
-import type { IMtaStsPolicyHost } from '../gov-email-domain';
+import { GOVUK_RULES } from '../../standard/govuk-rules';
+import type { IMtaStsPolicyHost } from '../mta-sts-policy-host-interface';
 
 /** RFC 8461 §3.2: the largest `max_age`. */
 const MAX_AGE_LIMIT_SECONDS = 31557600;

@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { IConstruct } from 'constructs';
-import { invalidInput, warnNotEvaluated } from './findings';
+import { invalidInput, warnNotEvaluated } from './annotations';
 import { normaliseDomainName } from '../../records/private/names';
 import { isHostname } from '../../records/private/uri';
 import { CONSTRUCT_RULES } from '../../standard/platform-rules';

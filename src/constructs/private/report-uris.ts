@@ -1,13 +1,13 @@
 import { Annotations, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { ANNOTATION_PREFIX, invalidInput } from './findings';
+import { ANNOTATION_PREFIX, invalidInput } from './annotations';
 import { DMARC_RULES, Dmarc, DmarcModel, DmarcPolicy, DmarcReportUri } from '../../records/dmarc';
 import { Finding, Severity } from '../../records/finding';
 import { splitReportUriSize } from '../../records/private/uri';
 import { TLSRPT_RULES, TlsRpt } from '../../records/tls-rpt';
-import { RuleCatalogue } from '../../standard/catalogue';
+import { GOVUK_RULES } from '../../standard/govuk-rules';
 import { RECORD_CONSTRUCT_RULES } from '../../standard/platform-rules';
-import { GOVUK_RULES } from '../../standard/rules';
+import { RuleCatalogue } from '../../standard/rule-catalogue';
 
 /**
  * DMARC aggregate report URIs (`rua`): one or two, each one DMARC accepts, with an optional

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { invalidInput } from './findings';
+import { invalidInput } from './annotations';
 import { SpfIncludeCost } from '../../records/spf';
 import { includeCostProblems } from '../../senders/private/problems';
 import { Sender } from '../../senders/sender';

@@ -2,7 +2,7 @@ import { Duration, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct, IConstruct } from 'constructs';
-import { invalidInput } from './findings';
+import { invalidInput } from './annotations';
 import { plannedRecord } from './planned-records';
 import { RecordNames, RecordPlace } from './record-names';
 import { PlannedRecord } from '../../plan';

@@ -11,7 +11,7 @@ import { StackScope } from '../../assembly/template';
 import { postureOf } from '../../plan';
 import { Finding, Severity } from '../../records/finding';
 import { SpfIncludeCost } from '../../records/spf';
-import { Senders } from '../../senders/catalogue';
+import { Senders } from '../../senders/sender-set';
 import { DomainPosture } from '../../standard/posture';
 import { GovUkProfile } from '../../standard/profile';
 

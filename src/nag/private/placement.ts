@@ -17,9 +17,9 @@ import { DKIM_RULES } from '../../records/dkim';
 import { Finding, FindingSubject, SUBJECT_HTTPS, SUBJECT_MTA_STS_POLICY, SUBJECT_SES_IDENTITY } from '../../records/finding';
 import { Spf } from '../../records/spf';
 import { TxtChunks } from '../../records/txt';
+import { GOVUK_RULES as R } from '../../standard/govuk-rules';
 import { DomainPosture } from '../../standard/posture';
 import { GovUkProfile } from '../../standard/profile';
-import { GOVUK_RULES as R } from '../../standard/rules';
 
 /** What placement knows about the domain a finding is for. */
 export interface PlacementContext {

@@ -7,7 +7,7 @@ import { PolicyViolatingResource, PolicyViolation } from 'aws-cdk-lib';
 import { PlacedFinding, isReported } from './analysis';
 import { ASSEMBLY_RULES } from '../../assembly/domains';
 import { RuleDefinition, Severity } from '../../records/finding';
-import { RuleCatalogue } from '../../standard/catalogue';
+import { RuleCatalogue } from '../../standard/rule-catalogue';
 
 /** The prefix of every rule id the pack reports: `GovEmail-<profile rule id>`. */
 export const PACK_NAME = 'GovEmail';

@@ -10,7 +10,7 @@ import { PlacedFinding, isReported } from './analysis';
 import { ruleNameFor } from './report';
 import { ASSEMBLY_RULES } from '../../assembly/domains';
 import { RuleDefinition } from '../../records/finding';
-import { RuleCatalogue } from '../../standard/catalogue';
+import { RuleCatalogue } from '../../standard/rule-catalogue';
 
 /**
  * A GovEmailChecks rule: NON_COMPLIANT when an error or warning of its rule id is placed on the

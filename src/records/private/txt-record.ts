@@ -1,6 +1,5 @@
-import { Finding, RuleDefinition, aboutRecord, finding } from '../finding';
-import { RecordSyntaxError } from '../syntax-error';
-import { TxtChunks } from '../txt';
+import { Finding, aboutRecord } from '../finding';
+import { TXT_RULES, TxtChunks } from '../txt';
 
 /**
  * The character-strings a TXT value is published as: quoted strings (`"v=spf1 " "-all"`) as
@@ -18,68 +17,43 @@ export function publishedStrings(text: string): string[] {
 }
 
 /**
- * Check one record as DNS holds it: the record's own rules, then its TXT encoding (ASCII,
- * string lengths, UDP size). Never throws: text that cannot be read gives a finding of its syntax
- * rule, or of `unreadable` when the failure is not a syntax error.
+ * How a TXT record's encoding is checked: its character-strings (at most 255 octets each), ASCII
+ * only, and the 450-octet UDP guidance.
+ * @internal
+ */
+export interface TxtEncoding {
+  /**
+   * The record's own rules report a non-ASCII character where it is (SPF, per term), so the
+   * check of the text a model is written as does not report it again; a published text is
+   * still checked for it, as DNS holds it.
+   *
+   * @default false
+   */
+  readonly asciiInRules?: boolean;
+
+  /**
+   * Whether the 450-octet UDP guidance applies (not to DKIM keys, fetched over EDNS0 or TCP).
+   *
+   * @default true
+   */
+  readonly udpSize?: boolean;
+}
+
+/**
+ * The one check of a TXT record's encoding, as DNS holds it: the character-strings it is
+ * published as (see `publishedStrings`), each at most 255 octets, ASCII only and the whole under
+ * the 450-octet UDP guidance, as the encoding asks.
  *
  * @param text the record, as plain text or as quoted character-strings
  * @param name the DNS name, used as the findings' path
- * @param validate parses and validates the record; may throw
- * @param unreadable the rule for a failure that is not a `RecordSyntaxError`
+ * @param encoding what is checked
+ * @param asPublished whether the text was published (read from DNS or given to be published), or
+ * written from a model, whose own rules may already report a non-ASCII character
  * @internal
  */
-export function checkTxtRecord(text: string, name: string | undefined, validate: () => Finding[], unreadable: RuleDefinition): Finding[] {
-  let txt: Finding[];
-  try {
-    txt = TxtChunks.validate(publishedStrings(text), name);
-  } catch {
-    txt = [];
-  }
-  let findings: Finding[];
-  try {
-    findings = [...validate(), ...txt];
-  } catch (err) {
-    findings = err instanceof RecordSyntaxError
-      ? [err.toFinding(name), ...txt]
-      : [finding(unreadable, `The record could not be read: ${String(err)}.`, name), ...txt];
-  }
-  return aboutRecord(findings, name, 'TXT');
-}
-
-/**
- * How to check the TXT values at a name that should hold exactly one record of a kind.
- * @internal
- */
-export interface TxtRecordSetKind {
-  /** Whether a value is a record of the kind, as receivers select them. */
-  readonly isRecord: (value: string) => boolean;
-  /** Whether a value that is not a record looks like a failed attempt at one. */
-  readonly looksLike: (value: string) => boolean;
-  /** Check one record (or attempt). */
-  readonly check: (value: string) => Finding[];
-  /** More than one record: the rule and what happens. */
-  readonly multiple: { readonly rule: RuleDefinition; readonly message: (count: number) => string };
-  /** No record and no attempt: the rule and what is missing. */
-  readonly none: { readonly rule: RuleDefinition; readonly message: (values: number) => string };
-}
-
-/**
- * Check every TXT value at a name: more than one record of the kind, none at all, and each record
- * and each failed attempt at one; other values are ignored, as receivers ignore them.
- * @internal
- */
-export function checkTxtRecordSet(values: string[], name: string | undefined, kind: TxtRecordSetKind): Finding[] {
-  const records = values.filter((v) => kind.isRecord(v));
-  const attempts = values.filter((v) => !kind.isRecord(v) && kind.looksLike(v));
-  const findings: Finding[] = [];
-  if (records.length > 1) {
-    findings.push(finding(kind.multiple.rule, kind.multiple.message(records.length), name));
-  }
-  if (records.length === 0 && attempts.length === 0) {
-    findings.push(finding(kind.none.rule, kind.none.message(values.length), name));
-  }
-  for (const value of [...records, ...attempts]) {
-    findings.push(...kind.check(value));
-  }
+export function txtEncodingFindings(text: string, name: string | undefined, encoding: TxtEncoding, asPublished: boolean): Finding[] {
+  const asciiOnly = asPublished || !(encoding.asciiInRules ?? false);
+  const findings = TxtChunks.validate(publishedStrings(text), { name, asciiOnly })
+    .filter((f) => (encoding.udpSize ?? true) || f.ruleId !== TXT_RULES.udpSize.id);
   return aboutRecord(findings, name, 'TXT');
 }

@@ -7,4 +7,4 @@ export * from './model';
 export * from './message';
 export * from './rows';
 export * from './summary';
-export * from './rules';
+export * from './report-rules';

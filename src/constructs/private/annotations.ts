@@ -1,7 +1,12 @@
+/**
+ * How a construct tells its user what it found: bad input as an error thrown at once, profile
+ * errors as validations that fail `cdk synth`, warnings and notes as CDK annotations with a
+ * stable `cdk-gov-email:<RULE-ID>` id.
+ */
 import { Annotations, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { Finding, Severity } from '../../records/finding';
-import { RuleCatalogue } from '../../standard/catalogue';
+import { RuleCatalogue } from '../../standard/rule-catalogue';
 
 /** Warning annotations carry `cdk-gov-email:<RULE-ID>` so they can be acknowledged by id. */
 export const ANNOTATION_PREFIX = 'cdk-gov-email:';

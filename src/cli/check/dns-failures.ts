@@ -1,5 +1,5 @@
+import { CHECK_RULES } from './check-rules';
 import { DnsResult } from './dns';
-import { CHECK_RULES } from './rules';
 import { Finding, finding } from '../../records/finding';
 
 /**

@@ -1,7 +1,7 @@
 import { DKIM_RULES } from '../../records/dkim';
 import { RuleDefinition } from '../../records/finding';
+import { GOVUK_RULES } from '../../standard/govuk-rules';
 import { VERIFY_RULES } from '../../standard/live-rules';
-import { GOVUK_RULES } from '../../standard/rules';
 
 export { VERIFY_RULES };
 

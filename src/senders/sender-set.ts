@@ -2,7 +2,7 @@ import { SPF_COSTS, SenderDkimRecord, Sender } from './sender';
 import { Finding, finding } from '../records/finding';
 import { MxModel } from '../records/mx';
 import { Spf, SpfIncludeCost, SpfQualifier } from '../records/spf';
-import { GOVUK_RULES } from '../standard/rules';
+import { GOVUK_RULES } from '../standard/govuk-rules';
 
 /**
  * Options for building the apex SPF record from a set of senders.
