@@ -78,6 +78,20 @@ export interface SesDkimConfig {
    * @default - not BYODKIM
    */
   readonly byoDkimRecord?: string;
+  /**
+   * Bring Your Own DKIM: the public key, the base64 `p=` value without PEM armour, or a value
+   * known only at deployment.
+   *
+   * @default - not BYODKIM
+   */
+  readonly byoDkimPublicKey?: string;
+  /**
+   * Bring Your Own DKIM: the private key, as a reference to the secret that CloudFormation
+   * resolves at deployment.
+   *
+   * @default - not BYODKIM
+   */
+  readonly byoDkimPrivateKey?: SecretValue;
 }
 
 /**
@@ -126,8 +140,11 @@ class ByoDkim extends SesDkim {
   }
 
   public bind(): SesDkimConfig {
-    const key = isUnresolved(this.options.publicKey) ? this.options.publicKey : bareKey(this.options.publicKey);
-    return { byoDkimSelector: this.options.selector, byoDkimRecord: `v=DKIM1; k=rsa; p=${key}` };
+    const o = this.options;
+    const key = isUnresolved(o.publicKey) ? o.publicKey : bareKey(o.publicKey);
+    // A dynamic reference to the secret: CloudFormation resolves it at deployment.
+    const privateKey = o.privateKeyJsonField === undefined ? o.privateKey.secretValue : o.privateKey.secretValueFromJson(o.privateKeyJsonField);
+    return { byoDkimSelector: o.selector, byoDkimRecord: `v=DKIM1; k=rsa; p=${key}`, byoDkimPublicKey: key, byoDkimPrivateKey: privateKey };
   }
 }
 
@@ -227,7 +244,7 @@ export class SesSendingIdentity extends Construct {
     this.mailFromDomain = `${mailFromSubdomain}.${this.domainName}`;
     this.checkMailFromSubdomain(mailFromSubdomain);
 
-    const dkim = props.dkim ?? SesDkim.easy();
+    const dkimConfig = (props.dkim ?? SesDkim.easy()).bind();
     // The identity's names are checked here (SES-DOMAIN-NAME): its records are given them whole.
     const writer = ZoneWriter.of(this, RecordNames.forZone(props.zone), props.ttl);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
@@ -256,7 +273,7 @@ export class SesSendingIdentity extends Construct {
       identity: ses.Identity.domain(this.domainName),
       configurationSet: this.configurationSet,
       dkimSigning: true,
-      dkimIdentity: this.dkimIdentity(dkim),
+      dkimIdentity: this.dkimIdentity(dkimConfig),
       mailFromDomain: this.mailFromDomain,
       // USE_DEFAULT_VALUE would silently fall back to amazonses.com and lose SPF alignment.
       mailFromBehaviorOnMxFailure: ses.MailFromBehaviorOnMxFailure.REJECT_MESSAGE,
@@ -265,8 +282,8 @@ export class SesSendingIdentity extends Construct {
 
     // The DKIM and MAIL FROM records verify the identity: they share its removal policy, so a
     // retained identity keeps its verification when the stack is deleted or a record replaced.
-    const records = dkim instanceof ByoDkim
-      ? this.publishByoDkimKey(dkim.options, writer)
+    const records = dkimConfig.byoDkimSelector !== undefined
+      ? this.publishByoDkimKey(dkimConfig.byoDkimSelector, dkimConfig.byoDkimPublicKey!, writer)
       : writer.easyDkimCnames(this.identity);
     records.push(...this.publishMailFrom(mxHost, writer));
     records.forEach((r) => r.applyRemovalPolicy(removalPolicy));
@@ -337,22 +354,18 @@ export class SesSendingIdentity extends Construct {
     }
   }
 
-  private dkimIdentity(dkim: SesDkim): ses.DkimIdentity {
-    if (dkim instanceof ByoDkim) {
-      const o = dkim.options;
-      if (isUnresolved(o.selector)) {
-        warnNotEvaluated(this, `The BYODKIM selector ("${o.selector}")`);
-      } else if (!LDH_LABEL.test(o.selector)) {
-        throw invalidInput(this, SES_RULES.dkimSelector.id, o.selector,
+  private dkimIdentity(dkim: SesDkimConfig): ses.DkimIdentity {
+    const selector = dkim.byoDkimSelector;
+    if (selector !== undefined) {
+      if (isUnresolved(selector)) {
+        warnNotEvaluated(this, `The BYODKIM selector ("${selector}")`);
+      } else if (!LDH_LABEL.test(selector)) {
+        throw invalidInput(this, SES_RULES.dkimSelector.id, selector,
           'one DNS label of 1–63 letters, digits and inner hyphens, such as "ses2026"', SES_RULES.dkimSelector.summary);
       }
-      // A dynamic reference to the secret: CloudFormation resolves it at deployment.
-      const privateKey: SecretValue = o.privateKeyJsonField === undefined
-        ? o.privateKey.secretValue
-        : o.privateKey.secretValueFromJson(o.privateKeyJsonField);
-      return ses.DkimIdentity.byoDkim({ selector: o.selector, privateKey });
+      return ses.DkimIdentity.byoDkim({ selector, privateKey: dkim.byoDkimPrivateKey! });
     }
-    const length = (dkim as EasyDkim).signingKeyLength;
+    const length = dkim.easyDkimSigningKeyLength ?? ses.EasyDkimSigningKeyLength.RSA_2048_BIT;
     if (length !== ses.EasyDkimSigningKeyLength.RSA_2048_BIT) {
       Annotations.of(this).addWarningV2(`${ANNOTATION_PREFIX}${DKIM_RULES.rsaUnder2048.id}`,
         `Easy DKIM is set to ${length}; ${DKIM_RULES.rsaUnder2048.summary} (${DKIM_RULES.rsaUnder2048.source})`);
@@ -360,16 +373,16 @@ export class SesSendingIdentity extends Construct {
     return ses.DkimIdentity.easyDkim(length);
   }
 
-  private publishByoDkimKey(options: SesByoDkimOptions, writer: ZoneWriter): route53.RecordSet[] {
-    const name = `${options.selector}._domainkey.${this.domainName}`;
-    if (isUnresolved(options.publicKey)) {
+  private publishByoDkimKey(selector: string, publicKey: string, writer: ZoneWriter): route53.RecordSet[] {
+    const name = `${selector}._domainkey.${this.domainName}`;
+    if (isUnresolved(publicKey)) {
       // A token cannot be split into 255-octet strings here, so no record is better than one
       // Route 53 rejects or that holds a truncated key.
       Annotations.of(this).addWarningV2(`${ANNOTATION_PREFIX}${GOVUK_RULES.dkimMissing.id}`,
         `The BYODKIM public key is not known until deployment, so the TXT record ${name} was not created: publish "v=DKIM1; k=rsa; p=<key>" there yourself. (${GOVUK_RULES.dkimMissing.source})`);
       return [];
     }
-    const text = `v=DKIM1; k=rsa; p=${bareKey(options.publicKey)}`;
+    const text = `v=DKIM1; k=rsa; p=${publicKey}`;
     const findings = Dkim.check(text, { name });
     reportFindings(this, findings);
     if (findings.some((f) => f.severity === Severity.ERROR)) return [];
