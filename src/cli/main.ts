@@ -2,14 +2,9 @@
  * `gov-email`: review a cloud assembly before deployment, check live domains after it, and
  * verify the AWS side. One rule set (src/standard) serves every command.
  */
-import { checkCommand } from './check/command';
-import { CliCommand, CliIo } from './command';
+import { CliIo } from './command';
+import { COMMANDS } from './commands';
 import { ExitCode } from './report';
-import { reportsCommand } from './reports/command';
-import { reviewCommand } from './review/command';
-import { verifyCommand } from './verify/command';
-
-const COMMANDS: CliCommand[] = [reviewCommand, checkCommand, verifyCommand, reportsCommand];
 
 function usage(): string {
   return [
@@ -37,16 +32,18 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${require('../../package.json').version}\n`);
     return ExitCode.OK;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (command === undefined) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (entry === undefined) {
     io.stderr.write(`gov-email: unknown command "${name}"\n\n${usage()}`);
     return ExitCode.USAGE;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(command.usage);
-    return ExitCode.OK;
-  }
   try {
+    // Only the command asked for is loaded (src/cli/commands.ts).
+    const command = entry.load();
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout.write(command.usage);
+      return ExitCode.OK;
+    }
     return await command.run(rest, io);
   } catch (err) {
     // A command reports its own problems as findings or usage errors; reaching here is a bug,

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Annotations, CfnRule, Fn, Lazy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -15,6 +14,7 @@ import { ZoneWriter } from './private/zone-writer';
 import { MTASTS_RULES, MtaSts } from '../records/mta-sts';
 import { HostedPolicy, MAX_FUNCTION_CODE_BYTES, policyHostFunctionCode } from '../records/private/mta-sts-host-code';
 import { normaliseDomainName } from '../records/private/names';
+import { nodeCrypto } from '../records/private/node-builtins';
 import { isHostname } from '../records/private/uri';
 import { GOVUK_RULES } from '../standard/govuk-rules';
 import { MTASTS_HOST_RULES, CONSTRUCT_RULES, RECORD_CONSTRUCT_RULES } from '../standard/platform-rules';
@@ -493,7 +493,7 @@ class PolicyShard extends Construct {
    * before it publishes a new `_mta-sts` id that depends on the distribution.
    */
   private comment(): string {
-    const hash = createHash('sha256').update(JSON.stringify(this.policies), 'utf8').digest('hex').slice(0, 16);
+    const hash = nodeCrypto().createHash('sha256').update(JSON.stringify(this.policies), 'utf8').digest('hex').slice(0, 16);
     return `MTA-STS policies of ${this.policies.length} domains (cdk-gov-email), version ${hash}`;
   }
 }

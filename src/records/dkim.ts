@@ -1,5 +1,5 @@
-import { createPublicKey } from 'node:crypto';
 import { Finding, RuleDefinition, Severity, finding, rule } from './finding';
+import { nodeCrypto } from './private/node-builtins';
 import { RecordFormat, checkText, renderModel, validateModel } from './private/record-model';
 import { RecordCheckOptions } from './record-options';
 import { RecordSyntaxError } from './syntax-error';
@@ -310,7 +310,7 @@ function decodeKey(publicKey: string, keyType: DkimKeyType): DecodedKey {
   }
   for (const type of ['spki', 'pkcs1'] as const) {
     try {
-      const key = createPublicKey({ key: der, format: 'der', type });
+      const key = nodeCrypto().createPublicKey({ key: der, format: 'der', type });
       if (key.asymmetricKeyType !== 'rsa') {
         return { problem: `The key is an ${key.asymmetricKeyType} key, but the record's key type is rsa.`, rule: DKIM_RULES.keyInvalid };
       }

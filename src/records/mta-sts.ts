@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { Finding, RuleDefinition, SUBJECT_MTA_STS_POLICY, Severity, finding, rule } from './finding';
 import { hostNameProblem } from './private/names';
+import { nodeCrypto } from './private/node-builtins';
 import { RecordFormat, checkText, checkTxtRecordSet, renderModel, validateModel } from './private/record-model';
 import { RecordCheckOptions } from './record-options';
 import { RecordSyntaxError } from './syntax-error';
@@ -376,7 +376,7 @@ export class MtaSts {
    * @param body the policy body, exactly as served
    */
   public static policyId(body: string): string {
-    return createHash('sha256').update(body, 'utf8').digest('hex').slice(0, 32);
+    return nodeCrypto().createHash('sha256').update(body, 'utf8').digest('hex').slice(0, 32);
   }
 
   /**

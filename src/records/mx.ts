@@ -1,6 +1,6 @@
-import { isIP } from 'node:net';
 import { Finding, RuleDefinition, Severity, aboutRecord, finding, rule } from './finding';
 import { hostNameProblem } from './private/names';
+import { nodeNet } from './private/node-builtins';
 import { RecordFormat, checkText, readModel, renderModel, validateModel } from './private/record-model';
 import { RecordCheckOptions } from './record-options';
 import { RecordSyntaxError } from './syntax-error';
@@ -178,7 +178,7 @@ function mxRules(model: MxModel, options: RecordCheckOptions): Finding[] {
     return findings;
   }
   const host = stripDot(model.exchange);
-  if (isIP(host) !== 0 || /^\[.*\]$/.test(host)) {
+  if (nodeNet().isIP(host) !== 0 || /^\[.*\]$/.test(host)) {
     findings.push(finding(MX_RULES.exchangeIp, `The exchange must be a host name, not an IP address; got "${model.exchange}".`, name));
     return findings;
   }

@@ -9,10 +9,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
-import { DMARC_COLUMNS, REPORT_RULES, TLSRPT_COLUMNS, TableColumn } from './parser';
+// The table columns and rule ids only: the parser itself (MIME, zip, XML) runs in the function.
+import { DMARC_COLUMNS, TLSRPT_COLUMNS, TableColumn } from './parser/rows';
 import { acknowledgeFindings } from './private/nag';
 import { SES_RECEIVING_REGIONS, sesInboundHost } from './private/ses-receiving';
-import { ReportParserFunction } from './report-parser-function';
+import type { ReportParserFunction } from './report-parser-function';
 import { IMtaStsPolicyHost } from '../constructs/mta-sts-policy-host-interface';
 import { addInfoNote, invalidInput, reportFindings, warnNotEvaluated } from '../constructs/private/annotations';
 import { PublishedMtaSts, checkMtaStsMaxAge, checkMtaStsMode, missingMtaSts, publishMtaStsPolicy } from '../constructs/private/mta-sts-options';
@@ -26,6 +27,16 @@ import { MTASTS_RULES, MtaStsMode, MtaStsPolicyModel } from '../records/mta-sts'
 import { isHostname } from '../records/private/uri';
 import { TlsRpt } from '../records/tls-rpt';
 import { GovUkProfile } from '../standard/profile';
+import { REPORT_RULES } from '../standard/report-rules';
+
+/**
+ * The parser function's class, loaded when an inbox is made: it extends lambda.Function, whose
+ * module (and the core modules under it) an app that never makes an inbox need not load.
+ */
+function reportParserFunction(): typeof ReportParserFunction {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('./report-parser-function') as typeof import('./report-parser-function')).ReportParserFunction;
+}
 
 /** Where SES stores raw mail in the bucket. */
 const RAW_PREFIX = 'raw/';
@@ -457,7 +468,8 @@ export class ReportInbox extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Reads raw report mail, writes parsed reports, puts report metrics',
     });
-    const fn = new ReportParserFunction(this, 'Parser', {
+    const ParserFunction = reportParserFunction();
+    const fn = new ParserFunction(this, 'Parser', {
       description: 'Reads DMARC and TLS-RPT reports from raw mail (cdk-gov-email ReportInbox)',
       role,
       architecture: lambda.Architecture.ARM_64,

@@ -10,6 +10,7 @@ import { DnsClient } from './dns';
 import { CheckCliOptions, DEFAULT_TIMEOUT_MS, normaliseDomain, parseCheckArgs, splitDomainList } from './options';
 import { progressBar } from './progress';
 import { CliCommand, CliIo } from '../command';
+import { COMMAND_SUMMARIES } from '../commands';
 import { UsageError, reportUsageError } from '../options';
 import { Report, exitCodeFor, renderReport } from '../report';
 
@@ -56,7 +57,7 @@ Exit codes: 0 no errors; 1 errors found (or warnings with --strict);
 
 export const checkCommand: CliCommand = {
   name: 'check',
-  summary: 'Check live domains (DNS and HTTPS) against the standard',
+  summary: COMMAND_SUMMARIES.check,
   usage: USAGE,
   run: runCheck,
 };

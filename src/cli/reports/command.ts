@@ -8,6 +8,7 @@ import { join, relative } from 'node:path';
 import { Finding, Severity } from '../../records/finding';
 import { DEFAULT_LIMITS, DomainSummary, DuplicateReport, REPORT_RULES, ReportFound, Rejection, RejectionReason, parseReportFile, summarise, withoutDuplicates } from '../../report-inbox/parser';
 import { CliCommand, CliIo } from '../command';
+import { COMMAND_SUMMARIES } from '../commands';
 import { UsageError, parseCommandArgs, readDomainArgs, readFormat, reportUsageError } from '../options';
 import { DomainReport, ExitCode, OUTPUT_FORMATS, Report, exitCodeFor, renderReport, totals } from '../report';
 import { bold, findingLines, printable, table } from '../terminal';
@@ -75,7 +76,7 @@ const USAGE = [
 
 export const reportsCommand: CliCommand = {
   name: 'reports',
-  summary: 'summarise downloaded DMARC and TLS-RPT reports per domain',
+  summary: COMMAND_SUMMARIES.reports,
   usage: USAGE,
   run: async (args: string[], io: CliIo): Promise<number> => reports(args, io),
 };

@@ -11,6 +11,7 @@ import { ASSEMBLY_RULES, EmailDomain, domainsFromAssembly, evaluateDomain } from
 import { originText } from '../../assembly/resources';
 import { GovUkProfile } from '../../standard/profile';
 import { CliCommand, CliIo } from '../command';
+import { COMMAND_SUMMARIES } from '../commands';
 import { UsageError, parseCommandArgs, readDomainArgs, readFormat, reportUsageError } from '../options';
 import { DomainReport, ExitCode, OUTPUT_FORMATS, OutputFormat, PublishedRecord, Report, exitCodeFor, renderReport } from '../report';
 
@@ -59,7 +60,7 @@ const USAGE = [
 
 export const reviewCommand: CliCommand = {
   name: 'review',
-  summary: 'review a cloud assembly (cdk.out) against the standard before deployment',
+  summary: COMMAND_SUMMARIES.review,
   usage: USAGE,
   run: async (args: string[], io: CliIo): Promise<number> => review(args, io),
 };

@@ -16,6 +16,7 @@ import { CloudAssemblyError, readCloudAssembly } from '../../assembly/cloud-asse
 import { Finding, finding } from '../../records/finding';
 import { GOVUK_RULES } from '../../standard/govuk-rules';
 import { CliCommand, CliIo } from '../command';
+import { COMMAND_SUMMARIES } from '../commands';
 import { UsageError, reportUsageError } from '../options';
 import { DomainReport, Report, exitCodeFor, renderReport } from '../report';
 
@@ -65,7 +66,7 @@ export interface VerifyIo extends CliIo {
 
 export const verifyCommand: CliCommand = {
   name: 'verify',
-  summary: 'verify SES identities and Route 53 records in the AWS account after deployment',
+  summary: COMMAND_SUMMARIES.verify,
   usage: USAGE,
   run: async (args: string[], io: CliIo): Promise<number> => runVerify(args, io as VerifyIo),
 };

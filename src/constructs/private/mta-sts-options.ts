@@ -11,8 +11,11 @@ import type { IMtaStsPolicyHost } from '../mta-sts-policy-host-interface';
 
 /** RFC 8461 §3.2: the largest `max_age`. */
 const MAX_AGE_LIMIT_SECONDS = 31557600;
-/** Mail Check's minimum for enforce mode, and the default here. */
-const DEFAULT_MAX_AGE = Duration.days(14);
+/**
+ * Mail Check's minimum for enforce mode, and the default here, in days (made a Duration when
+ * used: a Duration made when this module loads would load CDK's core with it).
+ */
+const DEFAULT_MAX_AGE_DAYS = 14;
 
 /**
  * An MTA-STS mode, checked; enforce when not given.
@@ -30,7 +33,7 @@ export function checkMtaStsMode(scope: IConstruct, mode: MtaStsMode = MtaStsMode
  * synth (the policy id is a hash of the body). Two weeks when not given.
  * @internal
  */
-export function checkMtaStsMaxAge(scope: IConstruct, maxAge: Duration = DEFAULT_MAX_AGE): number {
+export function checkMtaStsMaxAge(scope: IConstruct, maxAge: Duration = Duration.days(DEFAULT_MAX_AGE_DAYS)): number {
   const allowed = `a whole number of seconds from 0 to ${MAX_AGE_LIMIT_SECONDS} (a year) known at synth; GOV.UK asks for at least 1209600 (2 weeks) in enforce mode`;
   let seconds: number;
   try {

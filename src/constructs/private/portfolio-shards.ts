@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { normaliseDomainName } from '../../records/private/names';
+import { nodeCrypto } from '../../records/private/node-builtins';
 
 /**
  * The stack number (1 to `shardCount`) a domain's records go to: the first four bytes of the
@@ -10,7 +10,7 @@ import { normaliseDomainName } from '../../records/private/names';
  * @internal
  */
 export function shardOf(domainName: string, shardCount: number): number {
-  const digest = createHash('sha256').update(normaliseDomainName(domainName), 'utf8').digest();
+  const digest = nodeCrypto().createHash('sha256').update(normaliseDomainName(domainName), 'utf8').digest();
   return (digest.readUInt32BE(0) % shardCount) + 1;
 }
 

@@ -9,8 +9,11 @@ import { PlannedRecord } from '../../plan';
 import { TXT_RULES, TxtChunks } from '../../records/txt';
 import { CONSTRUCT_RULES, RECORD_CONSTRUCT_RULES } from '../../standard/platform-rules';
 
-/** The TTL of every record the constructs publish unless told otherwise. */
-const DEFAULT_TTL = Duration.hours(1);
+/**
+ * The TTL of every record the constructs publish unless told otherwise, in hours (made a
+ * Duration when used: a Duration made when this module loads would load CDK's core with it).
+ */
+const DEFAULT_TTL_HOURS = 1;
 /** RFC 2181 §8: a TTL is an unsigned 32-bit number with the top bit clear. */
 const MAX_TTL_SECONDS = 2147483647;
 /** Route 53's change batch: at most 1,000 values and 32,000 characters of values (each counted twice for an UPSERT). */
@@ -221,7 +224,7 @@ export class ZoneWriter {
 
 /** The TTL as a record set's `TTL` string: `ttl` in whole seconds, or 3600 by default. */
 function ttlString(scope: IConstruct, ttl: Duration | undefined): string {
-  const duration = ttl ?? DEFAULT_TTL;
+  const duration = ttl ?? Duration.hours(DEFAULT_TTL_HOURS);
   const allowed = `a whole number of seconds from 0 to ${MAX_TTL_SECONDS}`;
   let seconds: number;
   try {

@@ -4,8 +4,8 @@
  * record or TLS-RPT policy. The column lists here are the Glue tables' columns, so the writer
  * and the tables cannot drift apart.
  */
-import { createHash } from 'node:crypto';
 import { DmarcAggregateReport, ParsedReport, TlsRptReport } from './model';
+import { nodeCrypto } from '../../records/private/node-builtins';
 
 /** A Glue column: name and Hive type. */
 export interface TableColumn {
@@ -192,6 +192,6 @@ function tlsObjects(report: TlsRptReport, context: RowContext): ParsedObject[] {
  */
 function objectKey(type: string, begin: string, domain: string, identity: string[]): string {
   const dt = begin.slice(0, 10);
-  const id = createHash('sha256').update([...identity, domain].join('\u0000')).digest('hex').slice(0, 32);
+  const id = nodeCrypto().createHash('sha256').update([...identity, domain].join('\u0000')).digest('hex').slice(0, 32);
   return `type=${type}/dt=${dt}/domain=${domain}/${id}.json`;
 }
