@@ -55,11 +55,21 @@ const project = new awscdk.AwsCdkConstructLibrary({
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'build-tools', 'projenrc', 'examples', 'bench'] },
   githubOptions: { mergify: false },
 
+  // ts-jest only transpiles (test/tsconfig.json has isolatedModules), so the test task
+  // type-checks the tests once with `tsc --noEmit -p test/tsconfig.json`.
+  typecheckTests: true,
   jestOptions: {
     // Snapshots are compared, never silently rewritten: `npx projen test:update` refreshes them.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 30000,
+      // Coverage is collected only by `npx projen test:coverage`; nothing in CI reads it.
+      collectCoverage: false,
+      // Every synthesised template is linted in ONE cfn-lint process at the end of the run
+      // (test/util/cfn-lint.ts): the setup makes the folder the test files write them to, the
+      // teardown lints them and fails the run on an error.
+      globalSetup: '<rootDir>/test/util/cfn-lint-setup.ts',
+      globalTeardown: '<rootDir>/test/util/cfn-lint-teardown.ts',
       // The examples import the package by its name, as a user's app does (see
       // test/util/package-self-reference.ts for ts-node).
       moduleNameMapper: {
@@ -68,7 +78,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       },
     },
   },
-  gitignore: ['cdk.out', '*.cdk.out', '/.tmp', '*.tmp.ts', 'cdk-integ.out.*'],
+  // The integ snapshots keep each asset's hash, not its folder (test/integ/snapshot-assets.test.ts).
+  gitignore: ['cdk.out', '*.cdk.out', '/.tmp', '*.tmp.ts', 'cdk-integ.out.*', 'test/integ/*.snapshot/asset.*'],
 });
 
 // `build` packages the JavaScript bundle only, so it passes on a machine without the Java, .NET,
@@ -132,6 +143,11 @@ project.addTask('bench:review', {
   exec: 'ts-node --project test/tsconfig.json bench/review/run.ts',
   receiveArgs: true,
 });
+project.addTask('bench:startup', {
+  description: 'Start-up of require(\'cdk-gov-email\') and the gov-email CLI (whole processes) against requiring the CDK modules src/ imports',
+  exec: 'ts-node --project test/tsconfig.json bench/startup/run.ts',
+  receiveArgs: true,
+});
 
 // Examples import 'cdk-gov-email' as a user writes it: the compiler maps the name to src/ with
 // `paths`, and ts-node (npm run example, integ tests, the CDK CLI's app command) resolves it at
@@ -158,5 +174,13 @@ for (const dir of ['examples', 'bench']) {
 // The report-inbox function is bundled before the tests that synthesise it.
 const bundle = project.tasks.tryFind('bundle');
 if (bundle) project.testTask.prependSpawn(bundle);
+
+// Coverage on request (the test task runs without it).
+const coverage = project.addTask('test:coverage', {
+  description: 'Run the tests with coverage (coverage/)',
+  exec: 'jest --passWithNoTests --ci --coverage',
+  receiveArgs: true,
+});
+if (bundle) coverage.prependSpawn(bundle);
 
 project.synth();

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 
@@ -13,6 +14,14 @@ export interface CfnLintMatch {
   readonly message: string;
   readonly path: string;
 }
+
+/**
+ * The folder a jest run collects its synthesised templates in, set by the run's global setup
+ * (test/util/cfn-lint-setup.ts). With it set, each test file writes its templates there and the
+ * global teardown (test/util/cfn-lint-teardown.ts) lints all of them in one cfn-lint process;
+ * without it (a test file run on its own, outside jest's config) each file lints its own.
+ */
+export const CFN_LINT_DIR_ENV = 'GOV_EMAIL_CFN_LINT_DIR';
 
 let available: boolean | undefined;
 
@@ -32,9 +41,69 @@ export function cfnLintAvailable(): boolean {
   return available;
 }
 
+/** Run one cfn-lint process over the template files in `dir`; match file names are relative to `dir`. */
+export function lintFiles(dir: string, files: string[]): CfnLintMatch[] {
+  if (files.length === 0) return [];
+  const run = spawnSync('cfn-lint', ['--format', 'json', '--', ...files.map((f) => join(dir, f))], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (run.error) {
+    throw new Error(`cfn-lint could not be run (${run.error.message}); install cfn-lint 1.x so templates can be checked`);
+  }
+  let parsed: any[];
+  try {
+    parsed = JSON.parse(run.stdout || '[]');
+  } catch {
+    throw new Error(`cfn-lint printed something other than JSON (exit ${run.status}): ${run.stdout}${run.stderr}`);
+  }
+  return parsed.map((m) => ({
+    file: relative(dir, String(m.Filename ?? '')),
+    rule: m.Rule?.Id ?? '',
+    level: m.Level ?? '',
+    message: m.Message ?? '',
+    path: (m.Location?.Path ?? []).join('/'),
+  }));
+}
+
+/** What {@link lintCollected} found: how many templates, how many distinct, and the errors per template. */
+export interface CollectedLint {
+  readonly templates: number;
+  readonly distinct: number;
+  readonly errors: CfnLintMatch[];
+}
+
 /**
- * Collects the templates a test file synthesises and lints them with cfn-lint in one run
- * (cfn-lint takes seconds to start, so once per file, not once per test).
+ * Lint every template file in `dir` (as the test files wrote them) in one cfn-lint process.
+ * Templates with the same content are linted once, and an error in one is reported under the
+ * name of every template that has that content.
+ */
+export function lintCollected(dir: string): CollectedLint {
+  const names = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const byDigest = new Map<string, string[]>();
+  for (const name of names) {
+    const digest = createHash('sha256').update(readFileSync(join(dir, name))).digest('hex');
+    byDigest.set(digest, [...(byDigest.get(digest) ?? []), name]);
+  }
+  const unique = join(dir, '.distinct');
+  mkdirSync(unique, { recursive: true });
+  for (const [digest, [first]] of byDigest) writeFileSync(join(unique, `${digest}.json`), readFileSync(join(dir, first)));
+  const matches = lintFiles(unique, [...byDigest.keys()].map((d) => `${d}.json`));
+  const errors = matches
+    .filter((m) => m.level === 'Error')
+    .flatMap((m) => (byDigest.get(m.file.replace(/\.json$/, '')) ?? [m.file]).map((file) => ({ ...m, file })));
+  return { templates: names.length, distinct: byDigest.size, errors };
+}
+
+/** A readable list of errors: the template, the rule, where and what. */
+export function describeErrors(errors: CfnLintMatch[]): string {
+  return errors.map((e) => `${e.file}: ${e.rule} at ${e.path}: ${e.message}`).join('\n');
+}
+
+/**
+ * Collects the templates a test file synthesises for cfn-lint. cfn-lint takes seconds to start,
+ * so it runs once for the whole jest run (in the global teardown) over every test file's
+ * templates; a lint error fails the run, naming the template and the error.
  *
  *   const lint = new TemplateLinter();
  *   afterAll(() => lint.expectNoErrors());
@@ -65,41 +134,44 @@ export class TemplateLinter {
     return this.templates.size;
   }
 
-  /** Run cfn-lint over every collected template and return its problems. */
+  /** Write every collected template into `dir`, each file name prefixed with `prefix`; returns the file names. */
+  public writeTo(dir: string, prefix: string = ''): string[] {
+    return [...this.templates].map(([name, t]) => {
+      const file = `${prefix}${name}.json`;
+      writeFileSync(join(dir, file), JSON.stringify(t, undefined, 1));
+      return file;
+    });
+  }
+
+  /** Run cfn-lint now over every collected template and return its problems. */
   public lint(): CfnLintMatch[] {
     if (this.templates.size === 0 || !cfnLintAvailable()) return [];
     const dir = mkdtempSync(join(tmpdir(), 'cfn-lint-'));
     try {
-      const files = [...this.templates].map(([name, t]) => {
-        const file = join(dir, `${name}.json`);
-        writeFileSync(file, JSON.stringify(t, undefined, 1));
-        return file;
-      });
-      const run = spawnSync('cfn-lint', ['--format', 'json', '--', ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-      if (run.error) {
-        throw new Error(`cfn-lint could not be run (${run.error.message}); install cfn-lint 1.x so templates can be checked`);
-      }
-      let parsed: any[];
-      try {
-        parsed = JSON.parse(run.stdout || '[]');
-      } catch {
-        throw new Error(`cfn-lint printed something other than JSON (exit ${run.status}): ${run.stdout}${run.stderr}`);
-      }
-      return parsed.map((m) => ({
-        file: String(m.Filename ?? '').replace(dir + '/', ''),
-        rule: m.Rule?.Id ?? '',
-        level: m.Level ?? '',
-        message: m.Message ?? '',
-        path: (m.Location?.Path ?? []).join('/'),
-      }));
+      return lintFiles(dir, this.writeTo(dir));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }
 
-  /** Assert cfn-lint reports no errors (warnings and informational matches are allowed). */
+  /**
+   * Assert cfn-lint reports no errors (warnings and informational matches are allowed). In a
+   * jest run with the global setup, the templates are handed to the run's one cfn-lint (in its
+   * global teardown, which fails the run on an error); otherwise they are linted now.
+   */
   public expectNoErrors(): void {
+    const collect = process.env[CFN_LINT_DIR_ENV];
+    if (collect) {
+      this.writeTo(collect, `${testFilePrefix()}--`);
+      return;
+    }
     const errors = this.lint().filter((m) => m.level === 'Error');
     expect(errors).toEqual([]);
   }
+}
+
+/** The running test file as a file-name prefix (test/constructs/x.test.ts -> test_constructs_x_test_ts). */
+function testFilePrefix(): string {
+  const testPath = expect.getState().testPath ?? `pid${process.pid}`;
+  return relative(process.cwd(), testPath).replace(/[^A-Za-z0-9_-]/g, '_');
 }

@@ -1,0 +1,25 @@
+import { rmSync } from 'node:fs';
+import { CFN_LINT_DIR_ENV, cfnLintAvailable, describeErrors, lintCollected } from './cfn-lint';
+
+/**
+ * Jest global teardown: lint every template the run's test files synthesised, in one cfn-lint
+ * process. An error fails the run (jest exits non-zero), naming each template and error.
+ */
+export default function teardown(): void {
+  const dir = process.env[CFN_LINT_DIR_ENV];
+  if (!dir) return;
+  delete process.env[CFN_LINT_DIR_ENV];
+  try {
+    if (!cfnLintAvailable()) return;
+    const started = Date.now();
+    const { templates, distinct, errors } = lintCollected(dir);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    // eslint-disable-next-line no-console
+    console.log(`cfn-lint: ${templates} synthesised templates (${distinct} distinct) linted in ${seconds} s, ${errors.length} errors`);
+    if (errors.length > 0) {
+      throw new Error(`cfn-lint found errors in the synthesised templates (test file--template):\n${describeErrors(errors)}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
