@@ -20,15 +20,14 @@
  *
  *   npx ts-node --project test/tsconfig.json bench/review/run.ts [--rounds 5] [--sizes 100,1000,3000] [--records 8000] [--no-write]
  */
-import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { AssemblySpec, labelOf, synthAssembly } from './apps';
+import { compileTs, median, runNode, table, writeSection } from '../support';
 
-const ROOT = join(__dirname, '..', '..');
 const COMMAND = 'npx projen bench:review';
 
 const { values } = parseArgs({
@@ -77,9 +76,7 @@ interface Variant {
 /** Compile src/ with tsc into a temporary folder; the CLI's entry point there. */
 function compileCli(work: string): { bin: string; how: string } {
   const outDir = join(work, 'cli');
-  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json'), '--outDir', outDir,
-    '--declaration', 'false', '--inlineSourceMap', 'false', '--inlineSources', 'false'], { cwd: ROOT, encoding: 'utf8' });
-  if (tsc.status !== 0) throw new Error(`tsc failed (exit ${tsc.status}):\n${tsc.stdout}${tsc.stderr}`);
+  compileTs(outDir);
   return {
     bin: join(outDir, 'cli', 'bin.js'),
     how: 'src/ compiled by `tsc -p tsconfig.json --outDir <temporary folder>` (node_modules found through NODE_PATH)',
@@ -94,32 +91,9 @@ function templateFiles(dir: string): string[] {
   });
 }
 
-function run(argv: string[], stdout: number | 'pipe'): { ms: number; status: number | null; stdout: string; stderr: string } {
-  const start = performance.now();
-  const r = spawnSync(process.execPath, argv, {
-    cwd: tmpdir(),
-    encoding: 'utf8',
-    stdio: ['ignore', stdout, 'pipe'],
-    env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), NODE_OPTIONS: '' },
-    maxBuffer: 1024 * 1024 * 1024,
-  });
-  const ms = performance.now() - start;
-  return { ms, status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const secs = (ms: number) => (ms / 1000).toFixed(2);
 const num = (n: number) => n.toLocaleString('en-GB');
 const listed = (xs: string[]) => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
-}
 
 function main(): void {
   const work = mkdtempSync(join(tmpdir(), 'bench-review-'));
@@ -134,7 +108,7 @@ function main(): void {
       synthAssembly(spec, dir);
       const files = templateFiles(dir);
       // One untimed review to learn what it reports (and that it runs): domains and record sets.
-      const check = run([cli.bin, 'review', dir, '--format', 'json'], 'pipe');
+      const check = runNode([cli.bin, 'review', dir, '--format', 'json'], 'pipe');
       if (check.status !== 0 && check.status !== 1) throw new Error(`review of ${labelOf(spec)} failed (exit ${check.status}): ${check.stderr}`);
       const report = JSON.parse(check.stdout) as { domains: Array<{ records: Array<{ origin?: string }> }> };
       const recordSets = new Set(report.domains.flatMap((d) => d.records.map((r) => r.origin)));
@@ -165,7 +139,7 @@ function main(): void {
         // Rotate the order each round so no variant always runs first (or last) on a busy machine.
         const order = variants.map((_, i) => variants[(i + round - 1) % variants.length]);
         for (const v of order) {
-          const r = run(v.argv, devNull);
+          const r = runNode(v.argv, devNull);
           if (r.status !== 0 && !(v.review && r.status === 1)) throw new Error(`${v.key} failed (exit ${r.status}): ${r.stderr}`);
           times.get(v.key)!.push(r.ms);
         }
@@ -246,27 +220,10 @@ function main(): void {
     ].join('\n');
 
     process.stdout.write(`${section}\n`);
-    if (!values['no-write']) writeSection(section);
+    if (!values['no-write']) writeSection('## gov-email review', section);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-}
-
-/** Replace (or add) the "## gov-email review" section of docs/benchmarks.md, keeping any notes under its "### Notes". */
-function writeSection(section: string): void {
-  const file = join(ROOT, 'docs', 'benchmarks.md');
-  const doc = readFileSync(file, 'utf8');
-  const heading = '## gov-email review';
-  const start = doc.indexOf(`${heading}\n`);
-  const next = start < 0 ? -1 : doc.indexOf('\n## ', start + 1);
-  const old = start < 0 ? '' : doc.slice(start, next < 0 ? doc.length : next + 1);
-  const notesAt = old.indexOf('### Notes');
-  const notes = notesAt < 0 ? '' : `\n${old.slice(notesAt).replace(/\n*$/, '\n')}`;
-  const updated = start < 0
-    ? `${doc.replace(/\n*$/, '\n\n')}${section}${notes}`
-    : `${doc.slice(0, start)}${section}${notes}${next < 0 ? '' : `\n${doc.slice(next + 1)}`}`;
-  writeFileSync(file, updated);
-  process.stderr.write(`written to ${file}\n`);
 }
 
 main();

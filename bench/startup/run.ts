@@ -27,15 +27,14 @@
  *
  *   npx projen bench:startup [--rounds 15] [--no-before] [--no-write]
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { synthAssembly } from '../review/apps';
+import { ROOT, compileTs, median, runNode, table, writeSection } from '../support';
 
-const ROOT = join(__dirname, '..', '..');
 const COMMAND = 'npx projen bench:startup';
 
 const { values } = parseArgs({
@@ -100,13 +99,6 @@ function cdkImports(compiled: string): string[] {
   return [...found].sort((a, b) => (a === 'aws-cdk-lib' ? -1 : b === 'aws-cdk-lib' ? 1 : a.localeCompare(b)));
 }
 
-/** Compile a src/ tree with tsc (the repository's tsconfig.json) into `outDir`. */
-function compile(project: string, outDir: string): void {
-  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', project, '--outDir', outDir,
-    '--declaration', 'false', '--inlineSourceMap', 'false', '--inlineSources', 'false'], { cwd: ROOT, encoding: 'utf8' });
-  if (tsc.status !== 0) throw new Error(`tsc -p ${project} failed (exit ${tsc.status}):\n${tsc.stdout}${tsc.stderr}`);
-}
-
 /** The committed src/ (`git archive HEAD src`), compiled into `outDir` the same way as the work tree. */
 function compileHead(work: string, outDir: string): string {
   const tree = join(work, 'head');
@@ -116,20 +108,8 @@ function compileHead(work: string, outDir: string): string {
   copyFileSync(join(ROOT, 'tsconfig.json'), join(tree, 'tsconfig.json'));
   // For tsc only: the compiled output sits outside this folder and finds packages through NODE_PATH, as the work tree's does.
   symlinkSync(join(ROOT, 'node_modules'), join(tree, 'node_modules'), 'dir');
-  compile(join(tree, 'tsconfig.json'), outDir);
+  compileTs(outDir, join(tree, 'tsconfig.json'));
   return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-}
-
-function run(argv: string[], stdout: number | 'pipe', extraEnv: Record<string, string> = {}): { ms: number; status: number | null; stderr: string } {
-  const start = performance.now();
-  const r = spawnSync(process.execPath, argv, {
-    cwd: tmpdir(),
-    encoding: 'utf8',
-    stdio: ['ignore', stdout, 'pipe'],
-    env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), NODE_OPTIONS: '', ...extraEnv },
-  });
-  const ms = performance.now() - start;
-  return { ms, status: r.status, stderr: r.stderr ?? '' };
 }
 
 /** `@scope/name` or `name` of a file under node_modules; `(compiled src)` for the code measured. */
@@ -141,7 +121,7 @@ function packageOf(file: string, ownDirs: string[]): string {
 
 function countModules(v: Variant, work: string, counter: string, ownDirs: string[]): ModuleCount {
   const out = join(work, `modules-${v.key}.json`);
-  const r = run(['--require', counter, ...v.argv], 'pipe', { STARTUP_MODULES: out });
+  const r = runNode(['--require', counter, ...v.argv], 'pipe', { STARTUP_MODULES: out });
   if (r.status === null || !v.ok.includes(r.status)) throw new Error(`${v.key} failed (exit ${r.status}): ${r.stderr}`);
   const files = JSON.parse(readFileSync(out, 'utf8')) as string[];
   const byPackage = new Map<string, number>();
@@ -153,18 +133,8 @@ function countModules(v: Variant, work: string, counter: string, ownDirs: string
   };
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const secs = (ms: number) => (ms / 1000).toFixed(3);
 const msText = (ms: number) => `${Math.round(ms)}`;
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
-}
 
 function main(): void {
   const work = mkdtempSync(join(tmpdir(), 'bench-startup-'));
@@ -173,7 +143,7 @@ function main(): void {
     writeFileSync(counter, COUNTER);
 
     const after = join(work, 'after');
-    compile(join(ROOT, 'tsconfig.json'), after);
+    compileTs(after);
     const floorModules = cdkImports(after);
     const cdkOnly = floorModules.filter((m) => m !== 'constructs');
     process.stderr.write(`floor: the CDK modules src/ imports: ${floorModules.join(', ')}\n`);
@@ -223,7 +193,7 @@ function main(): void {
         // Rotate the order each round so no variant always runs first (or last) on a busy machine.
         const order = variants.map((_, i) => variants[(i + round - 1) % variants.length]);
         for (const v of order) {
-          const r = run(v.argv, devNull);
+          const r = runNode(v.argv, devNull);
           if (r.status === null || !v.ok.includes(r.status)) throw new Error(`${v.key} failed (exit ${r.status}): ${r.stderr}`);
           times.get(v.key)!.push(r.ms);
         }
@@ -293,27 +263,10 @@ function main(): void {
     ].join('\n');
 
     process.stdout.write(`${section}\n`);
-    if (!values['no-write']) writeSection(section);
+    if (!values['no-write']) writeSection('## Start-up', section);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-}
-
-/** Replace (or add) the "## Start-up" section of docs/benchmarks.md, keeping any notes under its "### Notes". */
-function writeSection(section: string): void {
-  const file = join(ROOT, 'docs', 'benchmarks.md');
-  const doc = readFileSync(file, 'utf8');
-  const heading = '## Start-up';
-  const start = doc.indexOf(`${heading}\n`);
-  const next = start < 0 ? -1 : doc.indexOf('\n## ', start + 1);
-  const old = start < 0 ? '' : doc.slice(start, next < 0 ? doc.length : next + 1);
-  const notesAt = old.indexOf('### Notes');
-  const notes = notesAt < 0 ? '' : `\n${old.slice(notesAt).replace(/\n*$/, '\n')}`;
-  const updated = start < 0
-    ? `${doc.replace(/\n*$/, '\n\n')}${section}${notes}`
-    : `${doc.slice(0, start)}${section}${notes}${next < 0 ? '' : `\n${doc.slice(next + 1)}`}`;
-  writeFileSync(file, updated);
-  process.stderr.write(`written to ${file}\n`);
 }
 
 main();
