@@ -10,7 +10,7 @@ import { CloudFrontDistribution, DnsRecord, SesConfigurationSet, EmailResources,
 import { DomainPlan, PlannedEasyDkim, PlannedRecord, PlannedSesIdentity, PlannedTlsPolicy, UnresolvedRecordField, postureOf } from '../plan';
 import { DKIM_RULES } from '../records/dkim';
 import { Finding, finding, subjectOf } from '../records/finding';
-import { Spf } from '../records/spf';
+import { Spf, SpfIncludeCost } from '../records/spf';
 import { TxtChunks } from '../records/txt';
 import { Senders } from '../senders/sender-set';
 import { GOVUK_RULES } from '../standard/govuk-rules';
@@ -64,8 +64,11 @@ const REPORT_AUTHORISATION = /^(.+)\._report\._dmarc\.(.+)$/;
  * `<selector>._domainkey.X`, SES DKIM tokens, the SES MAIL FROM subdomain, and other names
  * under X). Domains are sorted by name. Linear in the number of records and domains: every
  * lookup is by name, never a search of all domains or all records.
+ *
+ * @param spfIncludeCosts lookup costs of SPF includes known to the caller; they take precedence
+ * over the sender catalogue's, which are always known
  */
-export function domainsFromResources(resources: EmailResources): EmailDomain[] {
+export function domainsFromResources(resources: EmailResources, spfIncludeCosts: SpfIncludeCost[] = []): EmailDomain[] {
   const mailFrom = new Map<string, string>();
   for (const id of resources.sesIdentities) {
     if (id.mailFromDomain !== undefined) mailFrom.set(id.mailFromDomain, identityDomain(id.identity));
@@ -114,7 +117,7 @@ export function domainsFromResources(resources: EmailResources): EmailDomain[] {
     const d = identityDomain(i.identity);
     push(identitiesOf, d, i);
   }
-  const planner = new DomainPlanner(resources);
+  const planner = new DomainPlanner(resources, spfIncludeCosts);
 
   const out: EmailDomain[] = [];
   for (const [domain, records] of byDomain) {
@@ -272,12 +275,18 @@ class DomainPlanner {
   private readonly keyedPolicies = new Map<string, string>();
   /** The one unkeyed body of each function that holds exactly one, by `<stack>/<logicalId>`, in function order. */
   private readonly unkeyedPolicies: Array<[string, string]> = [];
-  private readonly knownIncludeCosts = Senders.knownIncludeCosts();
+  /** The caller's include costs, then the catalogue's for hosts the caller did not give. */
+  private readonly knownIncludeCosts: SpfIncludeCost[];
   /** Configuration sets by `<stack>/<logicalId>`, and by name (the first of each name). */
   private readonly setsByRef = new Map<string, SesConfigurationSet>();
   private readonly setsByName = new Map<string, SesConfigurationSet>();
 
-  constructor(resources: EmailResources) {
+  constructor(resources: EmailResources, callerCosts: SpfIncludeCost[]) {
+    const sameHost = (a: string, b: string) => a.toLowerCase().replace(/\.$/, '') === b.toLowerCase().replace(/\.$/, '');
+    this.knownIncludeCosts = [...callerCosts];
+    for (const c of Senders.knownIncludeCosts()) {
+      if (!this.knownIncludeCosts.some((k) => sameHost(k.domain, c.domain))) this.knownIncludeCosts.push(c);
+    }
     resources.records.forEach((r, i) => {
       this.order.set(r, i);
       if (r.sesIdentity !== undefined) {

@@ -5,15 +5,12 @@
  * src/assembly and the one evaluator in src/standard, as `gov-email review` does.
  */
 import { placeFinding } from './placement';
-import { EmailDomain, domainsFromResources, evaluateDomain } from '../../assembly/domains';
+import { domainsFromResources, evaluateDomain } from '../../assembly/domains';
 import { ResourceOrigin, resourcesFromStacks } from '../../assembly/resources';
 import { StackScope } from '../../assembly/template';
-import { postureOf } from '../../plan';
 import { Finding, Severity } from '../../records/finding';
 import { SpfIncludeCost } from '../../records/spf';
 import { Senders } from '../../senders/sender-set';
-import { DomainPosture } from '../../standard/posture';
-import { GovUkProfile } from '../../standard/profile';
 
 /** How the templates are evaluated. */
 export interface AnalysisOptions {
@@ -65,12 +62,10 @@ export function analyseStacks(stacks: StackScope[], options: AnalysisOptions): P
   const resources = resourcesFromStacks(stacks);
   const out: PlacedFinding[] = [];
   const seen = new Set<string>();
-  for (const domain of domainsFromResources(resources)) {
-    const posture = domain.plan === undefined ? undefined : adjustPosture(domain, options);
-    const findings = posture === undefined
-      ? evaluateDomain(domain)
-      : [...GovUkProfile.evaluate(posture), ...domain.planFindings];
-    for (const f of findings) {
+  // The pack's include costs (the caller's, then the catalogue's) are part of every domain's plan.
+  for (const domain of domainsFromResources(resources, options.spfIncludeCosts)) {
+    const posture = domain.posture;
+    for (const f of evaluateDomain(domain)) {
       for (const target of placeFinding(f, { domain, resources, posture })) {
         const finding = target.note === undefined ? f : { ...f, message: `${f.message} ${target.note}` };
         const key = `${resourceKey(target.origin)}|${target.location}|${finding.ruleId}|${finding.message}`;
@@ -88,20 +83,3 @@ export function isReported(f: Finding): boolean {
   return f.severity === Severity.ERROR || f.severity === Severity.WARNING;
 }
 
-/**
- * The domain's posture as the reader planned it, with the pack's SPF include costs. (The reader
- * already counts Easy DKIM keys as evaluated when the template sets their length.)
- */
-function adjustPosture(domain: EmailDomain, options: AnalysisOptions): DomainPosture {
-  const plan = domain.plan!;
-  // The pack's costs (the caller's, then the catalogue's) take precedence over the reader's.
-  const costs = [...options.spfIncludeCosts];
-  for (const c of plan.spfIncludeCosts ?? []) {
-    if (!costs.some((k) => sameHost(k.domain, c.domain))) costs.push(c);
-  }
-  return postureOf({ ...plan, spfIncludeCosts: costs });
-}
-
-function sameHost(a: string, b: string): boolean {
-  return a.toLowerCase().replace(/\.$/, '') === b.toLowerCase().replace(/\.$/, '');
-}
