@@ -10,11 +10,10 @@ import { ResourceOrigin, resourcesFromStacks } from '../../assembly/resources';
 import { StackScope } from '../../assembly/template';
 import { Finding, Severity } from '../../records/finding';
 import { SpfIncludeCost } from '../../records/spf';
-import { Senders } from '../../senders/sender-set';
 
 /** How the templates are evaluated. */
 export interface AnalysisOptions {
-  /** Known lookup costs of SPF include and redirect targets. */
+  /** Lookup costs of SPF include and redirect targets the caller knows; the sender catalogue's are added for the rest. */
   readonly spfIncludeCosts: SpfIncludeCost[];
 }
 
@@ -39,14 +38,6 @@ export const EMAIL_RESOURCE_TYPES: ReadonlySet<string> = new Set([
   'AWS::CloudFront::Distribution',
   'AWS::CloudFront::Function',
 ]);
-
-/**
- * The lookup costs of the sender catalogue's SPF includes (Amazon SES, Microsoft 365, Google
- * Workspace), so the lookup budget counts what they really cost, as the constructs do.
- */
-export function catalogueIncludeCosts(): SpfIncludeCost[] {
-  return Senders.knownIncludeCosts();
-}
 
 /** `<stack>/<logicalId>`: identifies a resource across the templates analysed together. */
 export function resourceKey(origin: { readonly stack: string; readonly logicalId: string }): string {

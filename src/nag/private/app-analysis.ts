@@ -9,7 +9,7 @@
  */
 import { CfnElement, CfnResource, NestedStack, Stack, Stage, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { AnalysisOptions, EMAIL_RESOURCE_TYPES, PlacedFinding, analyseStacks, catalogueIncludeCosts, resourceKey } from './analysis';
+import { AnalysisOptions, EMAIL_RESOURCE_TYPES, PlacedFinding, analyseStacks, resourceKey } from './analysis';
 import { CfnTemplate, StackEnvironment, StackScope } from '../../assembly/template';
 
 /** The findings placed on each CfnResource of one stage. */
@@ -32,7 +32,7 @@ export class AppAnalysis {
   private readonly stages = new WeakMap<IConstruct, StageAnalysis>();
 
   /** @param options how the templates are evaluated (by default, the catalogue's SPF include costs) */
-  constructor(private readonly options: AnalysisOptions = { spfIncludeCosts: catalogueIncludeCosts() }) {}
+  constructor(private readonly options: AnalysisOptions = { spfIncludeCosts: [] }) {}
 
   /**
    * The findings placed on a resource, across its whole stage; undefined when the resource is not

@@ -5,7 +5,7 @@
 import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolation, Stage, Validations } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, NagRuleCompliance } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { AnalysisOptions, PlacedFinding, catalogueIncludeCosts } from './analysis';
+import { AnalysisOptions, PlacedFinding } from './analysis';
 import { AppAnalysis, isEmailResource } from './app-analysis';
 import { hitsFromTemplates } from './assembly-analysis';
 import { ANNOTATION_ID_PREFIX, Hit, PACK_NAME, explanationOf, hitsOn, messagesOf, violationsOf } from './report';
@@ -46,11 +46,8 @@ export class GovEmailNagPack extends NagPack {
     this.scope = scope;
     this.verboseReport = props.verbose ?? false;
     this.failOnWarnings = props.failOnWarnings ?? false;
-    const costs = [...(props.spfIncludeCosts ?? [])];
-    for (const c of catalogueIncludeCosts()) {
-      if (!costs.some((k) => k.domain.toLowerCase().replace(/\.$/, '') === c.domain)) costs.push(c);
-    }
-    this.options = { spfIncludeCosts: costs };
+    // The reader adds the sender catalogue's costs for the includes these do not name.
+    this.options = { spfIncludeCosts: props.spfIncludeCosts ?? [] };
   }
 
   /**
