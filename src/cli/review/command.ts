@@ -107,10 +107,12 @@ function review(args: string[], io: CliIo): number {
     io.stderr.write(`gov-email review: no email domain found in ${assembly.stacks.length} stack${assembly.stacks.length === 1 ? '' : 's'} of ${input}.\n`);
   }
 
-  const report: Report = { command: 'review', input, domains: domains.map(domainReport) };
+  const reports = domains.map(domainReport);
+  const report: Report = { command: 'review', input, domains: reports };
   const strict = values.strict === true;
   if (format === ZONE_FORMAT) {
-    const zones = zoneFragments(domains, { input });
+    const findings = new Map(domains.map((d, i) => [d, reports[i].findings]));
+    const zones = zoneFragments(domains, { input, findings });
     if (out === undefined) {
       io.stdout.write(renderZoneOutput(zones));
       return exitCodeFor(report, strict);

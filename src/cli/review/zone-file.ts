@@ -37,6 +37,12 @@ export interface ZoneOutput {
 export interface ZoneFileOptions {
   /** The cloud assembly the records were read from, named in each fragment's header. */
   readonly input?: string;
+  /**
+   * Each domain's findings, when the caller has evaluated the domains already (review's report).
+   *
+   * @default - each domain is evaluated here, once
+   */
+  readonly findings?: ReadonlyMap<EmailDomain, Finding[]>;
 }
 
 /** The longest character-string a TXT record holds, in octets (RFC 1035 §3.3). */
@@ -61,12 +67,19 @@ const encoder = new TextEncoder();
  * closest name that holds all its records, and the header says so.
  */
 export function zoneFragments(domains: EmailDomain[], options: ZoneFileOptions = {}): ZoneOutput {
+  // Each domain is evaluated once, however many zones its records are in.
+  const findings = new Map(options.findings ?? []);
+  const findingsOf = (domain: EmailDomain): Finding[] => {
+    let f = findings.get(domain);
+    if (f === undefined) findings.set(domain, f = evaluateDomain(domain));
+    return f;
+  };
   const zones = new Map<string, { records: Array<{ domain: EmailDomain; record: DnsRecord }> }>();
   const unplaced: string[] = [];
   for (const domain of domains) {
     if (domain.records.length === 0) {
       unplaced.push(`; domain ${domain.domain}${profileOf(domain)}: publishes no record, so it is in no zone below`);
-      unplaced.push(...findingComments(evaluateDomain(domain)));
+      unplaced.push(...findingComments(findingsOf(domain)));
       continue;
     }
     for (const record of domain.records) {
@@ -86,7 +99,7 @@ export function zoneFragments(domains: EmailDomain[], options: ZoneFileOptions =
     let fileName = `${fileSafe(zone.name)}.zone`;
     for (let n = 2; usedFiles.has(fileName); n++) fileName = `${fileSafe(zone.name)}-${n}.zone`;
     usedFiles.add(fileName);
-    return renderZone(zone, group.records, fileName, options);
+    return renderZone(zone, group.records, fileName, options, findingsOf);
   });
   return { fragments, unplaced };
 }
@@ -217,6 +230,7 @@ interface RenderedRecord {
 
 function renderZone(
   zone: ZoneName, entries: Array<{ domain: EmailDomain; record: DnsRecord }>, fileName: string, options: ZoneFileOptions,
+  findingsOf: (domain: EmailDomain) => Finding[],
 ): ZoneFragment {
   const placeholders = new Placeholders();
   const byDomain = new Map<EmailDomain, DnsRecord[]>();
@@ -231,7 +245,7 @@ function renderZone(
   let recordCount = 0;
   let needsDefaultTtl = false;
   for (const domain of domains) {
-    const findings = evaluateDomain(domain);
+    const findings = findingsOf(domain);
     body.push('', `; ---- domain ${domain.domain}${profileOf(domain)}: ${countText(findings)}`);
     body.push(...findingComments(findings));
     for (const record of byDomain.get(domain)!) {
