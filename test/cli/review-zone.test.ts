@@ -7,13 +7,12 @@
  * kzonecheck and knotd (Debian: knot-dnssecutils and knot) are required, not optional: CI
  * installs them in .ci/run, and these tests fail when they are missing.
  */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { Resolver } from 'node:dns/promises';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCheck } from './support/environment';
+import { Knotd, freePort, knotTool } from './support/knotd';
 import { departmentApp } from '../../examples/department/department';
 import { parkedEstateApp } from '../../examples/parked-estate/parked-estate';
 import { transactionalSenderApp } from '../../examples/transactional-sender/transactional-sender';
@@ -139,16 +138,6 @@ function loadableZone(zone: string, fragment: string): string {
     'ns1 3600 IN A 127.0.0.1',
     fragment,
   ].join('\n');
-}
-
-/** The path of a Knot DNS program, or a failure that says how to install it (these tests do not skip). */
-function knotTool(name: string): string {
-  const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
-  const path = found.stdout.trim();
-  if (found.status !== 0 || path === '') {
-    throw new Error(`${name} is not installed: these tests need Knot DNS (Debian: apt-get install -y knot knot-dnssecutils; .ci/run installs them).`);
-  }
-  return path;
 }
 
 /** kzonecheck's verdict on a zone file: exit status and everything it printed. */
@@ -463,102 +452,6 @@ const RECORD_SYNTAX_RULES = new Set([
   'TXT-STRING-LENGTH', 'TXT-NON-ASCII', 'TXT-QUOTED-VALUE', 'DKIM-TAG-SYNTAX', 'DKIM-VERSION', 'DNS-NAME-SYNTAX',
   'GOVUK-SPF-MISSING', 'GOVUK-DMARC-MISSING', 'GOVUK-TLSRPT-MISSING', 'DNS-NXDOMAIN', 'DNS-SERVFAIL',
 ]);
-
-/** A TCP and UDP port free on 127.0.0.1 (as far as a listen can tell). */
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = net.createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const p = (server.address() as net.AddressInfo).port;
-        server.close(() => resolve(p));
-      });
-    });
-    const udpFree = await new Promise<boolean>((resolve) => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const socket = require('node:dgram').createSocket('udp4');
-      socket.once('error', () => resolve(false));
-      socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)));
-    });
-    if (udpFree) return port;
-  }
-}
-
-/** knotd on 127.0.0.1, in the foreground, as the current user, everything in its own folder. */
-class Knotd {
-  public static async start(dir: string, zones: Array<{ zone: string; file: string }>): Promise<Knotd> {
-    const knotd = knotTool('knotd');
-    const port = await freePort();
-    const conf = join(dir, 'knot.conf');
-    writeFileSync(conf, [
-      'server:',
-      `    rundir: "${dir}"`,
-      `    listen: 127.0.0.1@${port}`,
-      '    udp-workers: 1',
-      '    tcp-workers: 1',
-      '    background-workers: 1',
-      'control:',
-      `    listen: "${join(dir, 'knot.sock')}"`,
-      'database:',
-      `    storage: "${dir}"`,
-      'log:',
-      '  - target: stderr',
-      '    any: warning',
-      'template:',
-      '  - id: default',
-      `    storage: "${dir}"`,
-      '    zonefile-sync: -1',
-      '    journal-content: none',
-      '    semantic-checks: on',
-      'zone:',
-      ...zones.flatMap((z) => [`  - domain: ${z.zone}.`, `    file: "${z.file}"`]),
-      '',
-    ].join('\n'));
-    const child = spawn(knotd, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const server = new Knotd(child, port);
-    child.stdout.on('data', (d: Buffer) => (server.log += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (server.log += d.toString()));
-    await server.waitUntilServing(zones.map((z) => z.zone));
-    return server;
-  }
-
-  public log = '';
-  private exited = false;
-
-  private constructor(private readonly child: ChildProcess, public readonly port: number) {
-    child.once('exit', () => (this.exited = true));
-  }
-
-  /** `127.0.0.1:<port>`, for `--resolver`. */
-  public get address(): string {
-    return `127.0.0.1:${this.port}`;
-  }
-
-  public async stop(): Promise<void> {
-    if (this.exited) return;
-    const exit = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.kill('SIGTERM');
-    await exit;
-  }
-
-  /** Until every zone answers its SOA, or knotd exits, or 15 s pass. */
-  private async waitUntilServing(zones: string[]): Promise<void> {
-    const resolver = new Resolver({ timeout: 200, tries: 1 });
-    resolver.setServers([this.address]);
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      if (this.exited) throw new Error(`knotd exited before serving:\n${this.log}`);
-      const answers = await Promise.all(zones.map((z) => resolver.resolveSoa(z).then(() => true, () => false)));
-      if (answers.every(Boolean)) return;
-      if (Date.now() > deadline) {
-        await this.stop();
-        throw new Error(`knotd did not serve ${zones.join(', ')} within 15 s:\n${this.log}`);
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
 
 describe('end to end: knotd serves the department\'s zone files, gov-email check reads them', () => {
   let knotd: Knotd | undefined;

@@ -1,5 +1,7 @@
-import { CaaRecord } from 'node:dns';
-import { Resolver } from 'node:dns/promises';
+import { DnsServer, DnsTransport, parseServer, serverText, systemServers } from './dns-transport';
+import {
+  DnsMessage, DnsWireError, RCODE, RR_TYPE, WireRecord, answersFor, readA, readAaaa, readCaa, readMx, readTxt,
+} from './dns-wire';
 
 /** How a DNS query ended. */
 export type DnsOutcome =
@@ -65,7 +67,7 @@ export interface DnsClientOptions {
 }
 
 /** See `DnsClientOptions.maxInFlight`; chosen with bench/check. */
-export const DEFAULT_MAX_IN_FLIGHT = 64;
+export const DEFAULT_MAX_IN_FLIGHT = 256;
 
 /** A query that went to the network (a cache miss). */
 export interface DnsQueryRecord {
@@ -74,10 +76,13 @@ export interface DnsQueryRecord {
 }
 
 /**
- * Node's resolver (c-ares) behind a per-run cache: each (type, name) is asked once per run,
- * and a query already in flight is shared by everyone who asks for it, so a thousand domains
- * that include the same SPF record cause one query for it. Failures are cached too: a SERVFAIL
- * is not asked again for every domain that includes the name.
+ * A DNS client behind a per-run cache: each (type, name) is asked once per run, and a query
+ * already in flight is shared by everyone who asks for it, so a thousand domains that include
+ * the same SPF record cause one query for it. Failures are cached too: a SERVFAIL is not asked
+ * again for every domain that includes the name.
+ *
+ * Queries go out over UDP with EDNS(0) (so an answer carrying a 2048-bit DKIM key fits in one
+ * datagram), and over TCP when an answer is truncated all the same (dns-transport.ts).
  *
  * Never rejects: every failure is an outcome.
  */
@@ -86,27 +91,32 @@ export class DnsClient {
   public readonly sent: DnsQueryRecord[] = [];
   /** Called for every query sent to the network (not for cache hits). */
   public onQuery?: (q: DnsQueryRecord) => void;
-  private readonly resolver: Resolver;
+  private readonly transport: DnsTransport;
+  private readonly serverList: DnsServer[];
   private readonly cache = new Map<string, Promise<DnsResult<unknown>>>();
   private cacheHits = 0;
   private inFlight = 0;
   private readonly waiting: Array<() => void> = [];
 
+  /** @throws Error when a server is not an IP address with an optional port */
   constructor(private readonly options: DnsClientOptions) {
-    // Retransmit a UDP query that got no answer after at most a second (a datagram lost to a
-    // full socket buffer in a burst should cost a second, not half the timeout), at least once
-    // within the time allowed. The guard in withTimeout is the hard limit: c-ares lengthens its
-    // retry timeouts, so its own total is only roughly tries × timeout.
-    const perTry = Math.max(1, Math.min(1000, Math.floor(options.timeoutMs / 2)));
-    this.resolver = new Resolver({ timeout: perTry, tries: Math.min(4, Math.max(2, Math.ceil(options.timeoutMs / perTry))) });
-    if (options.servers !== undefined && options.servers.length > 0) {
-      this.resolver.setServers(options.servers);
-    }
+    this.serverList = options.servers !== undefined && options.servers.length > 0
+      ? options.servers.map(parseServer)
+      : systemServers();
+    // Send a UDP query again when no answer came within a second (a datagram lost to a full
+    // socket buffer in a burst should cost a second, not half the timeout), at least twice
+    // within the time allowed; the timeout is the hard limit on the whole query.
+    const perTryMs = Math.max(1, Math.min(1000, Math.floor(options.timeoutMs / 2)));
+    this.transport = new DnsTransport({
+      servers: this.serverList,
+      perTryMs,
+      tries: Math.min(4, Math.max(2, Math.ceil(options.timeoutMs / perTryMs))),
+    });
   }
 
-  /** The servers in use, as the resolver reports them. */
+  /** The servers in use, as `host` or `host:port`. */
   public get servers(): string[] {
-    return this.resolver.getServers();
+    return this.serverList.map(serverText);
   }
 
   /** Queries answered from the cache (including ones shared while in flight). */
@@ -115,26 +125,26 @@ export class DnsClient {
   }
 
   public txt(name: string): Promise<DnsResult<string[]>> {
-    return this.query('TXT', name, (n) => this.resolver.resolveTxt(n));
+    return this.query('TXT', name, readTxt);
   }
 
   public mx(name: string): Promise<DnsResult<MxAnswer>> {
-    return this.query('MX', name, (n) => this.resolver.resolveMx(n));
+    return this.query('MX', name, readMx);
   }
 
   public a(name: string): Promise<DnsResult<string>> {
-    return this.query('A', name, (n) => this.resolver.resolve4(n));
+    return this.query('A', name, readA);
   }
 
   public aaaa(name: string): Promise<DnsResult<string>> {
-    return this.query('AAAA', name, (n) => this.resolver.resolve6(n));
+    return this.query('AAAA', name, readAaaa);
   }
 
   public caa(name: string): Promise<DnsResult<CaaAnswer>> {
-    return this.query('CAA', name, async (n) => (await this.resolver.resolveCaa(n)).map(toCaa));
+    return this.query('CAA', name, readCaa);
   }
 
-  /** Send a query of a type by name (the benchmark's floor replays queries this way). */
+  /** Send a query of a type by name. */
   public byType(type: DnsQueryType, name: string): Promise<DnsResult<unknown>> {
     switch (type) {
       case 'TXT': return this.txt(name);
@@ -147,10 +157,10 @@ export class DnsClient {
 
   /** Abandon queries still outstanding (their promises resolve as failures). */
   public close(): void {
-    this.resolver.cancel();
+    this.transport.close();
   }
 
-  private query<T>(type: DnsQueryType, rawName: string, run: (name: string) => Promise<T[]>): Promise<DnsResult<T>> {
+  private query<T>(type: DnsQueryType, rawName: string, read: (msg: DnsMessage, r: WireRecord) => T): Promise<DnsResult<T>> {
     const name = rawName.toLowerCase().replace(/\.$/, '');
     const key = `${type} ${name}`;
     const cached = this.cache.get(key);
@@ -161,7 +171,7 @@ export class DnsClient {
     const q: DnsQueryRecord = { type, name };
     this.sent.push(q);
     this.onQuery?.(q);
-    const p = this.throttled(() => this.withTimeout(name, run));
+    const p = this.throttled(() => this.ask(name, type, read));
     this.cache.set(key, p);
     return p;
   }
@@ -183,51 +193,38 @@ export class DnsClient {
     });
   }
 
-  private withTimeout<T>(name: string, run: (name: string) => Promise<T[]>): Promise<DnsResult<T>> {
-    return new Promise<DnsResult<T>>((resolve) => {
-      let settled = false;
-      const finish = (r: DnsResult<T>) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve(r);
-      };
-      const timer = setTimeout(() => finish({ outcome: 'timeout', records: [], code: 'ETIMEOUT' }), this.options.timeoutMs);
-      let started: Promise<T[]>;
-      try {
-        started = run(name);
-      } catch (err) {
-        finish(fromError(err));
-        return;
-      }
-      started.then(
-        (records) => finish(records.length === 0 ? { outcome: 'nodata', records: [] } : { outcome: 'ok', records }),
-        (err) => finish(fromError(err)),
-      );
-    });
+  private async ask<T>(name: string, type: DnsQueryType, read: (msg: DnsMessage, r: WireRecord) => T): Promise<DnsResult<T>> {
+    const exchange = await this.transport.query(name, RR_TYPE[type], Date.now() + this.options.timeoutMs);
+    if (exchange.kind === 'failed') return failure(exchange.code);
+    const message = exchange.message;
+    switch (message.rcode) {
+      case RCODE.NOERROR:
+        break;
+      case RCODE.NXDOMAIN:
+        return { outcome: 'nxdomain', records: [], code: 'ENOTFOUND' };
+      case RCODE.SERVFAIL:
+        return { outcome: 'servfail', records: [], code: 'ESERVFAIL' };
+      case RCODE.REFUSED:
+        return failure('EREFUSED');
+      case RCODE.NOTIMP:
+        return failure('ENOTIMP');
+      case RCODE.FORMERR:
+        return failure('EFORMERR');
+      default:
+        return failure('EBADRESP');
+    }
+    try {
+      const records = answersFor(message, name, RR_TYPE[type]).map((r) => read(message, r));
+      return records.length === 0 ? { outcome: 'nodata', records: [], code: 'ENODATA' } : { outcome: 'ok', records };
+    } catch (err) {
+      if (!(err instanceof DnsWireError)) throw err;
+      return failure('EBADRESP');
+    }
   }
 }
 
-function fromError<T>(err: unknown): DnsResult<T> {
-  const code = (err as { code?: string } | undefined)?.code ?? 'EUNKNOWN';
-  switch (code) {
-    case 'ENOTFOUND':
-      return { outcome: 'nxdomain', records: [], code };
-    case 'ENODATA':
-      return { outcome: 'nodata', records: [], code };
-    case 'ESERVFAIL':
-      return { outcome: 'servfail', records: [], code };
-    case 'ETIMEOUT':
-      return { outcome: 'timeout', records: [], code };
-    default:
-      return { outcome: 'failed', records: [], code };
-  }
-}
-
-function toCaa(r: CaaRecord): CaaAnswer {
-  const fields = r as unknown as Record<string, unknown>;
-  const tag = Object.keys(fields).find((k) => k !== 'critical') ?? 'unknown';
-  return { flags: r.critical, tag, value: String(fields[tag] ?? '') };
+function failure<T>(code: string): DnsResult<T> {
+  return code === 'ETIMEOUT' ? { outcome: 'timeout', records: [], code } : { outcome: 'failed', records: [], code };
 }
 
 /** A TXT record's character-strings as DNS tools print them: each quoted, `"` and `\` escaped. */

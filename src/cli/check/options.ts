@@ -1,6 +1,6 @@
-import { Resolver } from 'node:dns/promises';
 import { domainToASCII } from 'node:url';
 import { DEFAULT_CONCURRENCY } from './bulk';
+import { parseServer } from './dns-transport';
 import { UsageError, parseCommandArgs, readFormat } from '../options';
 import { OutputFormat } from '../report';
 
@@ -42,7 +42,7 @@ export function parseCheckArgs(args: string[]): CheckCliOptions {
   const resolvers = v.resolver;
   if (resolvers !== undefined) {
     try {
-      new Resolver().setServers(resolvers);
+      resolvers.forEach(parseServer);
     } catch (err) {
       throw new UsageError(`--resolver takes an IP address with an optional port (192.0.2.53, 192.0.2.53:5353, [2001:db8::53]:53); got ${resolvers.map((r) => `"${r}"`).join(', ')}: ${(err as Error).message}`);
     }
