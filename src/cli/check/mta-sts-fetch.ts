@@ -158,13 +158,18 @@ function request(host: string, address: string, port: number, options: PolicyFet
 }
 
 const contexts = new WeakMap<readonly string[], tls.SecureContext>();
+let defaultContext: tls.SecureContext | undefined;
 
 /**
- * The TLS context trusting Node's bundled roots plus `ca`, made once per list: building one
- * parses every root certificate (tens of milliseconds), far too slow to repeat per fetch.
+ * The TLS context trusting Node's bundled roots plus `ca`, made once per list and reused by every
+ * fetch: building one loads every root certificate into a store of its own, far too slow to
+ * repeat per fetch (Node builds one per connection when none is given).
  */
-function secureContextFor(ca: readonly string[] | undefined): tls.SecureContext | undefined {
-  if (ca === undefined || ca.length === 0) return undefined;
+function secureContextFor(ca: readonly string[] | undefined): tls.SecureContext {
+  if (ca === undefined || ca.length === 0) {
+    defaultContext ??= tls.createSecureContext({});
+    return defaultContext;
+  }
   let ctx = contexts.get(ca);
   if (ctx === undefined) {
     ctx = tls.createSecureContext({ ca: [...tls.rootCertificates, ...ca] });
