@@ -42,6 +42,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock@^4',
     'dns-packet@^5',
     '@types/dns-packet@^5',
+    // gov-email check's STARTTLS probe is tested against a real SMTP server on 127.0.0.1.
+    'smtp-server@^3',
+    '@types/smtp-server@^3',
     'esbuild@^0.28',
     '@aws-sdk/client-s3@^3',
     '@aws-sdk/client-cloudwatch@^3',
