@@ -280,6 +280,15 @@ describe('servers that misbehave', () => {
     }
   });
 
+  test('a closed port: every query fails as refused, none is left to time out', async () => {
+    const closed = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => closed.bind(0, '127.0.0.1', () => resolve()));
+    const port = closed.address().port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const results = await withClient([`127.0.0.1:${port}`], 2000, (dns) => Promise.all('abcdefghijkl'.split('').map((l) => dns.txt(`${l}.test`))));
+    expect(results.map((r) => r.code)).toEqual(Array(12).fill('ECONNREFUSED'));
+  });
+
   test('close() ends every query still waiting at once', async () => {
     const silent = await ScriptedServer.start(() => undefined);
     const dns = new DnsClient({ servers: [silent.address], timeoutMs: 30_000 });

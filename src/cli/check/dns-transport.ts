@@ -11,7 +11,7 @@ import { getServers } from 'node:dns';
 import { isIP } from 'node:net';
 import * as net from 'node:net';
 import {
-  DnsMessage, DnsWireError, EDNS_UDP_PAYLOAD_SIZE, MAX_MESSAGE_BYTES, RCODE, decodeMessage, encodeQuery,
+  DnsMessage, DnsWireError, EDNS_UDP_PAYLOAD_SIZE, MAX_MESSAGE_BYTES, QueryOptions, RCODE, decodeMessage, encodeQuery,
 } from './dns-wire';
 
 /** A DNS server to ask. */
@@ -82,8 +82,10 @@ class UdpChannel {
   private readonly socket: dgram.Socket;
   private readonly ready: Promise<string | undefined>;
   private readonly waiting = new Map<number, Waiter>();
+  /** The error that broke the socket: every later send fails with it. */
+  private broken?: string;
 
-  constructor(readonly server: DnsServer, private readonly onBroken: () => void) {
+  constructor(readonly server: DnsServer, private readonly onBroken: (code: string) => void) {
     this.socket = dgram.createSocket({ type: server.family === 6 ? 'udp6' : 'udp4' });
     this.socket.unref();
     this.ready = new Promise((resolve) => {
@@ -104,11 +106,18 @@ class UdpChannel {
 
   /** Send one datagram; `settle` gets the answer (or undefined if the id is dropped unanswered). */
   public async send(query: Buffer, id: number, waiter: Waiter): Promise<string | undefined> {
-    const failed = await this.ready;
+    const failed = (await this.ready) ?? this.broken;
     if (failed !== undefined) return failed;
     this.waiting.set(id, waiter);
     return new Promise((resolve) => {
-      this.socket.send(query, (err) => resolve(err ? ((err as NodeJS.ErrnoException).code ?? 'ECONNREFUSED') : undefined));
+      this.socket.send(query, (err) => {
+        if (!err) return resolve(undefined);
+        // A refusal (ICMP port unreachable) reaches whichever call on the socket comes next, not
+        // the query it answered: it says the server refuses them all.
+        const code = (err as NodeJS.ErrnoException).code ?? 'ECONNREFUSED';
+        this.fail(code);
+        resolve(code);
+      });
     });
   }
 
@@ -151,11 +160,17 @@ class UdpChannel {
   }
 
   private fail(code: string): void {
+    this.broken = code;
     const waiters = [...this.waiting.values()];
     this.waiting.clear();
     for (const w of waiters) w.settle({ kind: 'failed', code });
-    this.onBroken();
+    this.onBroken(code);
   }
+}
+
+/** Recursion desired, the AD bit (so a validating resolver says what it validated), EDNS(0) unless refused. */
+function queryOptions(edns: boolean): QueryOptions {
+  return { recursionDesired: true, authenticatedData: true, ednsUdpPayloadSize: edns ? EDNS_UDP_PAYLOAD_SIZE : undefined };
 }
 
 function answers(message: DnsMessage, name: string, type: number): boolean {
@@ -167,6 +182,12 @@ function answers(message: DnsMessage, name: string, type: number): boolean {
 export class DnsTransport {
   private readonly channels = new Map<DnsServer, UdpChannel>();
   private readonly tcpSockets = new Set<net.Socket>();
+  /**
+   * Servers that refused a datagram (ICMP port unreachable): asked no more in this run. Several
+   * refusals can reach the socket as one error, so waiting for each query's own would only turn
+   * the rest into timeouts.
+   */
+  private readonly refused = new Set<DnsServer>();
   private closed = false;
 
   constructor(private readonly options: TransportOptions) {}
@@ -230,7 +251,8 @@ export class DnsTransport {
   private channel(server: DnsServer): UdpChannel {
     let c = this.channels.get(server);
     if (c === undefined) {
-      const created = new UdpChannel(server, () => {
+      const created = new UdpChannel(server, (code) => {
+        if (code === 'ECONNREFUSED') this.refused.add(server);
         if (this.channels.get(server) === created) this.channels.delete(server);
       });
       c = created;
@@ -241,12 +263,13 @@ export class DnsTransport {
 
   /** One UDP datagram and its answer; undefined when none came within `waitMs`. */
   private udp(server: DnsServer, name: string, type: number, edns: boolean, waitMs: number): Promise<Exchange | undefined> {
+    if (this.refused.has(server)) return Promise.resolve({ kind: 'failed', code: 'ECONNREFUSED' });
     const channel = this.channel(server);
     let id: number;
     do id = Math.floor(Math.random() * 0x10000); while (channel.hasId(id));
     let query: Buffer;
     try {
-      query = encodeQuery(id, name, type, { recursionDesired: true, ednsUdpPayloadSize: edns ? EDNS_UDP_PAYLOAD_SIZE : undefined });
+      query = encodeQuery(id, name, type, queryOptions(edns));
     } catch (err) {
       if (!(err instanceof DnsWireError)) throw err;
       return Promise.resolve({ kind: 'failed', code: 'EBADNAME' });
@@ -270,7 +293,7 @@ export class DnsTransport {
   /** The same question over TCP (RFC 7766), for an answer that did not fit in UDP. */
   private tcp(server: DnsServer, name: string, type: number, edns: boolean, deadline: number): Promise<Exchange> {
     const id = Math.floor(Math.random() * 0x10000);
-    const query = encodeQuery(id, name, type, { recursionDesired: true, ednsUdpPayloadSize: edns ? EDNS_UDP_PAYLOAD_SIZE : undefined });
+    const query = encodeQuery(id, name, type, queryOptions(edns));
     return new Promise((resolve) => {
       const socket = net.connect({ host: server.address, port: server.port });
       this.tcpSockets.add(socket);
