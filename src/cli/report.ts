@@ -4,6 +4,7 @@
  */
 import { isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { DnssecStatus } from './check/dnssec';
 import { bold, findingLines, printable, table } from './terminal';
 import { Finding, RuleDefinition, Severity } from '../records/finding';
 import { RuleCatalogue } from '../standard/rule-catalogue';
@@ -27,6 +28,10 @@ export interface DomainReport {
   readonly profile?: string;
   readonly records: PublishedRecord[];
   readonly findings: Finding[];
+  /** What `gov-email check` saw of the domain's DNSSEC. */
+  readonly dnssec?: DnssecStatus;
+  /** One line each of what was observed beyond the records (DNSSEC, mail servers), for people. */
+  readonly facts?: string[];
 }
 
 /** A command's whole result. */
@@ -109,6 +114,9 @@ function renderTable(report: Report, color: boolean): string {
       out.push(...table(['NAME', 'TYPE', 'TTL', 'VALUE'], d.records.map((r) => [r.name, r.type, r.ttl === undefined ? '' : String(r.ttl), r.value].map(printable))).map((l) => `  ${l}`));
     }
     out.push('');
+    if (d.facts !== undefined && d.facts.length > 0) {
+      out.push(...d.facts.map((f) => `  ${printable(f)}`), '');
+    }
     const findings = sortFindings(d.findings);
     if (findings.length === 0) {
       out.push('  no findings');
@@ -145,6 +153,9 @@ function renderMarkdown(report: Report): string {
       out.push('<details><summary>Records</summary>', '', '| Name | Type | TTL | Value |', '|---|---|---|---|');
       for (const r of d.records) out.push(`| ${md(r.name)} | ${r.type} | ${r.ttl ?? ''} | ${mdCode(r.value)} |`);
       out.push('', '</details>', '');
+    }
+    if (d.facts !== undefined && d.facts.length > 0) {
+      out.push(...d.facts.map((f) => `- ${md(f)}`), '');
     }
     const findings = sortFindings(d.findings);
     if (findings.length === 0) {

@@ -1,3 +1,4 @@
+import { DANE_RULES, DNSSEC_RULES } from './dnssec-rules';
 import { GOVUK_RULES } from './govuk-rules';
 import { CHECK_RULES, VERIFY_RULES } from './live-rules';
 import { CONSTRUCT_RULES, MTASTS_HOST_RULES, PORTFOLIO_RULES, RECORD_CONSTRUCT_RULES, SENDER_RULES, SES_RULES } from './platform-rules';
@@ -31,6 +32,8 @@ export const RULE_GROUPS: Record<string, Record<string, RuleDefinition>> = {
   SES_RULES,
   SENDER_RULES,
   CHECK_RULES,
+  DNSSEC_RULES,
+  DANE_RULES,
   VERIFY_RULES,
   MTASTS_HOST_RULES,
   PORTFOLIO_RULES,

@@ -47,6 +47,8 @@ describeWithOpenssl('gov-email check', () => {
       input: 'healthy.test',
       domains: [{
         domain: 'healthy.test',
+        dnssec: { zone: 'healthy.test', signed: false, delegated: false, chained: false, validated: false },
+        facts: ['DNSSEC: zone healthy.test not signed (GOV.UK recommends DNSSEC; DANE needs it)'],
         profile: 'active',
         records: [
           { name: 'healthy.test', type: 'TXT', value: '"v=spf1 include:spf.provider.test -all"' },

@@ -18,7 +18,7 @@ describe('RuleCatalogue', () => {
     const ids = rules.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) {
-      expect(id).toMatch(/^(TXT|SPF|DMARC|TLSRPT|MTASTS|DKIM|MX|CAA|GOVUK|DNS|ROUTE53|SES|SENDER|CHECK|REPORT|REPORTS|REPORT-INBOX|PORTFOLIO)-[A-Z0-9]+(-[A-Z0-9]+)*$/);
+      expect(id).toMatch(/^(TXT|SPF|DMARC|TLSRPT|MTASTS|DKIM|MX|CAA|GOVUK|DNS|ROUTE53|SES|SENDER|CHECK|REPORT|REPORTS|REPORT-INBOX|PORTFOLIO|DNSSEC|DANE|SMTP|BIMI)-[A-Z0-9]+(-[A-Z0-9]+)*$/);
     }
   });
 

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { CHECK_RULES } from './check-rules';
 import { CaaAnswer, DnsClient, DnsResult, MxAnswer, isFailure, quoteTxt, txtValue } from './dns';
 import { dnsFailureFinding } from './dns-failures';
+import { checkDnssec, dnssecSummary } from './dnssec';
 import { PolicyFetchOptions, fetchMtaStsPolicy } from './mta-sts-fetch';
 import { SPF_VOID_LOOKUP_LIMIT, walkSpf } from './spf-walk';
 import { PlannedRecord, PostureField, postureOf } from '../../plan';
@@ -106,6 +107,7 @@ async function check(domain: string, options: DomainCheckOptions): Promise<Domai
   const tlsRptQ = dns.txt(names.tlsRpt);
   const selectorQs = selectors.map((s) => ({ selector: s, q: dns.txt(`${s}._domainkey.${domain}`) }));
   const wildcardQ = dns.txt(names.wildcard);
+  const dnssecQ = checkDnssec(domain, dns);
 
   const [apexTxtR, mxR] = await Promise.all([apexTxtQ, mxQ]);
   if (apexTxtR.outcome === 'nxdomain' || mxR.outcome === 'nxdomain') {
@@ -251,14 +253,16 @@ async function check(domain: string, options: DomainCheckOptions): Promise<Domai
     evaluated = evaluated.filter((f) => !(f.ruleId === SPF_RULES.mxAddressLookups.id && f.path === domain && f.severity === Severity.INFO));
   }
   const parts = [apex, dmarcPart.part, mtaStsPart.part, rest, dkimPart, caaPart];
+  const dnssec = await dnssecQ;
   return {
     domain,
     profile: GovUkProfile.isParked(posture) ? 'parked' : 'active',
     records: [
       ...apex.records, ...(walk?.records ?? []), ...dmarcPart.part.records, ...mtaStsPart.part.records,
-      ...rest.records, ...dkimPart.records, ...caaPart.records,
+      ...rest.records, ...dkimPart.records, ...caaPart.records, ...dnssec.records,
     ],
-    findings: dedupeFindings([...parts.flatMap((p) => p.findings), ...spfFindings, ...evaluated]),
+    findings: dedupeFindings([...parts.flatMap((p) => p.findings), ...spfFindings, ...evaluated, ...dnssec.findings]),
+    ...(dnssec.status === undefined ? {} : { dnssec: dnssec.status, facts: [dnssecSummary(dnssec.status)] }),
   };
 }
 

@@ -9,8 +9,8 @@
 // DNS header flags are bit fields.
 /* eslint-disable no-bitwise */
 
-/** Record types by name (RFC 1035 §3.2.2, RFC 3596, RFC 6844, RFC 6891). */
-export const RR_TYPE = { A: 1, CNAME: 5, MX: 15, TXT: 16, AAAA: 28, OPT: 41, CAA: 257 } as const;
+/** Record types by name (RFC 1035 §3.2.2, RFC 3596, RFC 4034, RFC 6698, RFC 6844, RFC 6891). */
+export const RR_TYPE = { A: 1, CNAME: 5, SOA: 6, MX: 15, TXT: 16, AAAA: 28, OPT: 41, DS: 43, DNSKEY: 48, TLSA: 52, CAA: 257 } as const;
 
 /** The class IN. */
 const CLASS_IN = 1;
@@ -36,6 +36,11 @@ export interface QueryOptions {
   readonly recursionDesired: boolean;
   /** Add an OPT record advertising this UDP payload size; omit for a plain RFC 1035 query. */
   readonly ednsUdpPayloadSize?: number;
+  /**
+   * Set the AD bit: ask a validating resolver to say whether it validated the answer (RFC 6840
+   * §5.7), without asking for the signatures themselves (no DO bit).
+   */
+  readonly authenticatedData?: boolean;
 }
 
 /** The wire form of a name: labels of at most 63 octets, at most 255 octets in all. @throws DnsWireError */
@@ -62,7 +67,7 @@ export function encodeQuery(id: number, name: string, type: number, options: Que
   const edns = options.ednsUdpPayloadSize !== undefined;
   const header = Buffer.alloc(12);
   header.writeUInt16BE(id & 0xffff, 0);
-  header.writeUInt16BE(options.recursionDesired ? 0x0100 : 0, 2);
+  header.writeUInt16BE((options.recursionDesired ? 0x0100 : 0) | (options.authenticatedData ? 0x0020 : 0), 2);
   header.writeUInt16BE(1, 4);
   header.writeUInt16BE(edns ? 1 : 0, 10);
   const question = Buffer.alloc(4);
@@ -96,10 +101,17 @@ export interface DnsMessage {
   readonly id: number;
   readonly response: boolean;
   readonly truncated: boolean;
+  /**
+   * The AD bit: the resolver validated every record of the answer with DNSSEC (RFC 4035 §3.2.3).
+   * Only a validating resolver sets it, and only a resolver the client trusts can be believed.
+   */
+  readonly authenticated: boolean;
   /** The full response code: the header's four bits, extended by the OPT record's eight. */
   readonly rcode: number;
   readonly question?: { readonly name: string; readonly type: number; readonly class: number };
   readonly answers: WireRecord[];
+  /** The authority section (where a NODATA or NXDOMAIN answer names its zone's SOA). */
+  readonly authority: WireRecord[];
   /** Whether the message carried an OPT record (the server speaks EDNS). */
   readonly edns: boolean;
   /** The message itself, for reading names inside record data. */
@@ -134,8 +146,13 @@ export function decodeMessage(bytes: Buffer): DnsMessage {
   let edns = false;
   // The OPT record sits in the additional section, after the authority records.
   const truncated = (flags & 0x0200) !== 0;
+  const authority: WireRecord[] = [];
   try {
-    for (let i = 0; i < nscount; i++) offset = readRecord(bytes, offset).next;
+    for (let i = 0; i < nscount; i++) {
+      const r = readRecord(bytes, offset);
+      authority.push(r.record);
+      offset = r.next;
+    }
     for (let i = 0; i < arcount; i++) {
       const r = readRecord(bytes, offset);
       offset = r.next;
@@ -149,7 +166,7 @@ export function decodeMessage(bytes: Buffer): DnsMessage {
     // needed to use it (it is asked again over TCP).
     if (!truncated) throw err;
   }
-  return { id, response: (flags & 0x8000) !== 0, truncated, rcode, question, answers, edns, bytes };
+  return { id, response: (flags & 0x8000) !== 0, truncated, authenticated: (flags & 0x0020) !== 0, rcode, question, answers, authority, edns, bytes };
 }
 
 function readRecord(bytes: Buffer, start: number): { record: WireRecord; next: number } {
@@ -297,6 +314,16 @@ export function readCaa(msg: DnsMessage, r: WireRecord): { flags: number; tag: s
 }
 
 /**
+ * The zone a name is in, as the answer to an SOA query for it shows: the owner of the SOA record
+ * in the answer (the name is the zone's apex) or in the authority section (it is inside the
+ * zone). Undefined when neither holds one.
+ */
+export function soaZone(msg: DnsMessage, name: string): string | undefined {
+  const soa = answersFor(msg, name, RR_TYPE.SOA)[0] ?? msg.authority.find((r) => r.type === RR_TYPE.SOA && r.class === CLASS_IN);
+  return soa?.name.toLowerCase();
+}
+
+/**
  * The records of `type` that answer `name`: those owned by the name itself or by the end of the
  * CNAME chain that starts at it within the answer section (at most 16 links, as a loop of
  * CNAMEs must not loop here).
@@ -312,4 +339,40 @@ export function answersFor(msg: DnsMessage, name: string, type: number): WireRec
     owners.add(owner);
   }
   return msg.answers.filter((r) => r.type === type && r.class === CLASS_IN && owners.has(r.name.toLowerCase()));
+}
+
+/** A DNSKEY record (RFC 4034 §2.1): flags, protocol, algorithm and the key as base64. */
+export function readDnskey(msg: DnsMessage, r: WireRecord): { flags: number; protocol: number; algorithm: number; publicKey: string } {
+  if (r.dataLength < 4) throw new DnsWireError('a DNSKEY record shorter than 4 octets');
+  const b = msg.bytes;
+  return {
+    flags: b.readUInt16BE(r.dataOffset),
+    protocol: b[r.dataOffset + 2],
+    algorithm: b[r.dataOffset + 3],
+    publicKey: b.toString('base64', r.dataOffset + 4, r.dataOffset + r.dataLength),
+  };
+}
+
+/** A DS record (RFC 4034 §5.1): key tag, algorithm, digest type and the digest in hex. */
+export function readDs(msg: DnsMessage, r: WireRecord): { keyTag: number; algorithm: number; digestType: number; digest: string } {
+  if (r.dataLength < 5) throw new DnsWireError('a DS record shorter than 5 octets');
+  const b = msg.bytes;
+  return {
+    keyTag: b.readUInt16BE(r.dataOffset),
+    algorithm: b[r.dataOffset + 2],
+    digestType: b[r.dataOffset + 3],
+    digest: b.toString('hex', r.dataOffset + 4, r.dataOffset + r.dataLength),
+  };
+}
+
+/** A TLSA record (RFC 6698 §2.1): usage, selector, matching type and the association data in hex. */
+export function readTlsa(msg: DnsMessage, r: WireRecord): { usage: number; selector: number; matchingType: number; data: string } {
+  if (r.dataLength < 4) throw new DnsWireError('a TLSA record shorter than 4 octets');
+  const b = msg.bytes;
+  return {
+    usage: b[r.dataOffset],
+    selector: b[r.dataOffset + 1],
+    matchingType: b[r.dataOffset + 2],
+    data: b.toString('hex', r.dataOffset + 3, r.dataOffset + r.dataLength),
+  };
 }

@@ -1,6 +1,6 @@
 import { DnsServer, DnsTransport, parseServer, serverText, systemServers } from './dns-transport';
 import {
-  DnsMessage, DnsWireError, RCODE, RR_TYPE, WireRecord, answersFor, readA, readAaaa, readCaa, readMx, readTxt,
+  DnsMessage, DnsWireError, RCODE, RR_TYPE, WireRecord, answersFor, readA, readAaaa, readCaa, readDnskey, readDs, readMx, readTlsa, readTxt, soaZone,
 } from './dns-wire';
 
 /** How a DNS query ended. */
@@ -17,7 +17,7 @@ export type DnsOutcome =
   | 'failed';
 
 /** The record types `gov-email check` asks for. */
-export type DnsQueryType = 'TXT' | 'MX' | 'A' | 'AAAA' | 'CAA';
+export type DnsQueryType = 'TXT' | 'MX' | 'A' | 'AAAA' | 'CAA' | 'DNSKEY' | 'DS' | 'TLSA' | 'SOA';
 
 export interface MxAnswer {
   readonly priority: number;
@@ -31,10 +31,42 @@ export interface CaaAnswer {
   readonly value: string;
 }
 
+export interface DnskeyAnswer {
+  readonly flags: number;
+  readonly protocol: number;
+  readonly algorithm: number;
+  /** The key, base64. */
+  readonly publicKey: string;
+}
+
+export interface DsAnswer {
+  readonly keyTag: number;
+  readonly algorithm: number;
+  readonly digestType: number;
+  /** The digest, hex. */
+  readonly digest: string;
+}
+
+export interface TlsaAnswer {
+  /** 0 PKIX-TA, 1 PKIX-EE, 2 DANE-TA, 3 DANE-EE (RFC 6698 §2.1.1, RFC 7218). */
+  readonly usage: number;
+  /** 0 the whole certificate, 1 its SubjectPublicKeyInfo. */
+  readonly selector: number;
+  /** 0 exact, 1 SHA-256, 2 SHA-512. */
+  readonly matchingType: number;
+  /** The certificate association data, hex. */
+  readonly data: string;
+}
+
 /** One query's result. TXT answers keep their character-strings apart. */
 export interface DnsResult<T> {
   readonly outcome: DnsOutcome;
   readonly records: T[];
+  /**
+   * True when the resolver set the AD bit: it validated the answer (or the denial of it) with
+   * DNSSEC. Absent otherwise, and always absent from a resolver that does not validate.
+   */
+  readonly authenticated?: boolean;
   /** The resolver's error code (`ESERVFAIL`, `ETIMEOUT`, …) when the outcome is a failure. */
   readonly code?: string;
 }
@@ -125,23 +157,46 @@ export class DnsClient {
   }
 
   public txt(name: string): Promise<DnsResult<string[]>> {
-    return this.query('TXT', name, readTxt);
+    return this.query('TXT', name, each(RR_TYPE.TXT, readTxt));
   }
 
   public mx(name: string): Promise<DnsResult<MxAnswer>> {
-    return this.query('MX', name, readMx);
+    return this.query('MX', name, each(RR_TYPE.MX, readMx));
   }
 
   public a(name: string): Promise<DnsResult<string>> {
-    return this.query('A', name, readA);
+    return this.query('A', name, each(RR_TYPE.A, readA));
   }
 
   public aaaa(name: string): Promise<DnsResult<string>> {
-    return this.query('AAAA', name, readAaaa);
+    return this.query('AAAA', name, each(RR_TYPE.AAAA, readAaaa));
   }
 
   public caa(name: string): Promise<DnsResult<CaaAnswer>> {
-    return this.query('CAA', name, readCaa);
+    return this.query('CAA', name, each(RR_TYPE.CAA, readCaa));
+  }
+
+  public dnskey(name: string): Promise<DnsResult<DnskeyAnswer>> {
+    return this.query('DNSKEY', name, each(RR_TYPE.DNSKEY, readDnskey));
+  }
+
+  public ds(name: string): Promise<DnsResult<DsAnswer>> {
+    return this.query('DS', name, each(RR_TYPE.DS, readDs));
+  }
+
+  public tlsa(name: string): Promise<DnsResult<TlsaAnswer>> {
+    return this.query('TLSA', name, each(RR_TYPE.TLSA, readTlsa));
+  }
+
+  /**
+   * The zone a name belongs to (the owner of the SOA record its SOA query brings back, in the
+   * answer or the authority section), as the one record of the result.
+   */
+  public zoneOf(name: string): Promise<DnsResult<string>> {
+    return this.query('SOA', name, (msg, asked) => {
+      const zone = soaZone(msg, asked);
+      return zone === undefined ? [] : [zone];
+    });
   }
 
   /** Send a query of a type by name. */
@@ -151,6 +206,10 @@ export class DnsClient {
       case 'MX': return this.mx(name);
       case 'A': return this.a(name);
       case 'AAAA': return this.aaaa(name);
+      case 'DNSKEY': return this.dnskey(name);
+      case 'DS': return this.ds(name);
+      case 'TLSA': return this.tlsa(name);
+      case 'SOA': return this.zoneOf(name);
       default: return this.caa(name);
     }
   }
@@ -160,7 +219,7 @@ export class DnsClient {
     this.transport.close();
   }
 
-  private query<T>(type: DnsQueryType, rawName: string, read: (msg: DnsMessage, r: WireRecord) => T): Promise<DnsResult<T>> {
+  private query<T>(type: DnsQueryType, rawName: string, extract: Extract<T>): Promise<DnsResult<T>> {
     const name = rawName.toLowerCase().replace(/\.$/, '');
     const key = `${type} ${name}`;
     const cached = this.cache.get(key);
@@ -171,7 +230,7 @@ export class DnsClient {
     const q: DnsQueryRecord = { type, name };
     this.sent.push(q);
     this.onQuery?.(q);
-    const p = this.throttled(() => this.ask(name, type, read));
+    const p = this.throttled(() => this.ask(name, type, extract));
     this.cache.set(key, p);
     return p;
   }
@@ -193,7 +252,7 @@ export class DnsClient {
     });
   }
 
-  private async ask<T>(name: string, type: DnsQueryType, read: (msg: DnsMessage, r: WireRecord) => T): Promise<DnsResult<T>> {
+  private async ask<T>(name: string, type: DnsQueryType, extract: Extract<T>): Promise<DnsResult<T>> {
     const exchange = await this.transport.query(name, RR_TYPE[type], Date.now() + this.options.timeoutMs);
     if (exchange.kind === 'failed') return failure(exchange.code);
     const message = exchange.message;
@@ -201,7 +260,7 @@ export class DnsClient {
       case RCODE.NOERROR:
         break;
       case RCODE.NXDOMAIN:
-        return { outcome: 'nxdomain', records: [], code: 'ENOTFOUND' };
+        return { outcome: 'nxdomain', records: [], code: 'ENOTFOUND', ...authenticated(message) };
       case RCODE.SERVFAIL:
         return { outcome: 'servfail', records: [], code: 'ESERVFAIL' };
       case RCODE.REFUSED:
@@ -214,13 +273,27 @@ export class DnsClient {
         return failure('EBADRESP');
     }
     try {
-      const records = answersFor(message, name, RR_TYPE[type]).map((r) => read(message, r));
-      return records.length === 0 ? { outcome: 'nodata', records: [], code: 'ENODATA' } : { outcome: 'ok', records };
+      const records = extract(message, name);
+      return records.length === 0
+        ? { outcome: 'nodata', records: [], code: 'ENODATA', ...authenticated(message) }
+        : { outcome: 'ok', records, ...authenticated(message) };
     } catch (err) {
       if (!(err instanceof DnsWireError)) throw err;
       return failure('EBADRESP');
     }
   }
+}
+
+/** Reads the values a query brought back from its answer (name: the name asked, lower case). */
+type Extract<T> = (msg: DnsMessage, name: string) => T[];
+
+/** The records of one type that answer the name, each read with `read`. */
+function each<T>(type: number, read: (msg: DnsMessage, r: WireRecord) => T): Extract<T> {
+  return (msg, name) => answersFor(msg, name, type).map((r) => read(msg, r));
+}
+
+function authenticated(message: DnsMessage): { authenticated?: true } {
+  return message.authenticated ? { authenticated: true } : {};
 }
 
 function failure<T>(code: string): DnsResult<T> {

@@ -42,7 +42,11 @@ export async function freePort(): Promise<number> {
 
 /** knotd on 127.0.0.1, in the foreground, as the current user, everything in its own folder. */
 export class Knotd {
-  public static async start(dir: string, zones: Array<{ zone: string; file: string }>): Promise<Knotd> {
+  /**
+   * @param zones the zones and their files; `signed` zones are signed by knotd itself (keys made
+   * at start, ECDSA P-256, one key signing everything), as knot's automatic DNSSEC signing does
+   */
+  public static async start(dir: string, zones: Array<{ zone: string; file: string; signed?: boolean }>): Promise<Knotd> {
     const knotd = knotTool('knotd');
     const port = await freePort();
     const conf = join(dir, 'knot.conf');
@@ -66,12 +70,19 @@ export class Knotd {
       '    zonefile-sync: -1',
       '    journal-content: none',
       '    semantic-checks: on',
+      'policy:',
+      '  - id: test',
+      '    algorithm: ecdsap256sha256',
+      '    single-type-signing: on',
       'zone:',
-      ...zones.flatMap((z) => [`  - domain: ${z.zone}.`, `    file: "${z.file}"`]),
+      ...zones.flatMap((z) => [
+        `  - domain: ${z.zone}.`, `    file: "${z.file}"`,
+        ...(z.signed ? ['    dnssec-signing: on', '    dnssec-policy: test'] : []),
+      ]),
       '',
     ].join('\n'));
     const child = spawn(knotd, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const server = new Knotd(child, port);
+    const server = new Knotd(child, port, conf);
     child.stdout.on('data', (d: Buffer) => (server.log += d.toString()));
     child.stderr.on('data', (d: Buffer) => (server.log += d.toString()));
     await server.waitUntilServing(zones.map((z) => z.zone));
@@ -81,13 +92,28 @@ export class Knotd {
   public log = '';
   private exited = false;
 
-  private constructor(private readonly child: ChildProcess, public readonly port: number) {
+  private constructor(private readonly child: ChildProcess, public readonly port: number, private readonly conf: string) {
     child.once('exit', () => (this.exited = true));
   }
 
   /** `127.0.0.1:<port>`, for `--resolver`. */
   public get address(): string {
     return `127.0.0.1:${this.port}`;
+  }
+
+  /** The DS record (SHA-256 digest) of a signed zone's key, as its parent publishes it: `<zone>. DS <tag> 13 2 <hex>`. */
+  public ds(zone: string): string {
+    const run = spawnSync(knotTool('keymgr'), ['-c', this.conf, zone, 'ds'], { encoding: 'utf8' });
+    const line = run.stdout.split('\n').find((l) => / DS \d+ \d+ 2 /.test(l));
+    if (run.status !== 0 || line === undefined) throw new Error(`keymgr gave no DS for ${zone}: ${run.stdout}${run.stderr}`);
+    return line.trim();
+  }
+
+  /** Load a zone's file again (after the test changed it), and wait until it is served. */
+  public async reload(zone: string): Promise<void> {
+    const run = spawnSync(knotTool('knotc'), ['-c', this.conf, 'zone-reload', `${zone}.`], { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`knotc zone-reload ${zone} failed: ${run.stdout}${run.stderr}`);
+    await this.waitUntilServing([zone]);
   }
 
   public async stop(): Promise<void> {
