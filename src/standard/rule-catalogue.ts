@@ -3,6 +3,7 @@ import { GOVUK_RULES } from './govuk-rules';
 import { CHECK_RULES, VERIFY_RULES } from './live-rules';
 import { CONSTRUCT_RULES, MTASTS_HOST_RULES, PORTFOLIO_RULES, RECORD_CONSTRUCT_RULES, SENDER_RULES, SES_RULES } from './platform-rules';
 import { REPORT_RULES } from './report-rules';
+import { TRANSIT_RULES } from './transit-rules';
 import { CAA_RULES } from '../records/caa';
 import { DKIM_RULES } from '../records/dkim';
 import { DMARC_RULES } from '../records/dmarc';
@@ -34,6 +35,7 @@ export const RULE_GROUPS: Record<string, Record<string, RuleDefinition>> = {
   CHECK_RULES,
   DNSSEC_RULES,
   DANE_RULES,
+  TRANSIT_RULES,
   VERIFY_RULES,
   MTASTS_HOST_RULES,
   PORTFOLIO_RULES,

@@ -20,6 +20,8 @@ export interface LeafOptions {
   readonly names: string[];
   /** Issue a certificate whose validity ended in 2020. */
   readonly expired?: boolean;
+  /** Issue a certificate whose validity starts in 2099. */
+  readonly notYetValid?: boolean;
 }
 
 /** Whether the openssl command is on this machine. */
@@ -43,6 +45,7 @@ export class TestCa {
   /** A file holding the CA certificate, for `--ca-file`. */
   public readonly certFile: string;
   private serial = 1;
+  private selfSignedCount = 0;
 
   private constructor(private readonly dir: string) {
     this.certFile = join(dir, 'ca.crt');
@@ -82,8 +85,21 @@ export class TestCa {
       '-keyout', keyFile, '-out', csrFile, '-subj', `/CN=${options.names[0]}`]);
     const validity = options.expired
       ? ['-startdate', '20200101000000Z', '-enddate', '20200201000000Z']
-      : ['-days', '30'];
+      : options.notYetValid
+        ? ['-startdate', '20990101000000Z', '-enddate', '20990201000000Z']
+        : ['-days', '30'];
     openssl(['ca', '-batch', '-notext', '-config', join(this.dir, 'ca.cnf'), '-in', csrFile, '-out', certFile, '-extfile', extFile, ...validity]);
+    return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8') };
+  }
+
+  /** A self-signed server certificate for these names, issued by no CA. */
+  public selfSigned(names: string[]): TestCertificate {
+    const n = ++this.selfSignedCount;
+    const keyFile = join(this.dir, `self${n}.key`);
+    const certFile = join(this.dir, `self${n}.crt`);
+    openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+      '-keyout', keyFile, '-out', certFile, '-days', '30', '-subj', `/CN=${names[0]}`,
+      '-addext', `subjectAltName=${names.map((d) => `DNS:${d}`).join(',')}`, '-addext', 'extendedKeyUsage=serverAuth']);
     return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8') };
   }
 
