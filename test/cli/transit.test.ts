@@ -6,7 +6,7 @@ import * as fc from 'fast-check';
 import { SmtpCertificateCheck, SmtpProbeResult } from '../../src/cli/check/smtp-probe';
 import { SUBJECT_SMTP, TlsReadiness, readinessLine, readinessTotal, tlsReadiness, transitFindings } from '../../src/cli/check/transit';
 import { Finding } from '../../src/records/finding';
-import { MtaSts, MtaStsMode, MtaStsPolicyModel } from '../../src/records/mta-sts';
+import { MtaStsMode, MtaStsPolicyModel } from '../../src/records/mta-sts';
 import { RuleCatalogue } from '../../src/standard/rule-catalogue';
 import { TRANSIT_RULES } from '../../src/standard/transit-rules';
 
@@ -147,33 +147,10 @@ describe('transitFindings', () => {
     ]);
   });
 
-  test('MX hosts not covered by an enforce or testing policy: SMTP-MX-NOT-IN-POLICY about the policy; a none policy covers nothing and asks nothing', () => {
-    const mx = ['mail.dept.test', 'a.b.dept.test', 'dept.test'];
-    const probes = mx.map((h) => tlsProbe(h));
-    const enforce = transitFindings(D, mx, probes, policy(MtaStsMode.ENFORCE, ['*.dept.test']));
-    expect(enforce.filter((f) => f.ruleId === 'SMTP-MX-NOT-IN-POLICY').map((f) => [f.path, f.subject, f.message])).toEqual([
-      ['a.b.dept.test', { name: 'mta-sts.dept.test', type: 'MTA-STS-POLICY' },
-        'The MX host a.b.dept.test matches no mx pattern of dept.test\'s MTA-STS policy (enforce; mx "*.dept.test"): senders that apply the policy will not deliver to it.'],
-      ['dept.test', { name: 'mta-sts.dept.test', type: 'MTA-STS-POLICY' }, expect.stringMatching(/^The MX host dept\.test matches no mx pattern/)],
-    ]);
-    const testing = transitFindings(D, mx, probes, 'version: STSv1\r\nmode: testing\r\nmx: mail.dept.test\r\nmax_age: 86400\r\n');
-    expect(testing.filter((f) => f.ruleId === 'SMTP-MX-NOT-IN-POLICY').map((f) => f.path)).toEqual(['a.b.dept.test', 'dept.test']);
-    expect(testing[0].message).toMatch(/senders that apply the policy report every delivery to it as a failure\.$/);
-    expect(ids(transitFindings(D, mx, probes, policy(MtaStsMode.NONE, [])))).not.toContain('SMTP-MX-NOT-IN-POLICY');
-    expect(ids(transitFindings(D, mx, probes, 'not a policy'))).not.toContain('SMTP-MX-NOT-IN-POLICY');
-    expect(ids(transitFindings(D, mx, probes))).not.toContain('SMTP-MX-NOT-IN-POLICY');
-  });
-
-  test('property: SMTP-MX-NOT-IN-POLICY names exactly the MX hosts RFC 8461 §4.1 matching leaves uncovered', () => {
-    const label = fc.constantFrom('mx', 'mail', 'a', 'b', 'MX');
-    const host = fc.array(label, { minLength: 1, maxLength: 3 }).map((ls) => [...ls, 'dept', 'test'].join('.'));
-    const pattern = fc.oneof(host, host.map((h) => `*.${h.split('.').slice(1).join('.')}`));
-    fc.assert(fc.property(fc.uniqueArray(host, { minLength: 1, maxLength: 5, selector: (h) => h.toLowerCase() }), fc.array(pattern, { maxLength: 4 }),
-      fc.constantFrom(MtaStsMode.ENFORCE, MtaStsMode.TESTING), (mx, patterns, mode) => {
-        const p = policy(mode, patterns);
-        const named = transitFindings(D, mx, [], p).filter((f) => f.ruleId === 'SMTP-MX-NOT-IN-POLICY').map((f) => f.path);
-        expect(named).toEqual(MtaSts.uncoveredMx(p, mx).map((h) => h.toLowerCase()));
-      }));
+  test('an MX host outside the MTA-STS policy is left to the profile (MTASTS-MX-NOT-COVERED), not reported twice', () => {
+    const mx = ['mail.dept.test', 'a.b.dept.test'];
+    const fs = transitFindings(D, mx, mx.map((h) => tlsProbe(h)), policy(MtaStsMode.ENFORCE, ['mail.dept.test']));
+    expect(ids(fs)).toEqual(['SMTP-TLS-READY', 'SMTP-TLS-READY']);
   });
 
   test('property: each probed host gets SMTP-TLS-READY exactly when it has no fault, and never both', () => {
@@ -196,7 +173,6 @@ describe('transitFindings', () => {
   test('every rule of the group is in the catalogue, with a source', () => {
     for (const r of Object.values(TRANSIT_RULES)) expect(RuleCatalogue.get(r.id)).toBe(r);
     expect(TRANSIT_RULES.tlsVersion.source).toMatch(/^GOV\.UK, "Securing government email"/);
-    expect(TRANSIT_RULES.mxNotInPolicy.source).toMatch(/RFC 8461 §4\.1/);
   });
 });
 

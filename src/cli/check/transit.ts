@@ -6,7 +6,7 @@
  * Pure functions: the probes are made by `smtp-probe.ts`.
  */
 import { SmtpProbeResult, tlsVersionText } from './smtp-probe';
-import { Finding, SUBJECT_MTA_STS_POLICY, finding, subjectOf } from '../../records/finding';
+import { Finding, finding, subjectOf } from '../../records/finding';
 import { MtaSts, MtaStsMode, MtaStsPolicyModel } from '../../records/mta-sts';
 import { TRANSIT_RULES } from '../../standard/transit-rules';
 
@@ -57,15 +57,6 @@ export function transitFindings(
   const policy = readPolicy(mtaStsPolicy);
   const applies = policy !== undefined && policy.mode !== MtaStsMode.NONE;
   const findings: Finding[] = [];
-
-  if (applies) {
-    for (const host of hosts.filter((h) => !policy.mx.some((pattern) => MtaSts.matchesMx(pattern, h)))) {
-      findings.push(finding(TRANSIT_RULES.mxNotInPolicy,
-        `The MX host ${host} matches no mx pattern of ${d}'s MTA-STS policy (${policy.mode}; ${patternList(policy.mx)}): `
-        + `${policy.mode === MtaStsMode.ENFORCE ? 'senders that apply the policy will not deliver to it' : 'senders that apply the policy report every delivery to it as a failure'}.`,
-        host, undefined, subjectOf(`mta-sts.${d}`, SUBJECT_MTA_STS_POLICY)));
-    }
-  }
 
   const notProbed = hosts.filter((h) => !byHost.has(h));
   if (notProbed.length > 0) {
@@ -261,10 +252,6 @@ function uniqueHosts(hosts: string[]): string[] {
 
 function normalise(name: string): string {
   return name.trim().toLowerCase().replace(/\.$/, '');
-}
-
-function patternList(patterns: string[]): string {
-  return patterns.length === 0 ? 'no mx pattern listed' : `mx ${patterns.map((p) => `"${p}"`).join(', ')}`;
 }
 
 const UNTRUSTED_WORDS: Record<string, string> = {
