@@ -47,12 +47,17 @@ export interface EmailDomain {
 /** CloudFront's policy when none is set, or with the default certificate (which ignores any). */
 const CLOUDFRONT_DEFAULT_TLS = 'TLSv1';
 
+/** `<selector>._bimi.<domain>`, a BIMI assertion record. */
+const BIMI_NAME = /^.+\._bimi\.(.+)$/;
+
 const PREFIXES: Array<[RegExp, boolean]> = [
   // [pattern, whether a record at it makes its base a domain]
   [/^_dmarc\.(.+)$/, true],
   [/^_mta-sts\.(.+)$/, true],
   [/^_smtp\._tls\.(.+)$/, true],
   [/^[^.]+\._domainkey\.(.+)$/, true],
+  // A BIMI selector may hold dots: the domain follows the last `._bimi.`.
+  [BIMI_NAME, true],
   [/^mta-sts\.(.+)$/, false],
 ];
 const REPORT_AUTHORISATION = /^(.+)\._report\._dmarc\.(.+)$/;
@@ -265,6 +270,8 @@ class DomainPlanner {
   private readonly byName = new Map<string, DnsRecord[]>();
   /** `<selector>._domainkey.<domain>` records, by domain. */
   private readonly dkimByDomain = new Map<string, DnsRecord[]>();
+  /** `<selector>._bimi.<domain>` records, by domain. */
+  private readonly bimiByDomain = new Map<string, DnsRecord[]>();
   /** `<policy-domain>._report._dmarc.<destination>` records, by policy domain. */
   private readonly authorisationsByDomain = new Map<string, DnsRecord[]>();
   /** SES Easy DKIM records, by identity. */
@@ -297,6 +304,8 @@ class DomainPlanner {
       push(this.byName, r.name, r);
       const dkim = /^[^.]+\._domainkey\.(.+)$/.exec(r.name);
       if (dkim) push(this.dkimByDomain, dkim[1], r);
+      const bimi = BIMI_NAME.exec(r.name);
+      if (bimi) push(this.bimiByDomain, bimi[1], r);
       const auth = REPORT_AUTHORISATION.exec(r.name);
       if (auth) push(this.authorisationsByDomain, auth[1], r);
     });
@@ -323,6 +332,7 @@ class DomainPlanner {
       for (const r of this.byName.get(name) ?? []) read.add(r);
     }
     for (const r of this.dkimByDomain.get(domain) ?? []) read.add(r);
+    for (const r of this.bimiByDomain.get(domain) ?? []) read.add(r);
     for (const r of this.authorisationsByDomain.get(domain) ?? []) read.add(r);
     const records = [...read].sort((a, b) => this.order.get(a)! - this.order.get(b)!).map(plannedRecord);
 

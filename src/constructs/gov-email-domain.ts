@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
+import { BimiOptions, BimiRecord } from './bimi-record';
 import { DkimRecords } from './dkim-records';
 import { DmarcOptions, DmarcRecord } from './dmarc-record';
 import { IMtaStsPolicyHost } from './mta-sts-policy-host-interface';
@@ -237,6 +238,18 @@ export interface GovEmailDomainProps extends GovEmailDomainOptions {
    * @default false
    */
   readonly allowMissingMtaSts?: boolean;
+
+  /**
+   * BIMI: publish `<selector>._bimi.<domain>` TXT `v=BIMI1; l=<logo>; a=<certificate>` so
+   * mailbox providers that take part show the logo beside the domain's authenticated mail.
+   * Receivers show it only while DMARC is at enforcement, so the domain's DMARC record is checked
+   * with the BIMI record: `p=none` or `sp=none` (possible with `dmarc.allowMonitoringOnly`) fails
+   * synth (`BIMI-DMARC-POLICY`). The organisational domain's DMARC record, when it is another
+   * domain, and the logo and certificate themselves are checked by `gov-email check`.
+   *
+   * @default - no BIMI record
+   */
+  readonly bimi?: BimiOptions;
 }
 
 /**
@@ -253,6 +266,7 @@ export interface GovEmailDomainProps extends GovEmailDomainOptions {
  * | `Dkim` (`DkimRecords`) | a CNAME or TXT per DKIM selector of the senders (when they have any) |
  * | `MtaSts` | `_mta-sts` TXT `v=STSv1; id=<hash of the policy>`, after the host serves the policy |
  * | `Ses` (`SesSendingIdentity`) | with `Sender.amazonSes()`: the identity, its configuration set, DKIM and MAIL FROM records |
+ * | `Bimi` (`BimiRecord`) | `<selector>._bimi` TXT (when `bimi` is given) |
  *
  * After building, the construct evaluates the whole domain, exactly as it will be published,
  * with the UK government profile the CLI uses (`GovUkProfile.evaluate`): errors fail synth,
@@ -286,6 +300,9 @@ export class GovEmailDomain extends Construct {
 
   /** The SES identity, when a sender is `Sender.amazonSes()`. */
   public readonly sesIdentity?: SesSendingIdentity;
+
+  /** The BIMI record, when `bimi` is given. */
+  public readonly bimi?: BimiRecord;
 
   /**
    * What the domain publishes, as the UK government profile reads it: the input of the
@@ -337,6 +354,9 @@ export class GovEmailDomain extends Construct {
       ttl: props.ttl,
     });
     this.dmarc = new DmarcRecord(this, 'Dmarc', { ...props.dmarc, zone: props.zone, domainName: domain, ttl: props.ttl });
+    if (props.bimi !== undefined) {
+      this.bimi = new BimiRecord(this, 'Bimi', { ...props.bimi, zone: props.zone, domainName: domain, ttl: props.ttl });
+    }
     const mxValues = mxModels.map((m) => Mx.render(m));
     if (receives) {
       this.mx = writer.recordSet('Mx', { name: names.at(), type: route53.RecordType.MX, values: mxValues });
@@ -484,6 +504,7 @@ export class GovEmailDomain extends Construct {
       ...(o.tlsRpt === undefined ? [] : [plannedRecord(`_smtp._tls.${d}`, 'TXT', [o.tlsRpt])]),
       ...(o.mtaStsTxt === undefined ? [] : [plannedRecord(`_mta-sts.${d}`, 'TXT', [o.mtaStsTxt])]),
       ...DkimRecords._planned(dkimRecords, d),
+      ...(this.bimi === undefined ? [] : [this.bimi._planned(d)]),
     ];
     const sesIdentities: PlannedSesIdentity[] = [];
     if (o.ses !== undefined) {
@@ -502,6 +523,7 @@ export class GovEmailDomain extends Construct {
     const fields: PostureField[] = ['apexTxt', 'mx', 'dmarc', 'dkim', 'mtaStsPolicy', 'sesTlsRequired', 'policyHostMinimumTls'];
     if (o.receives || o.tlsRpt !== undefined) fields.push('tlsRpt');
     if (o.receives || o.mtaStsTxt !== undefined) fields.push('mtaStsTxt');
+    if (this.bimi !== undefined) fields.push('bimi');
     return postureOf({
       domain: d,
       records,

@@ -10,3 +10,4 @@ export * from './hosted-zone';
 export * from './mta-sts-policy-host-interface';
 export * from './mta-sts-policy-host';
 export * from './domain-portfolio';
+export * from './bimi-record';

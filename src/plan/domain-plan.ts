@@ -52,12 +52,12 @@ export interface PlannedPolicyHost {
  * `DomainPosture.unresolved` holds, and the ones `GOVUK-NOT-EVALUATED` findings name.
  */
 export type PostureField = 'apexTxt' | 'mx' | 'dmarc' | 'mtaStsTxt' | 'mtaStsPolicy' | 'tlsRpt' | 'dkim' | 'dkimWildcard' | 'caa'
-| 'reportAuthorisations' | 'sesTlsRequired' | 'policyHostMinimumTls';
+| 'reportAuthorisations' | 'sesTlsRequired' | 'policyHostMinimumTls' | 'bimi';
 
 /** Every posture field, in the order `postureOf` reads them. */
 export const POSTURE_FIELDS: readonly PostureField[] = [
   'apexTxt', 'mx', 'dmarc', 'mtaStsTxt', 'mtaStsPolicy', 'tlsRpt', 'dkim', 'dkimWildcard', 'caa',
-  'reportAuthorisations', 'sesTlsRequired', 'policyHostMinimumTls',
+  'reportAuthorisations', 'sesTlsRequired', 'policyHostMinimumTls', 'bimi',
 ];
 
 /** Everything one domain publishes, as input to `postureOf`. */
@@ -65,7 +65,7 @@ export interface DomainPlan {
   /** The domain, lower case. */
   readonly domain: string;
   /**
-   * The record sets the domain's evaluation reads: at its own names, its DKIM selectors, and the
+   * The record sets the domain's evaluation reads: at its own names, its DKIM and BIMI selectors, and the
    * `<domain>._report._dmarc.<destination>` authorisations published for it, in plan order.
    */
   readonly records: PlannedRecord[];

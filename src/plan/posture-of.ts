@@ -7,7 +7,7 @@ import { PlannedRecord, valuesKnown } from './planned-record';
 import { MtaSts } from '../records/mta-sts';
 import { Spf } from '../records/spf';
 import { TxtChunks } from '../records/txt';
-import { DkimDelegationPosture, DkimSelectorPosture, DomainPosture, ReportAuthorisationPosture } from '../standard/posture';
+import { BimiSelectorPosture, DkimDelegationPosture, DkimSelectorPosture, DomainPosture, ReportAuthorisationPosture } from '../standard/posture';
 
 /**
  * The posture of one domain. A field whose values are known only at deployment, or whose name
@@ -56,6 +56,8 @@ export function postureOf(plan: DomainPlan): DomainPosture {
   const caa = field('caa', domain, 'CAA');
   const dkim = covers('dkim') ? dkimOf(plan) : { delegated: [], unresolved: false };
   if (dkim.unresolved) unresolved.push('dkim');
+  const bimi = covers('bimi') ? bimiOf(plan) : undefined;
+  if (bimi === 'unresolved') unresolved.push('bimi');
 
   const reportAuthorisations: ReportAuthorisationPosture[] = [];
   const authPrefix = `${domain}._report._dmarc.`;
@@ -95,6 +97,8 @@ export function postureOf(plan: DomainPlan): DomainPosture {
   if (dkim.delegated.length > 0) posture.dkimDelegated = dkim.delegated;
   if (dkimWildcard !== undefined) posture.dkimWildcard = dkimWildcard;
   if (caa !== undefined) posture.caa = caa;
+  // BIMI is optional: no selector published is nothing to judge, so the field is left out.
+  if (bimi !== undefined && bimi !== 'unresolved' && bimi.length > 0) posture.bimi = bimi;
   if (covers('reportAuthorisations')) posture.reportAuthorisations = reportAuthorisations;
   if (typeof tls === 'boolean') posture.sesTlsRequired = tls;
   if (minimumTls !== undefined) posture.policyHostMinimumTls = minimumTls;
@@ -143,6 +147,23 @@ function dkimOf(plan: DomainPlan): DkimFields {
   const list = [...selectors.values()].sort((a, b) => (a.selector < b.selector ? -1 : a.selector > b.selector ? 1 : 0));
   if (list.length === 0 && (unresolved || easyDkimKnown || delegated.length > 0)) return { delegated, unresolved };
   return { selectors: list, delegated, unresolved };
+}
+
+/**
+ * BIMI selectors: the TXT values at each `<selector>._bimi.<domain>`, by selector in name
+ * order; a CNAME there, or values known only at deployment, leave the field not evaluated.
+ */
+function bimiOf(plan: DomainPlan): BimiSelectorPosture[] | 'unresolved' {
+  const suffix = `._bimi.${plan.domain}`;
+  const selectors = new Map<string, string[]>();
+  for (const r of plan.records) {
+    if (r.unresolved.includes('name') || !r.name.endsWith(suffix) || r.name.length === suffix.length) continue;
+    if (r.type === 'CNAME' || (r.type === 'TXT' && !valuesKnown(r))) return 'unresolved';
+    if (r.type !== 'TXT') continue;
+    const selector = r.name.slice(0, -suffix.length);
+    selectors.set(selector, [...(selectors.get(selector) ?? []), ...r.values]);
+  }
+  return [...selectors.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([selector, values]) => ({ selector, values }));
 }
 
 /** True when every SES identity of the domain must use TLS; undefined when it has none. */

@@ -8,3 +8,4 @@ export * from './mta-sts';
 export * from './dkim';
 export * from './mx';
 export * from './caa';
+export * from './bimi';

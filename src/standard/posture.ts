@@ -31,6 +31,16 @@ export interface DkimDelegationPosture {
 }
 
 /**
+ * The TXT values found at one BIMI selector.
+ */
+export interface BimiSelectorPosture {
+  /** The selector, for example `default` (the record is at `<selector>._bimi.<domain>`). */
+  readonly selector: string;
+  /** The TXT values at the selector, as DNS tools print them. */
+  readonly values: string[];
+}
+
+/**
  * The TXT values at an external DMARC report authorisation name.
  */
 export interface ReportAuthorisationPosture {
@@ -137,6 +147,14 @@ export interface DomainPosture {
    * @default - not evaluated
    */
   readonly caa?: string[];
+  /**
+   * BIMI selectors looked at (`<selector>._bimi.<domain>`), with what each holds. A selector
+   * whose record shows a logo is evaluated with the DMARC policy in `dmarc`, which BIMI needs at
+   * enforcement.
+   *
+   * @default - not evaluated
+   */
+  readonly bimi?: BimiSelectorPosture[];
   /**
    * External DMARC report authorisation records looked up.
    *

@@ -1,5 +1,6 @@
 import { GOVUK_RULES as R } from './govuk-rules';
 import { DomainPosture } from './posture';
+import { Bimi } from '../records/bimi';
 import { Caa } from '../records/caa';
 import { Dkim } from '../records/dkim';
 import { Dmarc, DmarcAlignment, DmarcModel, DmarcPolicy } from '../records/dmarc';
@@ -134,6 +135,7 @@ export class GovUkProfile {
     } else if (posture.tlsRpt !== undefined && posture.tlsRpt.length > 0) {
       out.push(...evaluateTlsRpt(posture, false));
     }
+    out.push(...evaluateBimi(posture));
     if (posture.sesTlsRequired === false) {
       out.push(finding(R.sesTlsRequired, `Mail sent through SES for ${domain} is not required to use TLS: attach a configuration set with tlsPolicy REQUIRE as the identity's default.`, domain, undefined, subjectOf(domain, SUBJECT_SES_IDENTITY)));
     }
@@ -222,6 +224,7 @@ export class GovUkProfile {
     if (posture.tlsRpt !== undefined && posture.tlsRpt.length > 0) {
       out.push(...evaluateTlsRpt(posture, false));
     }
+    out.push(...evaluateBimi(posture));
     out.push(...evaluateCommon(posture));
     return dedupeFindings(out);
   }
@@ -427,6 +430,28 @@ function evaluateTlsRpt(posture: DomainPosture, required: boolean): Finding[] {
   return out;
 }
 
+/**
+ * Each BIMI selector's records, and for one that shows a logo, the DMARC policy BIMI needs:
+ * receivers show no logo unless DMARC is at enforcement (checked when the posture holds DMARC).
+ */
+function evaluateBimi(posture: DomainPosture): Finding[] {
+  if (posture.bimi === undefined) {
+    return [];
+  }
+  const domain = posture.domainName;
+  const out: Finding[] = [];
+  for (const sel of posture.bimi) {
+    const name = `${sel.selector}._bimi.${domain}`;
+    out.push(...Bimi.checkRecordSet(sel.values, { name }));
+    const records = sel.values.filter((v) => Bimi.isBimi(v));
+    const model = records.length === 1 ? tryParse(() => Bimi.parse(records[0])) : undefined;
+    if (model !== undefined && !Bimi.isDeclined(model) && posture.dmarc !== undefined) {
+      out.push(...Bimi.checkDmarc(posture.dmarc, { name, dmarcName: `_dmarc.${domain}` }));
+    }
+  }
+  return out;
+}
+
 function evaluateCommon(posture: DomainPosture): Finding[] {
   const out: Finding[] = [];
   const domain = posture.domainName;
@@ -472,6 +497,7 @@ const POSTURE_FIELD_RECORDS: Record<string, (domain: string) => [string, string]
   reportAuthorisations: (d) => [`_dmarc.${d}`, 'TXT'],
   sesTlsRequired: (d) => [d, SUBJECT_SES_IDENTITY],
   policyHostMinimumTls: (d) => [`mta-sts.${d}`, SUBJECT_HTTPS],
+  bimi: (d) => [`default._bimi.${d}`, 'TXT'],
 };
 
 function spfModel(posture: DomainPosture) {

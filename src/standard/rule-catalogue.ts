@@ -4,6 +4,7 @@ import { CHECK_RULES, VERIFY_RULES } from './live-rules';
 import { CONSTRUCT_RULES, MTASTS_HOST_RULES, PORTFOLIO_RULES, RECORD_CONSTRUCT_RULES, SENDER_RULES, SES_RULES } from './platform-rules';
 import { REPORT_RULES } from './report-rules';
 import { TRANSIT_RULES } from './transit-rules';
+import { BIMI_RULES } from '../records/bimi';
 import { CAA_RULES } from '../records/caa';
 import { DKIM_RULES } from '../records/dkim';
 import { DMARC_RULES } from '../records/dmarc';
@@ -27,6 +28,7 @@ export const RULE_GROUPS: Record<string, Record<string, RuleDefinition>> = {
   DKIM_RULES,
   MX_RULES,
   CAA_RULES,
+  BIMI_RULES,
   GOVUK_RULES,
   CONSTRUCT_RULES,
   RECORD_CONSTRUCT_RULES,

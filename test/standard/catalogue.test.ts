@@ -26,7 +26,7 @@ describe('RuleCatalogue', () => {
     for (const r of rules) {
       expect(r.summary.length).toBeGreaterThan(10);
       expect(['error', 'warning', 'info']).toContain(r.severity);
-      expect(r.source).toMatch(/RFC \d+|GOV\.UK|NCSC|Route 53|Amazon SES|Amazon CloudFront|AWS |AWS Certificate Manager|Amazon S3|AWS Lambda|Amazon CloudWatch|cdk-gov-email/);
+      expect(r.source).toMatch(/RFC \d+|GOV\.UK|NCSC|Route 53|Amazon SES|Amazon CloudFront|AWS |AWS Certificate Manager|Amazon S3|AWS Lambda|Amazon CloudWatch|cdk-gov-email|draft-brand-indicators-for-message-identification|draft-svg-tiny-ps-abrotman/);
     }
   });
 

@@ -21,14 +21,20 @@ export interface TestPolicyHost {
   readonly status?: number;
   /** Content-Type header; null sends none. @default 'text/plain' */
   readonly contentType?: string | null;
-  /** The policy body. */
-  readonly body?: string;
+  /** The policy body (or, for one of `paths`, whatever it serves). */
+  readonly body?: string | Buffer;
   /** More response headers (e.g. Location). */
   readonly headers?: Record<string, string>;
   /** Send the body forever, 4 KiB at a time, until the client goes away. */
   readonly endless?: boolean;
   /** Send the headers, then nothing. */
   readonly stall?: boolean;
+  /**
+   * Other paths the host serves (a BIMI logo, a mark certificate), each answered as described;
+   * the host's own fields still answer the policy path.
+   * @default - the policy path only
+   */
+  readonly paths?: Record<string, TestPolicyHost>;
 }
 
 export interface TestHttpsOptions {
@@ -111,9 +117,10 @@ export class TestHttpsServer {
   private handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void {
     const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
     this.requests.set(host, (this.requests.get(host) ?? 0) + 1);
-    const h = this.hosts.get(host);
+    const entry = this.hosts.get(host);
+    const h = entry?.paths?.[req.url ?? ''] ?? (req.url === POLICY_PATH ? entry : undefined);
     res.on('error', () => undefined);
-    if (h === undefined || req.url !== POLICY_PATH) {
+    if (h === undefined) {
       res.writeHead(404, { 'Content-Type': 'text/plain' });
       res.end('not found\n');
       return;
