@@ -5,6 +5,7 @@
 import { isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DnssecStatus } from './check/dnssec';
+import type { TlsReadiness } from './check/transit';
 import { bold, findingLines, printable, table } from './terminal';
 import { Finding, RuleDefinition, Severity } from '../records/finding';
 import { RuleCatalogue } from '../standard/rule-catalogue';
@@ -30,6 +31,8 @@ export interface DomainReport {
   readonly findings: Finding[];
   /** What `gov-email check` saw of the domain's DNSSEC. */
   readonly dnssec?: DnssecStatus;
+  /** Whether forcing TLS to the domain is safe, when `gov-email check` probed its mail servers. */
+  readonly tlsReadiness?: TlsReadiness;
   /** One line each of what was observed beyond the records (DNSSEC, mail servers), for people. */
   readonly facts?: string[];
 }

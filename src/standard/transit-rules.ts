@@ -35,7 +35,4 @@ export const TRANSIT_RULES = {
   probeLimit: rule('SMTP-PROBE-LIMIT', Severity.INFO,
     'MX hosts beyond the per-domain limit were not probed; their transit security is not known.',
     'cdk-gov-email: a bounded number of mail servers is contacted per domain'),
-  tlsReady: rule('SMTP-TLS-READY', Severity.INFO,
-    'The MX host offers STARTTLS, negotiates TLS 1.2 or later, and presents a trusted certificate valid for its name and date: senders can require TLS to it.',
-    `${SECURING} (require TLS when sending to government domains); RFC 8461 §4`),
 } satisfies Record<string, RuleDefinition>;

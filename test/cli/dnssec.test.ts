@@ -51,11 +51,15 @@ beforeAll(async () => {
   const mail = ['@ MX 10 mx', 'mx A 192.0.2.25', '@ TXT "v=spf1 -all"', '_dmarc TXT "v=DMARC1; p=reject; rua=mailto:d@signed.dnssec.test"', 'www A 192.0.2.80'];
   const zones = [
     { zone: PARENT, file: zone(PARENT, CHILDREN.map((c) => `${c.split('.')[0]} NS ns.${c}.`)), signed: true },
-    { zone: CHILDREN[0], signed: true, file: zone(CHILDREN[0], [
-      ...mail,
-      `_25._tcp.mx TLSA 3 1 1 ${sha256(spki(leafDer))}`,
-      `_25._tcp.mx TLSA 2 0 1 ${sha256(caDer)}`,
-    ]) },
+    {
+      zone: CHILDREN[0],
+      signed: true,
+      file: zone(CHILDREN[0], [
+        ...mail,
+        `_25._tcp.mx TLSA 3 1 1 ${sha256(spki(leafDer))}`,
+        `_25._tcp.mx TLSA 2 0 1 ${sha256(caDer)}`,
+      ]),
+    },
     { zone: CHILDREN[1], signed: true, file: zone(CHILDREN[1], ['@ TXT "v=spf1 -all"']) },
     { zone: CHILDREN[2], file: zone(CHILDREN[2], ['@ TXT "v=spf1 -all"']) },
     { zone: CHILDREN[3], file: zone(CHILDREN[3], ['@ TXT "v=spf1 -all"']) },
@@ -206,11 +210,15 @@ describe('DANE: TLSA records against the chain a mail server presents', () => {
   });
 
   test('usages 0 and 1 are not for SMTP; bad parameters are reported and not used', () => {
-    const authenticated = { outcome: 'ok' as const, authenticated: true, records: [
-      { usage: 1, selector: 1, matchingType: 1, data: sha256(spki(leafDer)) },
-      { usage: 3, selector: 1, matchingType: 1, data: 'abcd' },
-      { usage: 3, selector: 7, matchingType: 1, data: sha256(spki(leafDer)) },
-    ] };
+    const authenticated = {
+      outcome: 'ok' as const,
+      authenticated: true,
+      records: [
+        { usage: 1, selector: 1, matchingType: 1, data: sha256(spki(leafDer)) },
+        { usage: 3, selector: 1, matchingType: 1, data: 'abcd' },
+        { usage: 3, selector: 7, matchingType: 1, data: sha256(spki(leafDer)) },
+      ],
+    };
     const r = checkDane(MX, authenticated, [leafDer, caDer]);
     expect(rules(r.findings)).toEqual(['DANE-TLSA-PARAMETERS', 'DANE-TLSA-PARAMETERS', 'DANE-TLSA-USAGE']);
     expect(r.matched).toBeUndefined();

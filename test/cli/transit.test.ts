@@ -4,7 +4,7 @@
  */
 import * as fc from 'fast-check';
 import { SmtpCertificateCheck, SmtpProbeResult } from '../../src/cli/check/smtp-probe';
-import { SUBJECT_SMTP, TlsReadiness, readinessLine, readinessTotal, tlsReadiness, transitFindings } from '../../src/cli/check/transit';
+import { TlsReadiness, readinessLine, readinessTotal, tlsReadiness, transitFindings } from '../../src/cli/check/transit';
 import { Finding } from '../../src/records/finding';
 import { MtaStsMode, MtaStsPolicyModel } from '../../src/records/mta-sts';
 import { RuleCatalogue } from '../../src/standard/rule-catalogue';
@@ -60,16 +60,8 @@ const ids = (fs: Finding[]) => fs.map((f) => f.ruleId);
 const policy = (mode: MtaStsMode, mx: string[]): MtaStsPolicyModel => ({ mode, maxAge: 1209600, mx });
 
 describe('transitFindings', () => {
-  test('a good MX host: one SMTP-TLS-READY, about the SMTP service at the host', () => {
-    const fs = transitFindings(D, ['mx1.dept.test'], [tlsProbe('mx1.dept.test')]);
-    expect(fs).toEqual([{
-      ruleId: 'SMTP-TLS-READY',
-      severity: 'info',
-      source: TRANSIT_RULES.tlsReady.source,
-      path: 'mx1.dept.test',
-      subject: { name: 'mx1.dept.test', type: SUBJECT_SMTP },
-      message: 'mx1.dept.test offers STARTTLS with TLS 1.3 (TLS_AES_128_GCM_SHA256) and a trusted certificate valid for its name until 2027-01-01.',
-    }]);
+  test('a good MX host: no finding (the report line for the host says what it offers)', () => {
+    expect(transitFindings(D, ['mx1.dept.test'], [tlsProbe('mx1.dept.test')])).toEqual([]);
   });
 
   test('no STARTTLS, a failed handshake and an old TLS version are errors naming the host', () => {
@@ -117,7 +109,6 @@ describe('transitFindings', () => {
       failed('mx2.dept.test', 'timeout', 'banner', 'mx2.dept.test did not greet within 20 s'),
     ]);
     expect(fs.map((f) => [f.ruleId, f.severity, f.message])).toEqual([
-      ['SMTP-TLS-READY', 'info', expect.any(String)],
       ['SMTP-MX-FAILED', 'warning', 'mx2.dept.test did not greet within 20 s; its transit security is not known.'],
     ]);
   });
@@ -143,17 +134,16 @@ describe('transitFindings', () => {
     const fs = transitFindings(D, ['MX1.dept.test.', 'mx2.dept.test', 'mx3.dept.test'], [tlsProbe('mx1.dept.test')]);
     expect(fs.map((f) => [f.ruleId, f.message])).toEqual([
       ['SMTP-PROBE-LIMIT', "2 of dept.test's 3 MX hosts were not probed (mx2.dept.test, mx3.dept.test): only the most preferred is contacted."],
-      ['SMTP-TLS-READY', expect.any(String)],
     ]);
   });
 
   test('an MX host outside the MTA-STS policy is left to the profile (MTASTS-MX-NOT-COVERED), not reported twice', () => {
     const mx = ['mail.dept.test', 'a.b.dept.test'];
     const fs = transitFindings(D, mx, mx.map((h) => tlsProbe(h)), policy(MtaStsMode.ENFORCE, ['mail.dept.test']));
-    expect(ids(fs)).toEqual(['SMTP-TLS-READY', 'SMTP-TLS-READY']);
+    expect(ids(fs)).toEqual([]);
   });
 
-  test('property: each probed host gets SMTP-TLS-READY exactly when it has no fault, and never both', () => {
+  test('property: a probed host gets no finding exactly when it has no fault, and is ready exactly then', () => {
     const probeArb = fc.record({
       version: fc.constantFrom('TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'),
       expired: fc.boolean(),
@@ -164,8 +154,7 @@ describe('transitFindings', () => {
       const p = tlsProbe('mx1.dept.test', { version, cert: { expired, trusted, nameMatches, chainValid: trusted && !expired } });
       const found = ids(transitFindings(D, ['mx1.dept.test'], [p]));
       const good = (version === 'TLSv1.2' || version === 'TLSv1.3') && !expired && trusted && nameMatches;
-      expect(found.includes('SMTP-TLS-READY')).toBe(good);
-      expect(found.length === 1 || !found.includes('SMTP-TLS-READY')).toBe(true);
+      expect(found.length === 0).toBe(good);
       expect(tlsReadiness(D, [p]).ready).toBe(good);
     }));
   });

@@ -3,13 +3,18 @@
  * policy, and evaluate the whole with the UK government profile.
  */
 import { randomBytes } from 'node:crypto';
+import { checkBimi } from './bimi-check';
 import { CHECK_RULES } from './check-rules';
+import { checkDane, tlsaName } from './dane';
 import { CaaAnswer, DnsClient, DnsResult, MxAnswer, isFailure, quoteTxt, txtValue } from './dns';
 import { dnsFailureFinding } from './dns-failures';
 import { checkDnssec, dnssecSummary } from './dnssec';
 import { PolicyFetchOptions, fetchMtaStsPolicy } from './mta-sts-fetch';
+import { MxProbeOptions, ProbeLimiter, SmtpProbeResult, probeMxHosts, tlsVersionText } from './smtp-probe';
 import { SPF_VOID_LOOKUP_LIMIT, walkSpf } from './spf-walk';
+import { tlsReadiness, transitFindings } from './transit';
 import { PlannedRecord, PostureField, postureOf } from '../../plan';
+import { Bimi } from '../../records/bimi';
 import { Dmarc } from '../../records/dmarc';
 import { Finding, Severity, dedupeFindings, finding } from '../../records/finding';
 import { MtaSts } from '../../records/mta-sts';
@@ -30,6 +35,20 @@ export interface DomainCheckOptions {
    * @default - a random label, one per process
    */
   readonly wildcardProbe?: string;
+  /**
+   * Talk to the domain's mail servers: a STARTTLS probe of each MX host (up to `maxHosts`, most
+   * preferred first), the transit findings, and DANE matched against the chains they present.
+   * @default - no probe; TLSA records are still read and judged without a chain
+   */
+  readonly smtp?: SmtpCheckOptions;
+}
+
+/** How `gov-email check` probes mail servers (see `probeMxHosts`). */
+export interface SmtpCheckOptions extends Omit<MxProbeOptions, 'lookup'> {
+  /** MX hosts probed per domain, most preferred first. */
+  readonly maxHosts: number;
+  /** Shared by every domain of a run, so that connections per host stay bounded across them. */
+  readonly limiter: ProbeLimiter;
 }
 
 /**
@@ -96,6 +115,7 @@ async function check(domain: string, options: DomainCheckOptions): Promise<Domai
     mtaSts: `_mta-sts.${domain}`,
     tlsRpt: `_smtp._tls.${domain}`,
     wildcard: `${probe}._domainkey.${domain}`,
+    bimi: `${Bimi.DEFAULT_SELECTOR}._bimi.${domain}`,
   };
 
   // Everything that does not depend on another answer is asked at once.
@@ -108,6 +128,7 @@ async function check(domain: string, options: DomainCheckOptions): Promise<Domai
   const selectorQs = selectors.map((s) => ({ selector: s, q: dns.txt(`${s}._domainkey.${domain}`) }));
   const wildcardQ = dns.txt(names.wildcard);
   const dnssecQ = checkDnssec(domain, dns);
+  const bimiQ = dns.txt(names.bimi);
 
   const [apexTxtR, mxR] = await Promise.all([apexTxtQ, mxQ]);
   if (apexTxtR.outcome === 'nxdomain' || mxR.outcome === 'nxdomain') {
@@ -138,6 +159,10 @@ async function check(domain: string, options: DomainCheckOptions): Promise<Domai
     mx = mxR.records.map(renderMx);
     mx.forEach((value) => apex.records.push({ name: domain, type: 'MX', value }));
   }
+
+  // The mail servers: probed (when asked) and their TLSA records read, beside everything else.
+  const mxHosts = isFailure(mxR) ? [] : mailHosts(mxR.records);
+  const transitQ = mailServers(mxHosts, dns, options.smtp);
 
   // Three independent parts run side by side: the SPF walk, DMARC with its report
   // authorisations, and MTA-STS with the policy fetch.
@@ -171,6 +196,13 @@ async function check(domain: string, options: DomainCheckOptions): Promise<Domai
 
   const rest = new Part();
   const tlsRpt = rest.txt(await tlsRptQ, names.tlsRpt, 'the TLS-RPT record');
+  // BIMI: the record (judged by the profile with the DMARC policy it needs) and, when it names
+  // a logo and a certificate, both fetched and checked.
+  const bimiR = await bimiQ;
+  const bimi = bimiR.outcome === 'nxdomain' ? [] : rest.txt(bimiR, names.bimi, 'the BIMI record', undefined, true);
+  const bimiRecords = (bimi ?? []).filter((v) => Bimi.isBimi(v));
+  const bimiFetched = bimiRecords.length !== 1 ? []
+    : await checkBimi(domain, bimiRecords[0], { ...options.fetch, lookup: (host) => resolveAddress(host, dns) });
 
   // DKIM: the wildcard first, so that a selector answered by it is known for what it is.
   const wildcardR = await wildcardQ;
@@ -225,6 +257,7 @@ async function check(domain: string, options: DomainCheckOptions): Promise<Domai
   answer('tlsRpt', names.tlsRpt, 'TXT', tlsRpt);
   answer('dkimWildcard', `*._domainkey.${domain}`, 'TXT', dkimWildcard);
   answer('caa', domain, 'CAA', caa);
+  answer('bimi', names.bimi, 'TXT', bimi);
   for (const sel of dkim) records.push({ name: `${sel.selector}._domainkey.${domain}`, type: 'TXT', values: sel.values, unresolved: [] });
   if (dmarcPart.reportAuthorisations !== undefined) {
     fields.push('reportAuthorisations');
@@ -254,15 +287,25 @@ async function check(domain: string, options: DomainCheckOptions): Promise<Domai
   }
   const parts = [apex, dmarcPart.part, mtaStsPart.part, rest, dkimPart, caaPart];
   const dnssec = await dnssecQ;
+  const transit = await transitQ;
+  const transitChecked = transit.probes === undefined ? [] : transitFindings(domain, mxHosts, transit.probes, mtaStsPart.mtaStsPolicy);
+  const facts = [
+    ...(dnssec.status === undefined ? [] : [dnssecSummary(dnssec.status)]),
+    ...transit.facts,
+  ];
   return {
     domain,
     profile: GovUkProfile.isParked(posture) ? 'parked' : 'active',
     records: [
       ...apex.records, ...(walk?.records ?? []), ...dmarcPart.part.records, ...mtaStsPart.part.records,
-      ...rest.records, ...dkimPart.records, ...caaPart.records, ...dnssec.records,
+      ...rest.records, ...dkimPart.records, ...caaPart.records, ...dnssec.records, ...transit.records,
     ],
-    findings: dedupeFindings([...parts.flatMap((p) => p.findings), ...spfFindings, ...evaluated, ...dnssec.findings]),
-    ...(dnssec.status === undefined ? {} : { dnssec: dnssec.status, facts: [dnssecSummary(dnssec.status)] }),
+    findings: dedupeFindings([
+      ...parts.flatMap((p) => p.findings), ...spfFindings, ...evaluated, ...bimiFetched, ...dnssec.findings, ...transitChecked, ...transit.findings,
+    ]),
+    ...(dnssec.status === undefined ? {} : { dnssec: dnssec.status }),
+    ...(transit.probes === undefined ? {} : { tlsReadiness: tlsReadiness(domain, transit.probes, mxHosts) }),
+    ...(facts.length === 0 ? {} : { facts }),
   };
 }
 
@@ -315,6 +358,56 @@ async function authorisations(domain: string, dmarc: string[], dns: DnsClient, p
     if (values !== undefined) out.push({ name, values });
   }
   return out;
+}
+
+/** The exchanges of an MX answer, most preferred first (equal preferences in name order), null MX left out. */
+function mailHosts(mx: MxAnswer[]): string[] {
+  const hosts = [...mx].filter((m) => m.exchange !== '')
+    .sort((a, b) => a.priority - b.priority || (a.exchange < b.exchange ? -1 : a.exchange > b.exchange ? 1 : 0))
+    .map((m) => m.exchange.toLowerCase().replace(/\.$/, ''));
+  return [...new Set(hosts)];
+}
+
+interface MailServers {
+  /** Undefined when the servers were not probed. */
+  readonly probes?: SmtpProbeResult[];
+  readonly findings: Finding[];
+  readonly records: PublishedRecord[];
+  readonly facts: string[];
+}
+
+/**
+ * Probe the MX hosts (when asked) and read their TLSA records: DANE is judged against the
+ * chain each presented, or without one when there was no probe.
+ */
+async function mailServers(hosts: string[], dns: DnsClient, smtp: SmtpCheckOptions | undefined): Promise<MailServers> {
+  const limit = smtp?.maxHosts ?? hosts.length;
+  const tlsaQs = hosts.slice(0, limit).map((h) => dns.tlsa(tlsaName(h)));
+  const probed = smtp === undefined ? undefined : await probeMxHosts(hosts, { ...smtp, lookup: (host) => resolveAddress(host, dns) });
+  const findings: Finding[] = [];
+  const records: PublishedRecord[] = [];
+  const facts: string[] = [];
+  for (const [i, host] of hosts.slice(0, limit).entries()) {
+    const probe = probed?.probes.find((p) => p.host === host);
+    const chain = probe?.tls?.certificate?.chain.map((c) => c.der);
+    const dane = checkDane(host, await tlsaQs[i], chain);
+    findings.push(...dane.findings);
+    records.push(...dane.records);
+    if (probe !== undefined) facts.push(mailServerFact(probe, dane.matched));
+  }
+  return { probes: probed?.probes, findings, records, facts };
+}
+
+/** One line about a probed mail server, for the report. */
+function mailServerFact(p: SmtpProbeResult, daneMatched: boolean | undefined): string {
+  const dane = daneMatched === undefined ? '' : daneMatched ? '; DANE: a TLSA record matches' : '; DANE: no TLSA record matches';
+  if (p.outcome !== 'tls' || p.tls === undefined) return `MX ${p.host}: ${p.outcome}${p.error === undefined ? '' : ` (${p.error})`}${dane}`;
+  const cert = p.tls.certificate;
+  const verdict = cert === undefined ? 'no certificate'
+    : cert.trusted && cert.nameMatches && !cert.expired && !cert.notYetValid
+      ? `certificate valid until ${cert.chain[0].notAfter.slice(0, 10)}`
+      : 'certificate not valid for it';
+  return `MX ${p.host}: STARTTLS, ${tlsVersionText(p.tls.version)} (${p.tls.cipher}), ${verdict}${dane}`;
 }
 
 async function resolveAddress(host: string, dns: DnsClient): Promise<string> {

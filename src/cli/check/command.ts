@@ -5,10 +5,12 @@
 import { readFile } from 'node:fs/promises';
 import { DEFAULT_CONCURRENCY, checkDomains } from './bulk';
 import { checkRuleList } from './check-rules';
-import { catalogueSelectors } from './checker';
+import { SmtpCheckOptions, catalogueSelectors } from './checker';
 import { DnsClient } from './dns';
 import { CheckCliOptions, DEFAULT_TIMEOUT_MS, normaliseDomain, parseCheckArgs, splitDomainList } from './options';
 import { progressBar } from './progress';
+import { DEFAULT_MAX_MX_PER_DOMAIN, ProbeLimiter } from './smtp-probe';
+import { TlsReadiness, readinessLine, readinessTotal } from './transit';
 import { CliCommand, CliIo } from '../command';
 import { COMMAND_SUMMARIES } from '../commands';
 import { UsageError, reportUsageError } from '../options';
@@ -24,7 +26,11 @@ void lookups counted as RFC 7208 does, loops found), DMARC and the authorisation
 report addresses at other organisations, MTA-STS (the policy fetched over HTTPS as a
 sending server must: certificate validated, no redirects, HTTP 200, text/plain,
 at most 64 KiB) and its coverage of the MX hosts, TLS-RPT, DKIM selectors
-(${catalogueSelectors().join(', ')} and --selector), a *._domainkey wildcard, null MX and CAA.
+(${catalogueSelectors().join(', ')} and --selector), a *._domainkey wildcard, null MX, CAA,
+BIMI, DNSSEC (the zone signed, its DS at the parent, the answers validated by the
+resolver) and the mail servers themselves: each MX host (up to ${DEFAULT_MAX_MX_PER_DOMAIN}, most preferred
+first) is asked for STARTTLS on port 25, and its TLS version, certificate and DANE
+(TLSA) records are checked.
 Domains that send and receive no mail (null MX, SPF -all) get the parked profile.
 A domain that does not exist, a SERVFAIL, a timeout or a malformed record is a
 finding for that domain; the other domains are still checked.
@@ -47,12 +53,20 @@ Options:
   --https-port <port>       for testing: fetch MTA-STS policies from 127.0.0.1:<port>,
                             still sending SNI and Host mta-sts.<domain> and
                             validating the certificate for that name
+  --no-smtp                 do not connect to the mail servers (where outbound port
+                            25 is blocked, as on many networks and cloud platforms)
+  --smtp-port <port>        for testing: probe mail servers at 127.0.0.1:<port>,
+                            still sending SNI <mx host> and validating for that name
+  --tls-readiness           print, for each domain, whether forcing TLS to it is safe
+                            (every MX offers STARTTLS, TLS 1.2 or later, a valid
+                            certificate), one line each and a total, instead of the
+                            report (json: the report with each domain's verdict)
   -h, --help                this help
 
 A progress bar is drawn on standard error when it is a terminal.
 
 Exit codes: 0 no errors; 1 errors found (or warnings with --strict);
-2 usage or input error.
+2 usage or input error. With --tls-readiness: 0 every domain ready; 1 not.
 `;
 
 export const checkCommand: CliCommand = {
@@ -76,12 +90,20 @@ async function runCheck(args: string[], io: CliIo): Promise<number> {
   }
 
   const dns = new DnsClient({ servers: options.resolvers, timeoutMs: options.timeoutMs });
+  const smtp: SmtpCheckOptions | undefined = !options.smtp ? undefined : {
+    maxHosts: DEFAULT_MAX_MX_PER_DOMAIN,
+    limiter: new ProbeLimiter({}),
+    ca,
+    connectTimeoutMs: options.timeoutMs,
+    ...(options.smtpPort === undefined ? {} : { connectTo: { host: '127.0.0.1', port: options.smtpPort } }),
+  };
   const progress = progressBar(io.stderr);
   try {
     const reports = await checkDomains(domains, {
       dns,
       concurrency: options.concurrency,
       selectors: options.selectors,
+      smtp,
       fetch: {
         timeoutMs: options.timeoutMs,
         connectTimeoutMs: options.timeoutMs,
@@ -92,8 +114,14 @@ async function runCheck(args: string[], io: CliIo): Promise<number> {
     });
     progress.end();
     const report: Report = { command: 'check', input: describeInput(options), domains: reports };
+    if (options.tlsReadiness && options.format !== 'json') {
+      const verdicts = reports.map((r) => r.tlsReadiness).filter((r): r is TlsReadiness => r !== undefined);
+      io.stdout.write([...verdicts.map(readinessLine), readinessTotal(verdicts), ''].join('\n'));
+      return verdicts.every((v) => v.ready) ? 0 : 1;
+    }
     const color = options.format === 'table' && io.stdout.isTTY === true && io.env?.NO_COLOR === undefined;
     io.stdout.write(renderReport(report, options.format, { color, rules: checkRuleList() }));
+    if (options.tlsReadiness) return reports.every((r) => r.tlsReadiness?.ready === true) ? 0 : 1;
     return exitCodeFor(report, options.strict);
   } finally {
     dns.close();

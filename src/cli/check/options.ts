@@ -18,6 +18,11 @@ export interface CheckCliOptions {
   readonly timeoutMs: number;
   readonly caFile?: string;
   readonly httpsPort?: number;
+  /** Probe the mail servers (not with `--no-smtp`). */
+  readonly smtp: boolean;
+  readonly smtpPort?: number;
+  /** Print whether forcing TLS to each domain is safe, instead of the report. */
+  readonly tlsReadiness: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -36,6 +41,9 @@ export function parseCheckArgs(args: string[]): CheckCliOptions {
     'timeout': { type: 'string' },
     'ca-file': { type: 'string' },
     'https-port': { type: 'string' },
+    'smtp-port': { type: 'string' },
+    'no-smtp': { type: 'boolean' },
+    'tls-readiness': { type: 'boolean' },
   });
   const v = parsed.values;
   const format = readFormat(v.format);
@@ -46,6 +54,12 @@ export function parseCheckArgs(args: string[]): CheckCliOptions {
     } catch (err) {
       throw new UsageError(`--resolver takes an IP address with an optional port (192.0.2.53, 192.0.2.53:5353, [2001:db8::53]:53); got ${resolvers.map((r) => `"${r}"`).join(', ')}: ${(err as Error).message}`);
     }
+  }
+  if (v['no-smtp'] === true && v['tls-readiness'] === true) {
+    throw new UsageError('--tls-readiness needs the mail servers probed; it cannot be used with --no-smtp.');
+  }
+  if (v['no-smtp'] === true && v['smtp-port'] !== undefined) {
+    throw new UsageError('--smtp-port says where to probe the mail servers; it cannot be used with --no-smtp.');
   }
   const selectors = (v.selector ?? []).map((s) => s.trim().toLowerCase());
   for (const s of selectors) {
@@ -64,6 +78,9 @@ export function parseCheckArgs(args: string[]): CheckCliOptions {
     timeoutMs: v.timeout === undefined ? DEFAULT_TIMEOUT_MS : duration('--timeout', v.timeout),
     caFile: v['ca-file'],
     httpsPort: v['https-port'] === undefined ? undefined : integer('--https-port', v['https-port'], 1, 65535),
+    smtp: v['no-smtp'] !== true,
+    smtpPort: v['smtp-port'] === undefined ? undefined : integer('--smtp-port', v['smtp-port'], 1, 65535),
+    tlsReadiness: v['tls-readiness'] === true,
   };
 }
 

@@ -122,9 +122,7 @@ function probeFindings(p: SmtpProbeResult, enforce: boolean): Finding[] {
     const names = leaf.subjectAltNames.length > 0 ? leaf.subjectAltNames.join(', ') : `no subjectAltName; subject ${leaf.subject.replace(/\n/g, ', ')}`;
     out.push(make(TRANSIT_RULES.certName, `The certificate of ${p.host} is not valid for that name (it is for ${names}).${refusal}`));
   }
-  if (out.length === 0) {
-    out.push(make(TRANSIT_RULES.tlsReady, `${p.host} offers STARTTLS with ${tlsVersionText(session.version)} (${session.cipher}) and a trusted certificate valid for its name until ${day(leaf.notAfter)}.`));
-  }
+  // A host with no fault gets no finding: the report's line for it says what it offers.
   return out;
 }
 

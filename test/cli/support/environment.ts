@@ -35,9 +35,13 @@ export class CheckEnvironment {
     return ['--resolver', this.dns.address, '--https-port', String(this.https.port), '--ca-file', this.ca.certFile, '--timeout', '500ms'];
   }
 
-  /** Run `gov-email check` with the given arguments plus `pointAtServers`. */
+  /**
+   * Run `gov-email check` with the given arguments plus `pointAtServers`; the mail servers of
+   * the test zones (TEST-NET addresses) are not probed unless `--smtp-port` says where to.
+   */
   public run(args: string[], options: { stdin?: string; tty?: boolean } = {}): Promise<RunResult> {
-    return runCheck([...args, ...this.pointAtServers], options);
+    const smtp = args.includes('--smtp-port') ? [] : ['--no-smtp'];
+    return runCheck([...args, ...this.pointAtServers, ...smtp], options);
   }
 
   public async stop(): Promise<void> {
