@@ -6,11 +6,12 @@ import { MtaStsPolicyHost, MtaStsPolicyHostProps } from './mta-sts-policy-host';
 import { ParkedDomain, ParkedDomainOptions } from './parked-domain';
 import { invalidInput } from './private/annotations';
 import { PortfolioBuildContext } from './private/portfolio-build';
-import { shardId, shardOf } from './private/portfolio-shards';
+import { PolicyHostLayout } from './private/portfolio-host-layout';
+import { DISTRIBUTIONS_PER_HOST_STACK, distributionOf, hostStackId, hostStackOf, shardId, shardOf } from './private/portfolio-shards';
 import { normaliseDomainName } from '../records/private/names';
 import { isHostname } from '../records/private/uri';
 import { Senders } from '../senders/sender-set';
-import { CONSTRUCT_RULES, PORTFOLIO_RULES, RECORD_CONSTRUCT_RULES } from '../standard/platform-rules';
+import { CONSTRUCT_RULES, MTASTS_HOST_RULES, PORTFOLIO_RULES, RECORD_CONSTRUCT_RULES } from '../standard/platform-rules';
 
 /** The context key of `App({ stackTraces: false })` (aws-cdk-lib cx-api `DISABLE_METADATA_STACK_TRACE`). */
 const DISABLE_METADATA_STACK_TRACE = 'aws:cdk:disable-stack-trace';
@@ -23,6 +24,12 @@ const CLOUDFORMATION_MAX_RESOURCES = 500;
 /** The largest `shardCount`, and the largest stack number a domain may be pinned to. */
 const MAX_SHARD_COUNT = 100;
 const MAX_STACK_NUMBER = 999;
+/** CloudFront's default quota of distributions an account: the largest `mtaStsDistributionCount`. */
+const MAX_DISTRIBUTION_COUNT = 200;
+/** The largest distribution number a receiving domain may be pinned to. */
+const MAX_DISTRIBUTION_NUMBER = 999;
+/** CloudFormation's limit on a template's size (uploaded through S3, as `cdk deploy` does). */
+const CLOUDFORMATION_MAX_TEMPLATE_BYTES = 1024 * 1024;
 /** CloudFormation stack names: a letter, then letters, digits and hyphens, at most 128 characters. */
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
 
@@ -86,6 +93,17 @@ export interface PortfolioMtaStsOptions extends MtaStsPolicyOptions {
    * @default true
    */
   readonly publish?: boolean;
+
+  /**
+   * Pin the domain's policy to a distribution of the portfolio's MTA-STS host by number,
+   * instead of the distribution the rule gives it: any whole number from 1 to 999. Numbers above
+   * the portfolio's `mtaStsDistributionCount` make distributions that serve pinned domains only.
+   * Use it when a distribution is full (`MTASTS-HOST-SHARD-SIZE`), for domains not yet deployed,
+   * or to keep a domain where it already is.
+   *
+   * @default - the distribution `DomainPortfolio.mtaStsDistributionOf(domainName, mtaStsDistributionCount)` gives
+   */
+  readonly distribution?: number;
 }
 
 /**
@@ -146,6 +164,13 @@ export abstract class PortfolioDomain {
   public abstract readonly _where: PortfolioDomainOptions;
 
   /**
+   * Whether the portfolio's MTA-STS host serves the domain's policy, and the distribution it is
+   * pinned to if any: `undefined` when it serves none, 0 when it serves one not pinned.
+   * @internal
+   */
+  public abstract _mtaStsPin(): number | undefined;
+
+  /**
    * Build the domain's construct in its stack.
    * @internal
    */
@@ -161,6 +186,10 @@ class ParkedPortfolioDomain extends PortfolioDomain {
     super();
     this.domainName = options.domainName;
     this._where = options;
+  }
+
+  public _mtaStsPin(): number | undefined {
+    return undefined;
   }
 
   public _build(scope: Construct, id: string, zone: route53.IHostedZone, context: PortfolioBuildContext): Construct {
@@ -193,10 +222,15 @@ class SendingPortfolioDomain extends PortfolioDomain {
     this._where = options;
   }
 
-  public _build(scope: Construct, id: string, zone: route53.IHostedZone, context: PortfolioBuildContext): Construct {
+  public _mtaStsPin(): number | undefined {
     const o = this.options;
     const receives = Senders.mxRecords(o.senders, normaliseDomainName(o.domainName)).length > 0;
-    const mtaSts = receives && (o.mtaSts?.publish ?? true)
+    return receives && (o.mtaSts?.publish ?? true) ? o.mtaSts?.distribution ?? 0 : undefined;
+  }
+
+  public _build(scope: Construct, id: string, zone: route53.IHostedZone, context: PortfolioBuildContext): Construct {
+    const o = this.options;
+    const mtaSts = this._mtaStsPin() !== undefined
       ? { host: context.mtaStsHost(), mode: o.mtaSts?.mode, maxAge: o.mtaSts?.maxAge, additionalMx: o.mtaSts?.additionalMx }
       : undefined;
     return new GovEmailDomain(scope, id, {
@@ -221,9 +255,9 @@ class SendingPortfolioDomain extends PortfolioDomain {
  */
 export interface DomainPortfolioProps {
   /**
-   * The domains, each `PortfolioDomain.parked(...)` or `PortfolioDomain.sending(...)`. Their
-   * order does not decide their stack. It does decide which CloudFront distribution of the
-   * MTA-STS host serves a receiving domain's policy: add new domains at the end.
+   * The domains, each `PortfolioDomain.parked(...)` or `PortfolioDomain.sending(...)`, in any
+   * order: the order decides neither a domain's stack nor the MTA-STS distribution that serves
+   * its policy.
    */
   readonly domains: PortfolioDomain[];
 
@@ -276,12 +310,25 @@ export interface DomainPortfolioProps {
    * @default - the host's defaults: 100 domains per distribution, TLSv1.2_2021, price class 100
    */
   readonly mtaStsHost?: MtaStsPolicyHostProps;
+
+  /**
+   * How many CloudFront distributions of the MTA-STS host the receiving domains are spread over,
+   * by a hash of each domain's name (see `DomainPortfolio`), 1 to 200. Choose it once, as
+   * `shardCount`: changing it moves most receiving domains to another distribution. Each serves
+   * up to `domainsPerDistribution` (default 100) domains: allowing for the hash's unevenness,
+   * about 75 a distribution without pins (40 distributions: about 3,000 receiving domains), or
+   * exactly 100 a distribution when the domains that overflow are pinned (`mtaSts.distribution`)
+   * to those with room.
+   *
+   * @default 1 (every receiving domain on distribution 1, as a portfolio of up to 100 receiving domains always was)
+   */
+  readonly mtaStsDistributionCount?: number;
 }
 
 /**
  * Many email domains, parked or sending, spread over as many CloudFormation stacks as they need,
  * each well under CloudFormation's quotas, with the MTA-STS policies of the receiving domains
- * served from one us-east-1 stack.
+ * served from as many us-east-1 stacks as their CloudFront distributions need.
  *
  * ```ts
  * const app = new App();
@@ -308,14 +355,73 @@ export interface DomainPortfolioProps {
  * a stack fills up, synth fails with `PORTFOLIO-STACK-RESOURCES`; pin the domains added since the
  * last deployment to a stack with room, or to a new stack number above `shardCount`.
  *
+ * ## Which distribution serves a receiving domain's MTA-STS policy, from which stack
+ *
+ * The same rule, for the distributions of the portfolio's `MtaStsPolicyHost`: a receiving domain
+ * is served by distribution `(bytes 4 to 7 of SHA-256(domain name), unsigned big-endian) mod
+ * mtaStsDistributionCount + 1` (`DomainPortfolio.mtaStsDistributionOf`), unless it is pinned
+ * with `mtaSts.distribution`. Distribution `n` is in host stack `ceil(n / 3)`: `<prefix>-MtaSts`
+ * holds distributions 1 to 3, `<prefix>-MtaSts02` 4 to 6, and so on (only the stacks that hold
+ * a distribution are created). So a domain's distribution, its host stack and the logical ids of
+ * its alias records (`PolicyHostAliases<domain>…`) depend on its own name, `mtaStsDistributionCount`
+ * and its pin only: adding, removing or reordering other domains never moves it, and a removed
+ * domain leaves its place empty instead of shifting any other. Within a distribution the domains
+ * are kept in name order, so reordering the list changes no template. The order of the list
+ * decides nothing.
+ *
+ * A distribution serves at most `domainsPerDistribution` (default 100) domains (CloudFront's
+ * alternate names, ACM's names per certificate). The rule is a hash, so distributions fill
+ * unevenly: without pins, allow about 75 a distribution (`mtaStsDistributionCount: 40` for
+ * 3,000 receiving domains). To fill every distribution to 100 (3,000 receiving domains on 30),
+ * pin the domains a full distribution would take beyond 100 to those with room: synth fails
+ * with `MTASTS-HOST-SHARD-SIZE` naming the distribution, the count that would fit without pins,
+ * and the distributions with room. Once deployed, pin each new domain whose distribution is full
+ * to one with room (a removed domain's place, for example) or to a new number above
+ * `mtaStsDistributionCount`. With the default count of 1, every receiving domain is on
+ * distribution 1 in `<prefix>-MtaSts`, under the logical ids a portfolio of up to 100 receiving
+ * domains always had.
+ *
+ * The alias records stay in the host's stacks, beside their distribution, rather than in the
+ * domains' own stacks: an alias record names the distribution's domain name
+ * (`d111111abcdef8.cloudfront.net`), known only once it is deployed, so a record in a domain's
+ * stack would need a CloudFormation export from the host stack, and, for domain stacks outside
+ * us-east-1, CDK's cross-region references (SSM parameters read by a custom resource): exports
+ * cannot be changed while imported, and cross-region references add a Lambda function and fail
+ * when the parameter is out of date. From the host's stacks the records need only the zone id,
+ * known at synth; each domain's stack waits for the host stacks that serve its domains (a stack
+ * dependency, no export).
+ *
+ * ## What re-issues a certificate
+ *
+ * A distribution's certificate names every `mta-sts.<domain>` of the distribution, and an ACM
+ * certificate's names cannot change: adding a domain to a distribution, or removing one,
+ * replaces its certificate. CloudFormation requests the new certificate, ACM validates it by DNS
+ * (the validation records of names already on the old certificate exist already, so usually
+ * within minutes; a new domain's record is created in its zone, a few minutes more), the
+ * distribution moves to it (a CloudFront deployment, typically 5 to 15 minutes) and the old
+ * certificate is deleted. The other distributions are not touched. Changing
+ * `mtaStsDistributionCount`, or pinning a deployed domain elsewhere, moves domains and
+ * re-issues the certificates of every distribution they leave or join; a move also fails while
+ * the old distribution still holds the name (CloudFront refuses an alias another distribution
+ * holds), so move a domain in two deployments: remove it, then add it with its new pin.
+ * (Upgrading a portfolio whose receiving domains were not listed in name order re-issues the
+ * certificate of distribution 1 once, as its names are now kept in name order.)
+ *
  * ## Limits
  *
  * - A parked domain is 1 resource (`ParkedDomain.RESOURCES_PER_DOMAIN`) and about 1.1 KB of
  *   template; a sending domain with SES 9 to 14. The 400-resource default keeps every template
  *   under about 450 KB, under half CloudFormation's 1 MB limit for templates uploaded through S3
  *   (which is how `cdk deploy` uploads them).
- * - The MTA-STS host's stack holds one record set group per receiving domain and 3 resources per
- *   100 of them: up to `maxResourcesPerStack` in all.
+ * - An MTA-STS host stack holds 3 distributions, each 3 resources (function, certificate,
+ *   distribution) and one alias record set group a domain: 309 resources and about 450 KB of
+ *   template with 100 domains a distribution. Synth fails with `PORTFOLIO-STACK-RESOURCES` if a
+ *   host stack would hold more than `maxResourcesPerStack` resources or a template of more than
+ *   1 MB. A receiving domain is one resource in a host stack and 7 or more in its own stack
+ *   (`GovEmailDomain` with Microsoft 365: 7). 3,000 receiving domains: 30 distributions in 10
+ *   host stacks, and about 68 stacks of their own at 400 resources each.
+ * - Account quotas (defaults) bound the number of distributions: 200 distributions, 100
+ *   CloudFront Functions (raise it for more than 100 distributions).
  * - Route 53 takes 5 changes a second per account: the stacks of a large portfolio deploy best
  *   one or two at a time (`cdk deploy --concurrency 2`).
  */
@@ -325,6 +431,9 @@ export class DomainPortfolio extends Construct {
 
   /** The most resources a stack holds unless `maxResourcesPerStack` says otherwise. */
   public static readonly DEFAULT_MAX_RESOURCES_PER_STACK: number = 400;
+
+  /** How many distributions each us-east-1 stack of the MTA-STS host holds. */
+  public static readonly MTA_STS_DISTRIBUTIONS_PER_STACK: number = DISTRIBUTIONS_PER_HOST_STACK;
 
   /**
    * The stack number (1 to `shardCount`) the sharding rule gives a domain: the first 4 bytes of
@@ -338,19 +447,39 @@ export class DomainPortfolio extends Construct {
     return shardOf(domainName, shardCount);
   }
 
+  /**
+   * The MTA-STS distribution number (1 to `mtaStsDistributionCount`) the rule gives a receiving
+   * domain: bytes 4 to 7 of the SHA-256 of its name (lower case, no trailing dot), unsigned
+   * big-endian, modulo `mtaStsDistributionCount`, plus one.
+   *
+   * @param domainName the domain
+   * @param distributionCount the portfolio's `mtaStsDistributionCount`
+   */
+  public static mtaStsDistributionOf(domainName: string, distributionCount: number): number {
+    return distributionOf(domainName, distributionCount);
+  }
+
   /** How many stacks the domains are spread over by the sharding rule. */
   public readonly shardCount: number;
 
   /** The most resources a stack of the portfolio holds. */
   public readonly maxResourcesPerStack: number;
 
+  /** How many distributions the receiving domains are spread over by the rule. */
+  public readonly mtaStsDistributionCount: number;
+
   /** The MTA-STS policy host, when a sending domain receives mail. */
   public readonly mtaStsHost?: MtaStsPolicyHost;
 
-  /** The us-east-1 stack of the MTA-STS policy host, when there is one. */
+  /**
+   * The first us-east-1 stack of the MTA-STS policy host (`<prefix>-MtaSts`, distributions 1
+   * to 3), when there is one.
+   */
   public readonly mtaStsStack?: Stack;
 
   private readonly shardStacks = new Map<number, Stack>();
+  private readonly hostStacks = new Map<number, Stack>();
+  private readonly distributionPlan = new Map<string, number>();
   private readonly placed = new Map<string, { readonly stack: number; readonly construct: Construct; readonly kind: PortfolioDomainKind }>();
   private readonly prefix: string;
   private readonly env?: Environment;
@@ -373,18 +502,20 @@ export class DomainPortfolio extends Construct {
     }
     this.shardCount = this.checkShardCount(props.shardCount ?? DomainPortfolio.DEFAULT_SHARD_COUNT);
     this.maxResourcesPerStack = this.checkMaxResources(props.maxResourcesPerStack ?? DomainPortfolio.DEFAULT_MAX_RESOURCES_PER_STACK);
+    this.mtaStsDistributionCount = this.checkDistributionCount(props.mtaStsDistributionCount ?? 1);
     this.prefix = this.checkPrefix(props.stackNamePrefix);
     this.env = props.env;
 
-    // Every domain checked, and placed, before any is built.
+    // Every domain checked, and placed (in its stack, and on its distribution), before any is built.
     const plan = this.plan(props.domains);
+    this.planDistributions(plan, props.mtaStsHost);
 
     const context: PortfolioBuildContext = {
       portfolio: this,
       dmarcReportTo: props.dmarcReportTo,
       mtaStsHost: () => this.policyHost(props.mtaStsHost),
     };
-    // Built in the order given: the policy host fills its distributions in registration order.
+    // Built in the order given, which decides nothing: each receiving domain's distribution is planned.
     const zones = new Map<Stack, Map<string, route53.IHostedZone>>();
     for (const p of plan) {
       const stack = this.shardStack(p.stack);
@@ -410,6 +541,28 @@ export class DomainPortfolio extends Construct {
   /** The stacks that hold the domains, in order of their number. */
   public get stacks(): Stack[] {
     return [...this.shardStacks.entries()].sort(([a], [b]) => a - b).map(([, s]) => s);
+  }
+
+  /**
+   * The us-east-1 stacks of the MTA-STS policy host, in order of their number: `<prefix>-MtaSts`
+   * (distributions 1 to 3), `<prefix>-MtaSts02` (4 to 6), …; only those that hold a distribution
+   * (and the first, which holds the host).
+   */
+  public get mtaStsStacks(): Stack[] {
+    return [...this.hostStacks.entries()].sort(([a], [b]) => a - b).map(([, s]) => s);
+  }
+
+  /**
+   * The number of the MTA-STS distribution that serves a receiving domain's policy.
+   *
+   * @param domainName a domain of the portfolio whose MTA-STS policy the portfolio's host serves
+   */
+  public mtaStsDistributionFor(domainName: string): number {
+    const n = this.distributionPlan.get(normaliseDomainName(domainName));
+    if (n === undefined) {
+      throw new Error(`${this.node.path}: "${domainName}" is not a domain of this portfolio whose MTA-STS policy its host serves.`);
+    }
+    return n;
   }
 
   /** The domains, lower case, in the order given. */
@@ -500,9 +653,64 @@ export class DomainPortfolio extends Construct {
       }
       zoneNames.set(where.hostedZoneId, zoneName);
       const stack = where.stack === undefined ? shardOf(name, this.shardCount) : this.checkPin(name, where.stack);
-      out.push({ domain, name, hostedZoneId: where.hostedZoneId, zoneName, stack, pinned: where.stack !== undefined });
+      out.push({ domain, name, hostedZoneId: where.hostedZoneId, zoneName, stack, pinned: where.stack !== undefined, mtaSts: domain._mtaStsPin() });
     }
     return out;
+  }
+
+  /**
+   * Give each receiving domain its distribution (its pin, or the rule's), and check none holds
+   * more than `domainsPerDistribution`. Creates the host when a domain needs it.
+   */
+  private planDistributions(plan: PlannedDomain[], hostProps?: MtaStsPolicyHostProps): void {
+    const receiving = plan.filter((p) => p.mtaSts !== undefined);
+    if (receiving.length === 0) return;
+    const host = this.policyHost(hostProps);
+    const pinned = new Set<string>();
+    for (const p of receiving) {
+      if (p.mtaSts === 0) {
+        this.distributionPlan.set(p.name, distributionOf(p.name, this.mtaStsDistributionCount));
+      } else {
+        this.distributionPlan.set(p.name, this.checkDistributionPin(p.name, p.mtaSts!));
+        pinned.add(p.name);
+      }
+    }
+    const load = new Map<number, number>();
+    for (const n of this.distributionPlan.values()) load.set(n, (load.get(n) ?? 0) + 1);
+    const capacity = host.domainsPerDistribution;
+    const full = [...load].filter(([, c]) => c > capacity).sort(([a], [b]) => a - b);
+    if (full.length === 0) return;
+    const [n, count] = full[0];
+    const on = [...this.distributionPlan].filter(([, m]) => m === n).map(([d]) => d);
+    const room = [...Array(this.mtaStsDistributionCount).keys()].map((i) => i + 1).filter((m) => (load.get(m) ?? 0) < capacity)
+      .map((m) => `${m} (${capacity - (load.get(m) ?? 0)} free)`);
+    const suggestion = this.smallestDistributionCount(receiving, pinned, capacity);
+    const r = MTASTS_HOST_RULES.shardSize;
+    throw invalidInput(this, r.id,
+      `distribution ${n} with ${count} receiving domains (${on.filter((d) => pinned.has(d)).length} pinned)${full.length > 1 ? `, and ${full.length - 1} more distributions over` : ''}`,
+      `at most ${capacity} domains a distribution (domainsPerDistribution). Before the first deployment, raise mtaStsDistributionCount`
+      + `${suggestion === undefined ? '' : ` to ${suggestion} or more`} (it moves domains between distributions). Once deployed, pin ${count - capacity}`
+      + ` of the domains added since (mtaSts.distribution) to a distribution with room (${room.length > 0 ? room.slice(0, 10).join(', ') : 'none'})`
+      + ` or to a new distribution number above ${this.mtaStsDistributionCount}`, r.summary);
+  }
+
+  /** The smallest mtaStsDistributionCount (up to 200) that fits the unpinned receiving domains, if there is one. */
+  private smallestDistributionCount(receiving: PlannedDomain[], pinned: Set<string>, capacity: number): number | undefined {
+    const fixed = new Map<number, number>();
+    for (const p of receiving.filter((q) => pinned.has(q.name))) {
+      const n = this.distributionPlan.get(p.name)!;
+      fixed.set(n, (fixed.get(n) ?? 0) + 1);
+    }
+    const free = receiving.filter((q) => !pinned.has(q.name));
+    for (let count = this.mtaStsDistributionCount + 1; count <= MAX_DISTRIBUTION_COUNT; count++) {
+      const load = new Map(fixed);
+      for (const p of free) {
+        const n = distributionOf(p.name, count);
+        load.set(n, (load.get(n) ?? 0) + 1);
+      }
+      if ([...load.values()].every((c) => c <= capacity)) return count;
+    }
+    return undefined;
   }
 
   private shardStack(n: number): Stack {
@@ -521,14 +729,43 @@ export class DomainPortfolio extends Construct {
 
   private policyHost(props?: MtaStsPolicyHostProps): MtaStsPolicyHost {
     if (this.host === undefined) {
-      this.hostStack = new Stack(this, 'MtaSts', {
-        env: { account: this.env?.account, region: MTA_STS_HOST_REGION },
-        stackName: `${this.prefix}-MtaSts`,
-        description: `MTA-STS policy host of ${this.node.path} (cdk-gov-email DomainPortfolio)`,
-      });
-      this.host = new MtaStsPolicyHost(this.hostStack, 'PolicyHost', props);
+      this.hostStack = this.newHostStack(1);
+      const host = new MtaStsPolicyHost(this.hostStack, 'PolicyHost', props);
+      const layout: PolicyHostLayout = {
+        distributionOf: (domain) => this.distributionPlan.get(domain)!,
+        scopeFor: (n) => this.hostScope(n),
+      };
+      host._useLayout(layout);
+      this.host = host;
     }
     return this.host;
+  }
+
+  /** Host stack number `m`, in us-east-1 of the portfolio's account. */
+  private newHostStack(m: number): Stack {
+    const id = hostStackId(m);
+    const first = (m - 1) * DISTRIBUTIONS_PER_HOST_STACK + 1;
+    const stack = new Stack(this, id, {
+      env: { account: this.env?.account, region: MTA_STS_HOST_REGION },
+      stackName: `${this.prefix}-${id}`,
+      description: m === 1
+        ? `MTA-STS policy host of ${this.node.path} (cdk-gov-email DomainPortfolio)`
+        : `MTA-STS policy host of ${this.node.path}, distributions ${first} to ${first + DISTRIBUTIONS_PER_HOST_STACK - 1} (cdk-gov-email DomainPortfolio)`,
+    });
+    this.hostStacks.set(m, stack);
+    return stack;
+  }
+
+  /**
+   * Where distribution `n` is built: the host itself for those of the first stack; a construct
+   * with the host's id in stack `hostStackOf(n)` for the others, so that the logical ids of a
+   * distribution and of its domains' alias records read the same in every stack.
+   */
+  private hostScope(n: number): Construct {
+    const m = hostStackOf(n);
+    if (m === 1) return this.host!;
+    const stack = this.hostStacks.get(m) ?? this.newHostStack(m);
+    return (stack.node.tryFindChild('PolicyHost') as Construct | undefined) ?? new Construct(stack, 'PolicyHost');
   }
 
   /** Every stack within `maxResourcesPerStack`, or a message that says what to do. */
@@ -549,12 +786,19 @@ export class DomainPortfolio extends Construct {
         + `${suggestion === undefined ? '' : ` to ${suggestion} or more`} (it moves domains between stacks). Once deployed, pin the domains added since`
         + ` with \`stack\` to a stack with room (${room.length > 0 ? room.join(', ') : 'none'}) or to a new stack number above ${this.shardCount}`);
     }
-    if (this.hostStack !== undefined) {
-      const count = resourcesOf(this.hostStack);
+    for (const stack of this.mtaStsStacks) {
+      const count = resourcesOf(stack);
+      const served = [...this.distributionPlan.values()].filter((n) => this.hostStacks.get(hostStackOf(n)) === stack).length;
+      const allowed = `at most ${this.maxResourcesPerStack} resources a stack (maxResourcesPerStack, up to ${CLOUDFORMATION_MAX_RESOURCES}); each MTA-STS host stack holds`
+        + ` ${DISTRIBUTIONS_PER_HOST_STACK} distributions of 3 resources and one alias record set group a domain: raise maxResourcesPerStack to`
+        + ` ${DISTRIBUTIONS_PER_HOST_STACK * (this.host!.domainsPerDistribution + 3)} or lower the host's domainsPerDistribution`;
       if (count > this.maxResourcesPerStack) {
-        throw invalidInput(this, PORTFOLIO_RULES.stackResources.id,
-          `the MTA-STS host stack (${this.hostStack.stackName}) with ${count} resources for ${this.host!.domainNames.length} domains`,
-          `at most ${this.maxResourcesPerStack} resources a stack: serve the policies of the rest of the receiving domains from a second portfolio`);
+        throw invalidInput(this, PORTFOLIO_RULES.stackResources.id, `the MTA-STS host stack ${stack.stackName} with ${count} resources for ${served} domains`, allowed);
+      }
+      const bytes = templateBytes(stack);
+      if (bytes > CLOUDFORMATION_MAX_TEMPLATE_BYTES) {
+        throw invalidInput(this, PORTFOLIO_RULES.stackResources.id, `the MTA-STS host stack ${stack.stackName} with a template of ${bytes} bytes for ${served} domains`,
+          `a template of at most ${CLOUDFORMATION_MAX_TEMPLATE_BYTES} bytes (CloudFormation's limit): lower the host's domainsPerDistribution`);
       }
     }
   }
@@ -589,6 +833,22 @@ export class DomainPortfolio extends Construct {
     return n;
   }
 
+  private checkDistributionCount(n: number): number {
+    if (Token.isUnresolved(n) || !Number.isInteger(n) || n < 1 || n > MAX_DISTRIBUTION_COUNT) {
+      throw invalidInput(this, MTASTS_HOST_RULES.shardSize.id, `mtaStsDistributionCount ${n}`,
+        `a whole number from 1 to ${MAX_DISTRIBUTION_COUNT} (CloudFront's default quota of distributions an account) known at synth`);
+    }
+    return n;
+  }
+
+  private checkDistributionPin(name: string, n: number): number {
+    if (Token.isUnresolved(n) || !Number.isInteger(n) || n < 1 || n > MAX_DISTRIBUTION_NUMBER) {
+      throw invalidInput(this, MTASTS_HOST_RULES.shardSize.id, `mtaSts.distribution ${n} for ${name}`,
+        `a whole number from 1 to ${MAX_DISTRIBUTION_NUMBER}, or no distribution to let the rule choose (it gives ${distributionOf(name, this.mtaStsDistributionCount)})`);
+    }
+    return n;
+  }
+
   private checkPin(name: string, n: number): number {
     if (Token.isUnresolved(n) || !Number.isInteger(n) || n < 1 || n > MAX_STACK_NUMBER) {
       throw invalidInput(this, PORTFOLIO_RULES.stackPin.id, `stack ${n} for ${name}`,
@@ -616,4 +876,15 @@ interface PlannedDomain {
   readonly zoneName: string;
   readonly stack: number;
   readonly pinned: boolean;
+  /** Served by the MTA-STS host: the distribution it is pinned to, or 0; undefined when not served. */
+  readonly mtaSts?: number;
+}
+
+/**
+ * The size of a stack's template as `cdk synth` writes it (JSON, indented by one space), rendered
+ * from the stack as it is now: every domain of a portfolio is built in its constructor.
+ */
+function templateBytes(stack: Stack): number {
+  const render = (stack as unknown as { _toCloudFormation(): unknown })._toCloudFormation();
+  return Buffer.byteLength(JSON.stringify(stack.resolve(render), undefined, 1), 'utf8');
 }

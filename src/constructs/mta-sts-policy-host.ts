@@ -9,6 +9,7 @@ import { Construct, DependencyGroup } from 'constructs';
 import { IMtaStsPolicyHost, MtaStsDomainOptions, MtaStsRegistration } from './mta-sts-policy-host-interface';
 import { Severity } from '../records/finding';
 import { ANNOTATION_PREFIX, invalidInput } from './private/annotations';
+import { PolicyHostLayout } from './private/portfolio-host-layout';
 import { RecordNames } from './private/record-names';
 import { ZoneWriter } from './private/zone-writer';
 import { MTASTS_RULES, MtaSts } from '../records/mta-sts';
@@ -53,11 +54,12 @@ export interface MtaStsPolicyHostProps {
    * the quota "Domain names per ACM certificate" in us-east-1 (Service Quotas console, AWS
    * Certificate Manager) to this number first, or set 10 here.
    *
-   * The function that holds a distribution's policies is at most 10 KB of code: 100 domains fit
-   * when their policies share lines (about 4.9 KB for 100 domains with the Microsoft 365 policy),
-   * and when each has its own MX host as long as the names average about 22 characters or less
-   * (about 9.6 KB). Synth fails with `MTASTS-HOST-FUNCTION-SIZE`, naming the first domain that
-   * would not fit; a smaller number here is the fix.
+   * The function that holds a distribution's policies is at most 10 KB of code. 100 domains of
+   * 40-character names take about 6.2 KB sharing one policy, and about 8.0 KB when each has its
+   * own Microsoft 365 tenant MX host and `max_age` beside two shared `mx` lines (such domains fit
+   * with names of up to 62 characters; docs/benchmarks.md). Only bodies that are large and share
+   * little do not fit: synth fails with `MTASTS-HOST-FUNCTION-SIZE`, naming the first domain that
+   * would not fit and the bytes; a smaller number here is the fix.
    *
    * @default 100
    */
@@ -143,6 +145,14 @@ export interface MtaStsPolicyHostProps {
  * refuses an alias that another distribution still holds, such a move can fail a deployment. To
  * remove a domain without moving any, call `reserveSlots(1)` where it was registered.
  *
+ * A host created by a `DomainPortfolio` is laid out by the portfolio instead: each domain's
+ * distribution comes from a hash of its name (or a pin), never from the order, the domains of a
+ * distribution are kept in name order, and the distributions spread over several us-east-1
+ * stacks, 3 a stack (distribution `n` in the portfolio's host stack `ceil(n / 3)`), each with
+ * its domains' alias records beside it (see `DomainPortfolio`). Such a host is in all its
+ * portfolio's host stacks; `stacks` lists them. A host created on its own, as above, is in its
+ * own stack only.
+ *
  * Each change of a distribution's domains re-issues its certificate (an ACM certificate's names
  * cannot change): CloudFormation creates the new one, validates it (at once for the names whose
  * validation records exist already), moves the distribution to it and deletes the old one.
@@ -156,14 +166,16 @@ export interface MtaStsPolicyHostProps {
  *
  * ## Limits
  *
- * - A distribution's policies are held in its function's code, at most 10 KB: 100 domains fit
- *   when they share their policies' lines, and mostly when each has its own MX host (see
- *   `domainsPerDistribution`; `MTASTS-HOST-FUNCTION-SIZE` otherwise). A CloudFront
- *   KeyValueStore would hold more, but CloudFormation loads one only when it creates it (from
- *   S3): any later change would need a Lambda-backed custom resource.
- * - A host stack holds about 480 domains under CloudFormation's 500 resources per stack: one
- *   record set group per domain and 3 resources per distribution. Use a second host, in another
- *   stack, beyond.
+ * - A distribution's policies are held in its function's code, at most 10 KB: 100 domains fit,
+ *   each with its own tenant MX host too, with names of up to about 60 characters (see
+ *   `domainsPerDistribution`); only large bodies that share little do not
+ *   (`MTASTS-HOST-FUNCTION-SIZE`). A CloudFront KeyValueStore would hold more, but
+ *   CloudFormation loads one only when it creates it (from S3): any later change would need a
+ *   Lambda-backed custom resource.
+ * - A host created on its own holds about 480 domains in its stack, under CloudFormation's 500
+ *   resources per stack: one record set group per domain and 3 resources per distribution. Use
+ *   a second host, in another stack, beyond; or a `DomainPortfolio`, whose host spreads over as
+ *   many stacks as its distributions need (3,000 domains and more).
  * - Account quotas (defaults): 200 distributions, 100 CloudFront Functions, and 10 names per ACM
  *   certificate (see `domainsPerDistribution`).
  */
@@ -180,6 +192,7 @@ export class MtaStsPolicyHost extends Construct implements IMtaStsPolicyHost {
   private readonly shards = new Map<number, PolicyShard>();
   private readonly registered = new Map<string, PolicyShard>();
   private readonly aliases: Construct;
+  private layout?: PolicyHostLayout;
   private slots = 0;
   private quotaWarned = false;
 
@@ -197,6 +210,16 @@ export class MtaStsPolicyHost extends Construct implements IMtaStsPolicyHost {
   /** The domains registered, in order. */
   public get domainNames(): string[] {
     return [...this.registered.keys()];
+  }
+
+  /**
+   * The stacks that hold the distributions and their domains' alias records, in order of the
+   * distributions they hold: this host's own stack first (a host created by a `DomainPortfolio`
+   * spreads over several us-east-1 stacks; any other host is in its own stack only).
+   */
+  public get stacks(): Stack[] {
+    const stacks = [Stack.of(this), ...this.orderedShards().map((s) => Stack.of(s))];
+    return stacks.filter((s, i) => stacks.indexOf(s) === i);
   }
 
   /** The distributions, in order (one per `domainsPerDistribution` domains). */
@@ -243,9 +266,14 @@ export class MtaStsPolicyHost extends Construct implements IMtaStsPolicyHost {
     const names = RecordNames.forDomain(this, options.zone, domain);
     this.checkPolicy(domain, options.policy, options.policyId);
     this.checkZoneReference(options.zone);
-    const index = Math.floor(this.slots / this.domainsPerDistribution);
+    const index = this.layout === undefined ? Math.floor(this.slots / this.domainsPerDistribution) : this.layout.distributionOf(domain) - 1;
     const existing = this.shards.get(index);
-    const policies = [...(existing?.policies ?? []), { domain, body: options.policy }];
+    if (this.layout !== undefined && (existing?.policies.length ?? 0) >= this.domainsPerDistribution) {
+      throw invalidInput(this, MTASTS_HOST_RULES.shardSize.id, `${domain} on distribution ${index + 1}, which serves ${this.domainsPerDistribution} domains already`,
+        `at most ${this.domainsPerDistribution} domains a distribution (domainsPerDistribution)`, MTASTS_HOST_RULES.shardSize.summary);
+    }
+    // The list exactly as the shard will hold it (its order decides how the code packs).
+    const policies = withPolicy(existing?.policies ?? [], { domain, body: options.policy }, this.layout !== undefined).list;
     const size = Buffer.byteLength(policyHostFunctionCode(policies), 'utf8');
     if (size > MAX_FUNCTION_CODE_BYTES) {
       throw invalidInput(this, MTASTS_HOST_RULES.functionSize.id, `${size} bytes of function code for distribution ${index + 1} with ${domain}, its domain number ${policies.length}`,
@@ -256,15 +284,16 @@ export class MtaStsPolicyHost extends Construct implements IMtaStsPolicyHost {
     const shard = existing ?? this.newShard(index);
     shard.add({ domain, body: options.policy }, options.zone);
     this.registered.set(domain, shard);
-    this.slots++;
+    if (this.layout === undefined) this.slots++;
 
     const aliasTarget: route53.CfnRecordSetGroup.AliasTargetProperty = {
       dnsName: shard.distribution.distributionDomainName,
-      hostedZoneId: targets.CloudFrontTarget.getHostedZoneId(this),
+      // In the distribution's stack: the zone id comes from a mapping of the stack that uses it.
+      hostedZoneId: targets.CloudFrontTarget.getHostedZoneId(shard),
       evaluateTargetHealth: false,
     };
-    // One group a domain, under Aliases: each group is the construct that publishes its names.
-    const records = ZoneWriter.of(this.aliases, names).recordSetGroup(domain, {
+    // One group a domain, under Aliases, beside its distribution: each group is the construct that publishes its names.
+    const records = ZoneWriter.of(this.aliasesBeside(shard), names).recordSetGroup(domain, {
       comment: `MTA-STS policy host for ${domain} (cdk-gov-email)`,
       records: [
         { name: names.at('mta-sts.'), type: route53.RecordType.A, aliasTarget },
@@ -301,16 +330,38 @@ export class MtaStsPolicyHost extends Construct implements IMtaStsPolicyHost {
     this.slots += count;
   }
 
+  /**
+   * Lay the host out as a `DomainPortfolio` does: each domain on the distribution the layout
+   * gives it, each distribution in the construct (and stack) the layout gives it. Before any
+   * domain is registered.
+   * @internal
+   */
+  public _useLayout(layout: PolicyHostLayout): void {
+    if (this.registered.size > 0 || this.slots > 0) {
+      throw new Error(`${this.node.path}: a layout is given before any domain is registered.`);
+    }
+    this.layout = layout;
+  }
+
   private orderedShards(): PolicyShard[] {
     return [...this.shards.entries()].sort(([a], [b]) => a - b).map(([, s]) => s);
   }
 
+  /** The Aliases construct beside a distribution: this host's own, or one in the distribution's scope. */
+  private aliasesBeside(shard: PolicyShard): Construct {
+    const scope = shard.node.scope!;
+    if (scope === this) return this.aliases;
+    return (scope.node.tryFindChild('Aliases') as Construct | undefined) ?? new Construct(scope, 'Aliases');
+  }
+
   private newShard(index: number): PolicyShard {
-    const shard = new PolicyShard(this, `Shard${index + 1}`, {
+    const scope = this.layout?.scopeFor(index + 1) ?? this;
+    const shard = new PolicyShard(scope, `Shard${index + 1}`, {
       number: index + 1,
       minimumProtocolVersion: this.securityPolicy,
       priceClass: this.priceClass,
       accessLogBucket: this.accessLogBucket,
+      inNameOrder: this.layout !== undefined,
     });
     this.shards.set(index, shard);
     return shard;
@@ -404,6 +455,8 @@ interface PolicyShardProps {
   readonly minimumProtocolVersion: cloudfront.SecurityPolicyProtocol;
   readonly priceClass: cloudfront.PriceClass;
   readonly accessLogBucket?: s3.IBucket;
+  /** Keep the domains in name order rather than the order registered (a portfolio's list may be reordered). */
+  readonly inNameOrder: boolean;
 }
 
 /**
@@ -417,9 +470,11 @@ class PolicyShard extends Construct {
   public readonly certificate: acm.CfnCertificate;
   public readonly distribution: cloudfront.Distribution;
   private readonly zones: route53.IHostedZone[] = [];
+  private readonly inNameOrder: boolean;
 
   constructor(scope: Construct, id: string, props: PolicyShardProps) {
     super(scope, id);
+    this.inNameOrder = props.inNameOrder;
     this.policyFunction = new cloudfront.Function(this, 'Function', {
       code: cloudfront.FunctionCode.fromInline(Lazy.string({ produce: () => policyHostFunctionCode(this.policies) })),
       runtime: cloudfront.FunctionRuntime.JS_2_0,
@@ -468,8 +523,9 @@ class PolicyShard extends Construct {
   }
 
   public add(policy: HostedPolicy, zone: route53.IHostedZone): void {
-    this.policies.push(policy);
-    this.zones.push(zone);
+    const i = withPolicy(this.policies, policy, this.inNameOrder).index;
+    this.policies.splice(i, 0, policy);
+    this.zones.splice(i, 0, zone);
   }
 
   private hostNames(): string[] {
@@ -499,6 +555,17 @@ class PolicyShard extends Construct {
 }
 
 /** A policy body on one line, its CR and LF written as `\r` and `\n`, cut at 200 characters: for messages. */
+/**
+ * A shard's policies with one more, and where it goes: last, or in name order (then the
+ * certificate's names, the aliases and the function's code do not change when the domains are
+ * given in another order).
+ */
+function withPolicy(policies: HostedPolicy[], policy: HostedPolicy, inNameOrder: boolean): { list: HostedPolicy[]; index: number } {
+  const at = inNameOrder ? policies.findIndex((p) => p.domain > policy.domain) : -1;
+  const index = at < 0 ? policies.length : at;
+  return { list: [...policies.slice(0, index), policy, ...policies.slice(index)], index };
+}
+
 function oneLine(text: string): string {
   const line = text.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
   return line.length > 200 ? `${line.slice(0, 200)}...` : line;

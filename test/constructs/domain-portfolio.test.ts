@@ -332,3 +332,63 @@ describe('DomainPortfolio: bad input fails synth, naming the path, the rule, the
     expect(PortfolioDomain.parked({ domainName: 'a.gov.uk', hostedZoneId: 'Z1' }).kind).toBe(PortfolioDomainKind.PARKED);
   });
 });
+
+describe('DomainPortfolio: the MTA-STS host over several us-east-1 stacks', () => {
+  const M365 = Sender.microsoft365({ initialDomain: 'dept.onmicrosoft.com' });
+  const receiving = (name: string, distribution?: number) => PortfolioDomain.sending({
+    domainName: name,
+    hostedZoneId: `Z0${name.replace(/[^a-z0-9]/g, '').toUpperCase().padStart(18, '0')}`,
+    senders: [M365],
+    dmarc: { reportTo: [REPORT] },
+    tlsReportTo: ['mailto:tls-reports@dept.gov.uk'],
+    mtaSts: distribution === undefined ? undefined : { distribution },
+  });
+  const names = Array.from({ length: 12 }, (_, i) => `r${i + 1}.gov.uk`);
+
+  test('each receiving domain on the distribution its name gives (bytes 4 to 7 of its SHA-256), or its pin; distribution 4 in MtaSts02', () => {
+    // GIVEN 12 receiving domains over 3 distributions, and one pinned to distribution 4
+    const domains = [...names.map((n) => receiving(n)), receiving('pinned.gov.uk', 4)];
+    const { app, p } = portfolio({ mtaStsDistributionCount: 3, mtaStsHost: { domainsPerDistribution: 10 }, domains });
+    // THEN the rule, written out with nothing but a SHA-256, gives each its distribution
+    const byHand = (name: string, n: number) => createHash('sha256').update(name).digest().readUInt32BE(4) % n + 1;
+    for (const n of names) expect(p.mtaStsDistributionFor(n)).toBe(byHand(n, 3));
+    expect(names.map((n) => DomainPortfolio.mtaStsDistributionOf(n, 3))).toEqual([3, 1, 3, 1, 3, 2, 1, 3, 3, 2, 1, 2]);
+    expect(p.mtaStsDistributionFor('pinned.gov.uk')).toBe(4);
+    // AND distributions 1-3 are in Estate-MtaSts, distribution 4 and its alias records in Estate-MtaSts02, both in us-east-1
+    expect(p.mtaStsStacks.map((s) => `${s.stackName} ${s.region}`)).toEqual(['Estate-MtaSts us-east-1', 'Estate-MtaSts02 us-east-1']);
+    expect(p.mtaStsHost!.stacks).toEqual(p.mtaStsStacks);
+    const second = lintTemplate(p.mtaStsStacks[1]);
+    expect(Object.keys(second.toJSON().Resources).map((id) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
+      'PolicyHostAliasespinnedgovuk', 'PolicyHostShard4Certificate', 'PolicyHostShard4Distribution', 'PolicyHostShard4Function',
+    ]);
+    const first = lintTemplate(p.mtaStsStacks[0]);
+    first.resourceCountIs('AWS::CloudFront::Distribution', 3);
+    first.resourceCountIs('AWS::Route53::RecordSetGroup', 12);
+    // AND the pinned domain's stack waits for Estate-MtaSts02, with no export anywhere
+    const assembly = app.synth();
+    expect(assembly.getStackByName(p.stackFor('pinned.gov.uk').stackName).dependencies.map((d) => d.id)).toContain(p.mtaStsStacks[1].artifactId);
+    for (const s of assembly.stacks) expect([s.stackName, s.template.Outputs, JSON.stringify(s.template).includes('Fn::ImportValue')]).toEqual([s.stackName, undefined, false]);
+  });
+
+  test('the list reordered: every template the same (within a distribution the domains are in name order)', () => {
+    const synth = (list: string[]) => {
+      const { app } = portfolio({ mtaStsDistributionCount: 3, mtaStsHost: { domainsPerDistribution: 10 }, domains: list.map((n) => receiving(n)) });
+      return app.synth().stacks.map((s) => [s.stackName, s.template]).sort(([a], [b]) => String(a).localeCompare(String(b)));
+    };
+    expect(synth([...names].reverse())).toEqual(synth(names));
+  });
+
+  test('a distribution over domainsPerDistribution: the error names it, the count that fits and the distributions with room', () => {
+    const small = { mtaStsDistributionCount: 2, mtaStsHost: { domainsPerDistribution: 4 } };
+    const { p } = portfolio({ ...small, domains: names.slice(0, 6).map((n) => receiving(n)) });
+    expect(p.mtaStsHost!.distributions).toHaveLength(2);
+    expect(() => portfolio({ ...small, domains: names.slice(0, 9).map((n) => receiving(n)) })).toThrow(
+      /^Estate: \[MTASTS-HOST-SHARD-SIZE\] .* Got: "distribution 1 with 5 receiving domains \(0 pinned\)"\. Allowed: at most 4 domains a distribution \(domainsPerDistribution\)\. Before the first deployment, raise mtaStsDistributionCount to 4 or more \(it moves domains between distributions\)\. Once deployed, pin 1 of the domains added since \(mtaSts\.distribution\) to a distribution with room \(none\) or to a new distribution number above 2/);
+  });
+
+  test('bad counts and pins', () => {
+    expect(() => portfolio({ mtaStsDistributionCount: 0 })).toThrow(/^Estate: \[MTASTS-HOST-SHARD-SIZE\] .* Got: "mtaStsDistributionCount 0"\. Allowed: a whole number from 1 to 200/);
+    expect(() => portfolio({ domains: [receiving('r1.gov.uk', 1.5)] })).toThrow(
+      /^Estate: \[MTASTS-HOST-SHARD-SIZE\] .* Got: "mtaSts\.distribution 1\.5 for r1\.gov\.uk"\. Allowed: a whole number from 1 to 999, or no distribution to let the rule choose \(it gives 1\)/);
+  });
+});

@@ -13,6 +13,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { fetchMtaStsPolicy } from '../../src/cli/check/mta-sts-fetch';
+import { DomainPortfolio, PortfolioDomain } from '../../src/constructs/domain-portfolio';
 import { GovEmailDomain } from '../../src/constructs/gov-email-domain';
 import { MtaStsPolicyHost } from '../../src/constructs/mta-sts-policy-host';
 import { MtaSts, MtaStsMode } from '../../src/records/mta-sts';
@@ -160,5 +161,84 @@ describeWithOpenssl('MtaStsPolicyHost end to end: a sending MTA fetches and vali
       headers: { 'cache-control': 'max-age=300', 'strict-transport-security': 'max-age=31536000; includeSubDomains', 'x-content-type-options': 'nosniff' },
       body: domains[0].mtaStsPolicy,
     });
+  });
+});
+
+/** A portfolio whose host spreads over two us-east-1 stacks: distribution 1 in Estate-MtaSts, 4 and 5 in Estate-MtaSts02. */
+function portfolioOverTwoHostStacks() {
+  const app = new App();
+  const common = (name: string, zoneId: string, distribution: number) => ({
+    domainName: name, hostedZoneId: zoneId, dmarc: { reportTo: [`mailto:dmarc@${name}`] }, tlsReportTo: [`mailto:tls@${name}`], mtaSts: { distribution },
+  });
+  const p = new DomainPortfolio(app, 'Estate', {
+    env: { account: ACCOUNT, region: 'eu-west-2' },
+    domains: [
+      PortfolioDomain.sending({ ...common('dept.test', 'Z00000000000000000001', 1), senders: [Sender.microsoft365({ initialDomain: 'dept.onmicrosoft.com' })] }),
+      PortfolioDomain.sending({ ...common('agency.test', 'Z00000000000000000002', 4), senders: [Sender.googleWorkspace({ legacyMx: true })] }),
+      PortfolioDomain.sending({
+        ...common('lab.test', 'Z00000000000000000003', 5),
+        senders: [Sender.custom({ name: 'On-premises gateway', mx: [{ preference: 10, exchange: 'mx1.lab.test' }, { preference: 20, exchange: 'mx2.lab.test' }] })],
+      }),
+    ],
+  });
+  return { app, p };
+}
+
+describeWithOpenssl('MtaStsPolicyHost end to end over several host stacks (DomainPortfolio)', () => {
+  const { app, p } = portfolioOverTwoHostStacks();
+  const names = p.domainNames;
+  let ca: TestCa;
+  let dns: TestDnsServer;
+  let https: TestHttpsServer;
+  let resolver: Resolver;
+
+  beforeAll(async () => {
+    app.synth();
+    const zone: TestZone = {};
+    for (const stack of p.stacks) Object.assign(zone, zoneFromTemplate(lint.template(stack)));
+    const hosts: Record<string, TestPolicyHost> = {};
+    for (const stack of p.mtaStsStacks) {
+      const template = lint.template(stack);
+      for (const group of Object.values(template.findResources('AWS::Route53::RecordSetGroup'))) {
+        zone[String(group.Properties.RecordSets[0].Name).replace(/\.$/, '')] = { A: ['127.0.0.1'] };
+      }
+      // Each domain answered by the function of the distribution its alias points at, in that stack
+      for (const d of names.filter((n) => p.mtaStsHost!.distributionFor(n).stack === stack)) {
+        const fn = Object.values(template.findResources('AWS::CloudFront::Function')).find((f) => f.Properties.FunctionConfig.Comment.includes(`distribution ${p.mtaStsDistributionFor(d)} `));
+        Object.assign(hosts, functionAnswers(Template.fromJSON({ Resources: { F: fn } }), [d]));
+      }
+    }
+    ca = TestCa.create();
+    dns = await TestDnsServer.start(zone);
+    https = await TestHttpsServer.start({ ca, hosts });
+    resolver = new Resolver({ timeout: 1000, tries: 1 });
+    resolver.setServers([dns.address]);
+  });
+  afterAll(async () => {
+    await Promise.all([dns?.stop(), https?.stop()]);
+    ca?.dispose();
+  });
+
+  test('two host stacks, each domain on its pinned distribution', () => {
+    expect(p.mtaStsStacks.map((s) => s.stackName)).toEqual(['Estate-MtaSts', 'Estate-MtaSts02']);
+    expect(names.map((n) => [n, p.mtaStsDistributionFor(n), Stack.of(p.mtaStsHost!.distributionFor(n)).stackName])).toEqual([
+      ['dept.test', 1, 'Estate-MtaSts'], ['agency.test', 4, 'Estate-MtaSts02'], ['lab.test', 5, 'Estate-MtaSts02'],
+    ]);
+  });
+
+  test.each(['dept.test', 'agency.test', 'lab.test'])('%s: TXT id, HTTPS fetch, parse, id = hash of the body, every MX covered', async (domain) => {
+    const txt = (await resolver.resolveTxt(`_mta-sts.${domain}`)).map((strings) => strings.join('')).filter((t) => MtaSts.isMtaStsRecord(t));
+    expect(txt).toHaveLength(1);
+    const { id } = MtaSts.parseRecord(txt[0]);
+    expect(await resolver.resolve4(`mta-sts.${domain}`)).toEqual(['127.0.0.1']);
+    const fetched = await fetchMtaStsPolicy(domain, { timeoutMs: 3000, ca: [ca.cert], connectTo: { host: '127.0.0.1', port: https.port } });
+    expect(fetched).toEqual({ ok: true, url: `https://mta-sts.${domain}/.well-known/mta-sts.txt`, body: p.sendingDomain(domain).mtaStsPolicy });
+    const body = fetched.ok ? fetched.body : '';
+    expect(MtaSts.checkPolicy(body).filter((f) => f.severity === 'error')).toEqual([]);
+    expect(MtaSts.policyId(body)).toBe(id);
+    const policy = MtaSts.parsePolicy(body);
+    const mx = await resolver.resolveMx(domain);
+    expect(mx.length).toBeGreaterThan(0);
+    expect(mx.filter((m) => !policy.mx.some((x) => MtaSts.matchesMx(x, m.exchange)))).toEqual([]);
   });
 });

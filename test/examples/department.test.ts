@@ -12,6 +12,7 @@ import { DepartmentMailStack, DepartmentPolicyHostStack, NO_ACCESS_LOGS_REASON, 
 import { DmarcPolicy } from '../../src/records/dmarc';
 import { Finding } from '../../src/records/finding';
 import { MtaStsMode } from '../../src/records/mta-sts';
+import { policiesInPolicyHostCode } from '../../src/records/private/mta-sts-host-code';
 import { ensureParserBundle } from '../report-inbox/support/bundle';
 import { TemplateLinter } from '../util/cfn-lint';
 
@@ -46,7 +47,7 @@ describe('examples/department', () => {
   test('MTA-STS starts in testing mode, served by CloudFront at mta-sts.dept.gov.uk, with the _mta-sts id published', () => {
     const host = templates.DepartmentMtaSts.Resources;
     const fn = Object.values<any>(host).find((r) => r.Type === 'AWS::CloudFront::Function');
-    expect(fn.Properties.FunctionCode).toContain('mode: testing');
+    expect(policiesInPolicyHostCode(fn.Properties.FunctionCode)?.find((p) => p.domain === 'dept.gov.uk')?.body).toContain('mode: testing');
     const distribution = Object.values<any>(host).find((r) => r.Type === 'AWS::CloudFront::Distribution');
     // One distribution serves the department's policy and the report inbox's.
     expect(distribution.Properties.DistributionConfig.Aliases).toEqual(['mta-sts.reports.dept.gov.uk', 'mta-sts.dept.gov.uk']);
