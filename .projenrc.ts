@@ -146,6 +146,16 @@ project.addTask('bench:review', {
   exec: 'ts-node --project test/tsconfig.json bench/review/run.ts',
   receiveArgs: true,
 });
+project.addTask('bench:mta-sts-host', {
+  description: 'Bytes of the MTA-STS policy host\'s CloudFront Function at 1, 50 and 100 domains: short and long names, shared and per-domain MX',
+  exec: 'ts-node --project test/tsconfig.json bench/mta-sts-host/run.ts',
+  receiveArgs: true,
+});
+project.addTask('bench:mta-sts-stacks', {
+  description: 'Stacks, resources and template sizes of a DomainPortfolio\'s MTA-STS host for 100, 1,000 and 3,000 receiving domains, and synth time (whole process)',
+  exec: 'ts-node --project test/tsconfig.json bench/mta-sts-stacks/run.ts',
+  receiveArgs: true,
+});
 project.addTask('bench:startup', {
   description: 'Start-up of require(\'cdk-gov-email\') and the gov-email CLI (whole processes) against requiring the CDK modules src/ imports',
   exec: 'ts-node --project test/tsconfig.json bench/startup/run.ts',
