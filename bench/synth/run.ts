@@ -11,24 +11,35 @@
  *
  * Time is building the constructs plus `app.synth()` (writing the cloud assembly), measured in
  * the child; modules are loaded before the clock starts. Memory is the child's max RSS. Each
- * figure is the median of ROUNDS rounds, the variants interleaved within a round. Results are
- * printed and written into docs/benchmarks.md under "## Synthesis (DomainPortfolio)".
+ * figure is the median of ROUNDS rounds, the variants interleaved within a round.
  *
- *   npx ts-node --project test/tsconfig.json bench/synth/run.ts [--rounds 3] [--sizes 100,1000,3000] [--no-write]
+ * Beside them, whole processes as `cdk synth` runs an app (bench/synth/whole-process.ts): the
+ * portfolio app against the work tree and against `git archive HEAD src` (or `--before <rev>`), and the hand-written L2
+ * app, each timed from spawn to exit, WHOLE_ROUNDS rounds.
+ *
+ * Results are printed and written into docs/benchmarks.md under "## Synthesis (DomainPortfolio)"
+ * (its "### Notes", written by hand, are kept).
+ *
+ *   npx projen bench:synth [--rounds 3] [--whole-rounds 5] [--sizes 100,1000,3000]
+ *     [--before <rev> | --no-before] [--whole-only] [--no-write]
+ *
+ * `--whole-only` measures the whole processes alone, and writes nothing.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { App, CfnResource } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { benchShardCount } from './variants';
+import { measureWholeProcess, wholeProcessSection } from './whole-process';
 import { DomainPortfolio, PortfolioDomain } from '../../src/constructs/domain-portfolio';
 import { Sender } from '../../src/senders/sender';
+import { median, table, writeSection } from '../support';
 
 const ROOT = join(__dirname, '..', '..');
-const COMMAND = 'npx ts-node --project test/tsconfig.json bench/synth/run.ts';
+const COMMAND = 'npx projen bench:synth';
 const VARIANTS = ['portfolio', 'l2', 'l2-quiet', 'l1'] as const;
 const LABELS: Record<string, string> = {
   'portfolio': 'DomainPortfolio',
@@ -51,11 +62,17 @@ interface Measurement {
 const { values } = parseArgs({
   options: {
     'rounds': { type: 'string', default: '3' },
+    'whole-rounds': { type: 'string', default: '5' },
     'sizes': { type: 'string', default: '100,1000,3000' },
+    'before': { type: 'string', default: 'HEAD' },
+    'no-before': { type: 'boolean', default: false },
+    'whole-only': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
   },
 });
 const ROUNDS = Number(values.rounds);
+const WHOLE_ROUNDS = Number(values['whole-rounds']);
+if (!(ROUNDS >= 3) || !(WHOLE_ROUNDS >= 3)) throw new Error('--rounds and --whole-rounds: at least 3');
 const SIZES = values.sizes!.split(',').map(Number);
 
 function measure(variant: string, n: number): Measurement {
@@ -74,19 +91,9 @@ function measure(variant: string, n: number): Measurement {
   }
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const secs = (ms: number) => (ms / 1000).toFixed(2);
 const mb = (kb: number) => String(Math.round(kb / 1024));
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
-}
 
 /** CloudFormation resources of each kind of domain, counted in a portfolio. */
 function resourcesPerDomain(): string[][] {
@@ -127,6 +134,13 @@ function resourcesPerDomain(): string[][] {
 }
 
 function main(): void {
+  // The whole processes first: what a user feels.
+  const whole = measureWholeProcess(SIZES, WHOLE_ROUNDS, values['no-before'] ? undefined : values.before);
+  const wholeText = wholeProcessSection(whole);
+  if (values['whole-only']) {
+    process.stdout.write(`${wholeText}\n`);
+    return;
+  }
   const results: Measurement[] = [];
   const baseline = [1, 2, 3].map(() => measure('portfolio', 0));
   for (const n of SIZES) {
@@ -173,7 +187,7 @@ function main(): void {
   const largest = SIZES[SIZES.length - 1];
   const share = (n: number) => med('portfolio', n, (m) => m.totalMs) / med('l2', n, (m) => m.totalMs);
   const goal = [
-    `Goal: at ${largest.toLocaleString('en-GB')} domains at most 0.7× the hand-written L2 time, and never slower than it at smaller sizes.`,
+    `Goal (in process): at ${largest.toLocaleString('en-GB')} domains at most 0.7× the hand-written L2 time, and never slower than it at smaller sizes.`,
     `Measured: ${SIZES.map((n) => `${ratio(share(n), 1)} at ${n.toLocaleString('en-GB')}`).join(', ')}:`,
     share(largest) <= 0.7 && SIZES.every((n) => share(n) <= 1) ? 'met.' : `not met at ${largest.toLocaleString('en-GB')}.`,
     'Before `TxtChunks` read and split ASCII text without encoding it one character at a time, that encoding was about half of the',
@@ -191,7 +205,7 @@ function main(): void {
   const section = [
     '## Synthesis (DomainPortfolio)',
     '',
-    `Parked domains (SPF \`-all\`, null MX, CAA, DMARC reject, DKIM revocation: five record sets each), written three ways and synthesised in one run. Each figure is the median of ${ROUNDS} rounds, each measurement in a child process of its own; the variants take turns going first. Time is building the constructs plus \`app.synth()\` (modules already loaded); memory is the child's peak RSS (an empty app: ${mb(baseRss)} MB). Run with:`,
+    'Parked domains (SPF `-all`, null MX, CAA, DMARC reject, DKIM revocation: five record sets each), written with DomainPortfolio and by hand, synthesised as whole `cdk synth` processes and in process, in one run. Run with:',
     '',
     '```sh',
     COMMAND,
@@ -200,6 +214,11 @@ function main(): void {
     `Machine: ${cpus().length} × ${cpu}, Node.js ${process.version}, ${process.platform}; other work was running on the machine, so single runs vary by up to 2× and the medians are what to compare.`,
     '',
     `The portfolio uses \`shardCount\` = N ÷ 300 rounded up (${SIZES.map((n) => `${n}: ${benchShardCount(n)}`).join(', ')}), at most 400 resources a stack; the hand-written versions fill stacks of 80 domains (400 resources) in order.`,
+    '',
+    wholeText,
+    '### In process: building and synthesising, modules already loaded',
+    '',
+    `Written three ways. Each figure is the median of ${ROUNDS} rounds, each measurement in a child process of its own (run with ts-node); the variants take turns going first. Time is building the constructs plus \`app.synth()\` (modules already loaded); memory is the child's peak RSS (an empty app: ${mb(baseRss)} MB).`,
     '',
     timeTable,
     '',
@@ -228,17 +247,7 @@ function main(): void {
   ].join('\n');
 
   process.stdout.write(`${section}\n`);
-  if (!values['no-write']) {
-    const file = join(ROOT, 'docs', 'benchmarks.md');
-    const doc = readFileSync(file, 'utf8');
-    const start = doc.indexOf('## Synthesis (DomainPortfolio)');
-    let next = start < 0 ? -1 : doc.indexOf('\n## ', start + 1);
-    const updated = start < 0
-      ? `${doc.replace(/\n*$/, '\n\n')}${section}`
-      : `${doc.slice(0, start)}${section}${next < 0 ? '' : doc.slice(next + 1)}`;
-    writeFileSync(file, updated);
-    process.stderr.write(`written to ${file}\n`);
-  }
+  if (!values['no-write']) writeSection('## Synthesis (DomainPortfolio)', section);
 }
 
 main();

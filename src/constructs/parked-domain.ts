@@ -140,14 +140,15 @@ export class ParkedDomain extends Construct {
     }
     const additional = this.checkAdditionalApexTxt(props.additionalApexTxt ?? []);
 
-    // Each record rendered by the foundation models, so the text is what they parse back.
-    const spf = Spf.render({ terms: [{ mechanism: SpfMechanism.ALL, qualifier: SpfQualifier.FAIL }] });
+    // Each record rendered by the foundation models, so the text is what they parse back; the
+    // records every parked domain publishes the same are rendered once.
+    const fixed = fixedRecords();
+    const spf = fixed.spf;
     // A report address known only at deployment is checked where it resolves: that record is
     // written as it is; otherwise `render` checks the whole record.
     const unresolved = (uris: string[]) => uris.some((uri) => Token.isUnresolved(uri));
-    const dmarcModel = parkedDmarc(dmarcReportUris);
-    const dmarc = unresolved(props.dmarcReportTo) ? DMARC_FORMAT.write(dmarcModel) : Dmarc.render(dmarcModel);
-    const dkim = Dkim.render({ version: 'DKIM1', publicKey: '' });
+    const dmarc = unresolved(props.dmarcReportTo) ? DMARC_FORMAT.write(parkedDmarc(dmarcReportUris)) : renderParkedDmarc(dmarcReportUris);
+    const dkim = fixed.dkim;
     const tlsRptModel = props.tlsReportTo === undefined ? undefined : { reportUris: props.tlsReportTo };
     const tlsRpt = tlsRptModel === undefined ? undefined
       : unresolved(tlsRptModel.reportUris) ? TLSRPT_FORMAT.write(tlsRptModel) : TlsRpt.render(tlsRptModel);
@@ -155,8 +156,8 @@ export class ParkedDomain extends Construct {
     const apex = names.at();
     const records: RecordSetSpec[] = [
       { name: apex, type: route53.RecordType.TXT, values: [spf, ...additional] },
-      { name: apex, type: route53.RecordType.MX, values: [Mx.render(Mx.nullMx())] },
-      ...((props.caa ?? true) ? [{ name: apex, type: route53.RecordType.CAA, values: [Caa.render(Caa.noIssuance())] }] : []),
+      { name: apex, type: route53.RecordType.MX, values: [fixed.nullMx] },
+      ...((props.caa ?? true) ? [{ name: apex, type: route53.RecordType.CAA, values: [fixed.caa] }] : []),
       { name: names.at('_dmarc.'), type: route53.RecordType.TXT, values: [dmarc] },
       { name: names.at('*._domainkey.'), type: route53.RecordType.TXT, values: [dkim] },
       ...(tlsRpt === undefined ? [] : [{ name: names.at('_smtp._tls.'), type: route53.RecordType.TXT, values: [tlsRpt] }]),
@@ -224,6 +225,47 @@ export class ParkedDomain extends Construct {
       }
     }
   }
+}
+
+/** The records every parked domain publishes the same, as the foundation models render them. */
+interface FixedRecords {
+  readonly spf: string;
+  readonly nullMx: string;
+  readonly caa: string;
+  readonly dkim: string;
+}
+
+let fixedRendered: FixedRecords | undefined;
+
+/** The records every parked domain publishes the same, rendered the first time a parked domain is made. */
+function fixedRecords(): FixedRecords {
+  fixedRendered ??= {
+    spf: Spf.render({ terms: [{ mechanism: SpfMechanism.ALL, qualifier: SpfQualifier.FAIL }] }),
+    nullMx: Mx.render(Mx.nullMx()),
+    caa: Caa.render(Caa.noIssuance()),
+    dkim: Dkim.render({ version: 'DKIM1', publicKey: '' }),
+  };
+  return fixedRendered;
+}
+
+/**
+ * The DMARC records rendered so far, by their report URIs: an estate's parked domains report to
+ * the same addresses. Only rendered records are kept (`render` throws for an invalid one); at most
+ * `DMARC_KEPT`.
+ */
+const dmarcByReportUris = new Map<string, string>();
+const DMARC_KEPT = 100;
+
+/** `Dmarc.render` of GOV.UK's parked-domain DMARC record for these report URIs, rendered once for each list. */
+function renderParkedDmarc(reportTo: DmarcReportUri[]): string {
+  const key = JSON.stringify(reportTo.map((u) => [u.uri, u.maxSize ?? null]));
+  let text = dmarcByReportUris.get(key);
+  if (text === undefined) {
+    text = Dmarc.render(parkedDmarc(reportTo));
+    if (dmarcByReportUris.size >= DMARC_KEPT) dmarcByReportUris.clear();
+    dmarcByReportUris.set(key, text);
+  }
+  return text;
 }
 
 /** GOV.UK's parked-domain DMARC record, with `np` (RFC 9989) set too. */

@@ -741,8 +741,30 @@ class Validator {
   }
 }
 
+/**
+ * What `uriProblem` found for each URI and size checked so far: the same addresses are checked
+ * for every domain of an estate, and for one domain when its record is rendered, validated and
+ * evaluated. At most `URI_PROBLEMS_KEPT` are kept.
+ */
+const uriProblems = new Map<string, string | undefined>();
+const URI_PROBLEMS_KEPT = 1000;
+
 /** What is wrong with one report URI, or undefined (RFC 9989 §4.8; RFC 7489 §6.2 for the size). */
 function uriProblem(u: DmarcReportUri): string | undefined {
+  const key = u.maxSize === undefined ? `-${u.uri}` : `${u.maxSize.length}:${u.maxSize}${u.uri}`;
+  if (uriProblems.has(key)) {
+    return uriProblems.get(key);
+  }
+  if (uriProblems.size >= URI_PROBLEMS_KEPT) {
+    uriProblems.clear();
+  }
+  const problem = checkReportUri(u);
+  uriProblems.set(key, problem);
+  return problem;
+}
+
+/** `uriProblem` itself, not kept. */
+function checkReportUri(u: DmarcReportUri): string | undefined {
   const raw = firstUnencoded(u.uri, ',!;');
   if (raw !== undefined) {
     return `holds "${raw}", which must be percent-encoded (${percentEncoded(raw)}) inside a DMARC URI`;

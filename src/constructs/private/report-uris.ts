@@ -75,10 +75,7 @@ function checkDmarcUris(scope: IConstruct, tag: 'rua' | 'ruf', uris: string[]): 
       continue;
     }
     const reportUri: DmarcReportUri = splitReportUriSize(text);
-    const model: DmarcModel = tag === 'rua'
-      ? { policy: DmarcPolicy.REJECT, aggregateReportUris: [reportUri] }
-      : { policy: DmarcPolicy.REJECT, failureReportUris: [reportUri] };
-    const error = Dmarc.validate(model).find((f) => f.severity === Severity.ERROR);
+    const error = dmarcUriError(tag, text, reportUri);
     if (error !== undefined) {
       throw invalidInput(scope, error.ruleId, text, 'a mailto: URI with "," "!" and ";" percent-encoded, for example "mailto:dmarc-reports@dept.gov.uk"',
         whatIsWrong(error));
@@ -92,6 +89,27 @@ function checkDmarcUris(scope: IConstruct, tag: 'rua' | 'ruf', uris: string[]): 
       `The DMARC ${tag} ${sized.join(', ')} ${sized.length === 1 ? 'has' : 'have'} a !size limit, chosen explicitly: published as written for RFC 7489 receivers, but RFC 9989 deprecates the suffix, so receivers that follow it ignore the limit. Leave it out unless reports must be capped. (${r.source})`);
   }
   return out;
+}
+
+/**
+ * The first error DMARC's rules find in one report URI, or undefined, by tag and URI as given: an
+ * estate's domains name the same addresses, so each is validated once. At most `URI_ERRORS_KEPT`.
+ */
+const uriErrors = new Map<string, Finding | undefined>();
+const URI_ERRORS_KEPT = 1000;
+
+function dmarcUriError(tag: 'rua' | 'ruf', text: string, reportUri: DmarcReportUri): Finding | undefined {
+  const key = `${tag} ${text}`;
+  if (uriErrors.has(key)) {
+    return uriErrors.get(key);
+  }
+  const model: DmarcModel = tag === 'rua'
+    ? { policy: DmarcPolicy.REJECT, aggregateReportUris: [reportUri] }
+    : { policy: DmarcPolicy.REJECT, failureReportUris: [reportUri] };
+  const error = Dmarc.validate(model).find((f) => f.severity === Severity.ERROR);
+  if (uriErrors.size >= URI_ERRORS_KEPT) uriErrors.clear();
+  uriErrors.set(key, error);
+  return error;
 }
 
 /**

@@ -10,10 +10,12 @@ import { TXT_RULES, TxtChunks } from '../../records/txt';
 import { CONSTRUCT_RULES, RECORD_CONSTRUCT_RULES } from '../../standard/platform-rules';
 
 /**
- * The TTL of every record the constructs publish unless told otherwise, in hours (made a
- * Duration when used: a Duration made when this module loads would load CDK's core with it).
+ * The TTL of every record the constructs publish unless told otherwise, in hours (no Duration:
+ * one made when this module loads would load CDK's core with it).
  */
 const DEFAULT_TTL_HOURS = 1;
+/** The default TTL as a record set's `TTL` string: `DEFAULT_TTL_HOURS` in seconds. */
+const DEFAULT_TTL_STRING = String(DEFAULT_TTL_HOURS * 3600);
 /** RFC 2181 §8: a TTL is an unsigned 32-bit number with the top bit clear. */
 const MAX_TTL_SECONDS = 2147483647;
 /** Route 53's change batch: at most 1,000 values and 32,000 characters of values (each counted twice for an UPSERT). */
@@ -107,6 +109,9 @@ export class ZoneWriter {
     return new ZoneWriter(owner, names, ttlString(owner, ttl));
   }
 
+  /** The TXT values of each record written or planned, as `values` gave them. */
+  private readonly txtValues = new WeakMap<RecordSetSpec, string[]>();
+
   private constructor(
     /** The construct the records belong to. */
     public readonly owner: Construct,
@@ -199,11 +204,20 @@ export class ZoneWriter {
     return plannedRecord(record.name, record.type, this.values(record));
   }
 
-  /** The values as Route 53 takes them: TXT split and quoted, others as given. */
+  /**
+   * The values as Route 53 takes them: TXT split and quoted, others as given. Worked out once for
+   * each record: a construct writes a record and then plans it.
+   */
   private values(record: RecordSetSpec): string[] {
-    return record.type === route53.RecordType.TXT
-      ? record.values.map((text) => txtValue(this.owner, text, TxtWording.RECORD))
-      : record.values;
+    if (record.type !== route53.RecordType.TXT) {
+      return record.values;
+    }
+    let values = this.txtValues.get(record);
+    if (values === undefined) {
+      values = record.values.map((text) => txtValue(this.owner, text, TxtWording.RECORD));
+      this.txtValues.set(record, values);
+    }
+    return values;
   }
 
   /** A record set group is one change batch: keep within Route 53's limits even for an UPSERT. */
@@ -224,16 +238,18 @@ export class ZoneWriter {
 
 /** The TTL as a record set's `TTL` string: `ttl` in whole seconds, or 3600 by default. */
 function ttlString(scope: IConstruct, ttl: Duration | undefined): string {
-  const duration = ttl ?? Duration.hours(DEFAULT_TTL_HOURS);
+  if (ttl === undefined) {
+    return DEFAULT_TTL_STRING;
+  }
   const allowed = `a whole number of seconds from 0 to ${MAX_TTL_SECONDS}`;
   let seconds: number;
   try {
-    seconds = duration.toSeconds();
+    seconds = ttl.toSeconds();
   } catch {
-    throw invalidInput(scope, CONSTRUCT_RULES.ttl.id, duration.toString(), allowed, CONSTRUCT_RULES.ttl.summary);
+    throw invalidInput(scope, CONSTRUCT_RULES.ttl.id, ttl.toString(), allowed, CONSTRUCT_RULES.ttl.summary);
   }
   if (!Token.isUnresolved(seconds) && seconds > MAX_TTL_SECONDS) {
-    throw invalidInput(scope, CONSTRUCT_RULES.ttl.id, duration.toString(), allowed, CONSTRUCT_RULES.ttl.summary);
+    throw invalidInput(scope, CONSTRUCT_RULES.ttl.id, ttl.toString(), allowed, CONSTRUCT_RULES.ttl.summary);
   }
   return Tokenization.stringifyNumber(seconds);
 }

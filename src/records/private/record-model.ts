@@ -110,12 +110,39 @@ export function checkText<M, O extends RecordCheckOptions>(format: RecordFormat<
   }
   let findings: Finding[];
   try {
-    const read = format.read === undefined ? { model: format.parse(text), findings: [] } : format.read(text, options);
+    const read = format.read === undefined ? { model: parseKept(format, text), findings: [] } : format.read(text, options);
     findings = [...published, ...read.findings, ...(read.model === undefined ? [] : format.rules(read.model, options))];
   } catch (err) {
     findings = [...published, unreadableFinding(format, err, options.name)];
   }
   return aboutRecord(findings, options.name, format.type);
+}
+
+/**
+ * The models `checkText` has parsed, by format and text: the same records are checked for every
+ * domain of an estate. A model kept here never leaves `checkText`, where the rules only read it.
+ * At most `MODELS_KEPT` a format.
+ */
+const keptModels = new WeakMap<object, Map<string, unknown>>();
+const MODELS_KEPT = 1000;
+
+/** `format.parse(text)`, parsed once for each text (a text that throws is parsed, and throws, each time). */
+function parseKept<M, O extends RecordCheckOptions>(format: RecordFormat<M, O>, text: string): M {
+  if (typeof text !== 'string') {
+    return format.parse(text);
+  }
+  let models = keptModels.get(format);
+  if (models === undefined) {
+    models = new Map();
+    keptModels.set(format, models);
+  }
+  if (models.has(text)) {
+    return models.get(text) as M;
+  }
+  const model = format.parse(text);
+  if (models.size >= MODELS_KEPT) models.clear();
+  models.set(text, model);
+  return model;
 }
 
 /**

@@ -129,11 +129,29 @@ export function reportUriDomain(uri: string): string | undefined {
 }
 
 /**
+ * `mailtoDomain` of each URI read so far: an estate's domains name the same report addresses, and
+ * each is read for every domain. At most `MAILTO_DOMAINS_KEPT`.
+ */
+const mailtoDomains = new Map<string, string | undefined>();
+const MAILTO_DOMAINS_KEPT = 1000;
+
+/**
  * The domain of the first address of a `mailto:` URI, lower-cased, or `undefined` when the URI
  * is not a `mailto:` URI with a readable address.
  * @internal
  */
 export function mailtoDomain(uri: string): string | undefined {
+  if (mailtoDomains.has(uri)) {
+    return mailtoDomains.get(uri);
+  }
+  const domain = readMailtoDomain(uri);
+  if (mailtoDomains.size >= MAILTO_DOMAINS_KEPT) mailtoDomains.clear();
+  mailtoDomains.set(uri, domain);
+  return domain;
+}
+
+/** `mailtoDomain` itself, not kept. */
+function readMailtoDomain(uri: string): string | undefined {
   const to = mailtoTo(uri);
   if (to === undefined || to.length === 0) {
     return undefined;
