@@ -272,6 +272,37 @@ describe('ProbeLimiter', () => {
     expect(mostPerHost).toBe(1);
   });
 
+  test('addresses are looked up before a slot is taken: a host that does not resolve waits for no slot', async () => {
+    const hog = await TestSmtpServer.scripted(silent);
+    try {
+      const limiter = new ProbeLimiter({ maxConnections: 1 });
+      const looked: string[] = [];
+      const options: SmtpProbeOptions = {
+        port: hog.port,
+        bannerTimeoutMs: 3000,
+        lookup: async (h) => {
+          looked.push(h);
+          if (h === 'slow.test') return '127.0.0.1';
+          throw new Error('NXDOMAIN');
+        },
+      };
+      let slowDone = false;
+      const slow = probeMxHosts(['slow.test'], { ...options, limiter }).then((r) => {
+        slowDone = true;
+        return r;
+      });
+      await new Promise((r) => setTimeout(r, 50));
+      // The only slot is held by a server that never greets; the host that does not resolve is reported at once.
+      const nowhere = await probeMxHosts(['nowhere.test'], { ...options, limiter });
+      expect(nowhere.probes.map((p) => p.outcome)).toEqual(['unresolved']);
+      expect(slowDone).toBe(false);
+      expect((await slow).probes.map((p) => p.outcome)).toEqual(['timeout']);
+      expect(looked).toEqual(['slow.test', 'nowhere.test']);
+    } finally {
+      await hog.stop();
+    }
+  });
+
   test('a task that rejects frees its slot', async () => {
     const limiter = new ProbeLimiter({ maxConnections: 1 });
     await expect(limiter.run('a', () => Promise.reject(new Error('no')))).rejects.toThrow('no');

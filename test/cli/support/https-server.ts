@@ -87,6 +87,13 @@ export class TestHttpsServer {
       'expired': tls.createSecureContext(expired),
       'wrong-name': tls.createSecureContext(wrong),
     };
+    if (options.namesPerCertificate !== undefined) {
+      for (let i = 0; i < validNames.length; i += options.namesPerCertificate) {
+        const group = validNames.slice(i, i + options.namesPerCertificate);
+        const context = tls.createSecureContext(options.ca.issue({ names: group }));
+        for (const name of group) this.validContexts.set(name, context);
+      }
+    }
     this.server = https.createServer({
       ...valid,
       SNICallback: (servername, cb) => {
