@@ -1,6 +1,7 @@
 /**
  * The benchmark's generated domains: a mix like a department's portfolio, deterministic so the
- * server process and the benchmark agree without talking.
+ * server processes and the benchmark agree without talking. All of them live in one zone,
+ * bench.test, which knotd serves from the zone file `zoneFile` writes.
  *
  * Of every 20 domains: 11 in use and healthy (an SPF include of one of 8 shared mail
  * providers, itself including another; DKIM selector1 as a CNAME to the provider's 2048-bit
@@ -12,6 +13,8 @@ import { TestPolicyHost } from '../../test/cli/support/https-server';
 import { policy, txtStrings } from '../../test/cli/support/zones';
 
 export const BENCH_DOMAINS = 1000;
+/** The zone every generated name is in. */
+export const BENCH_ZONE = 'bench.test';
 const PROVIDERS = 8;
 
 export function benchDomains(n: number = BENCH_DOMAINS): string[] {
@@ -65,4 +68,35 @@ export function benchWorld(dkimKey: string, n: number = BENCH_DOMAINS): BenchWor
     hosts[`mta-sts.${d}`] = { body: policy(kind === 'weak' ? 'testing' : 'enforce', 1209600, [`mx1.${d}`, `mx2.${d}`]) };
   });
   return { zone, hosts };
+}
+
+/** A TXT character-string in zone-file syntax: quoted, `"` and `\\` escaped. */
+function quoted(s: string): string {
+  return `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+}
+
+/**
+ * The world's records as an RFC 1035 zone file for `BENCH_ZONE`, with the SOA and NS records an
+ * authoritative server needs. Names are absolute (trailing dot); every record has TTL 300.
+ */
+export function zoneFile(zone: TestZone): string {
+  const origin = `${BENCH_ZONE}.`;
+  const lines = [
+    `$ORIGIN ${origin}`,
+    '$TTL 300',
+    `@ SOA ns.${origin} hostmaster.${origin} 1 3600 600 86400 300`,
+    `@ NS ns.${origin}`,
+    'ns A 127.0.0.1',
+  ];
+  const abs = (name: string) => (name === '' || name === '.' ? '.' : `${name.replace(/\.$/, '')}.`);
+  for (const [name, set] of Object.entries(zone)) {
+    const owner = abs(name);
+    if (set.CNAME !== undefined) lines.push(`${owner} CNAME ${abs(set.CNAME)}`);
+    for (const t of set.TXT ?? []) lines.push(`${owner} TXT ${(typeof t === 'string' ? [t] : t).map(quoted).join(' ')}`);
+    for (const [pref, host] of set.MX ?? []) lines.push(`${owner} MX ${pref} ${abs(host)}`);
+    for (const a of set.A ?? []) lines.push(`${owner} A ${a}`);
+    for (const a of set.AAAA ?? []) lines.push(`${owner} AAAA ${a}`);
+    for (const c of set.CAA ?? []) lines.push(`${owner} CAA ${c.flags ?? 0} ${c.tag} ${quoted(c.value)}`);
+  }
+  return `${lines.join('\n')}\n`;
 }

@@ -107,7 +107,6 @@ describe('DomainPortfolio: 3,000 receiving domains, one portfolio', () => {
   const names = Array.from({ length: COUNT }, (_, i) => nameOf(i + 1));
   const pins = pinsFor(names);
   const first = estate(names, pins);
-  const again = estate(names, pins);
   // One domain removed (one of a full distribution) and one added, pinned to the place it leaves, the list reversed.
   const removed = nameOf(1234);
   const added = 'r9999.gov.uk';
@@ -154,9 +153,15 @@ describe('DomainPortfolio: 3,000 receiving domains, one portfolio', () => {
     }
   });
 
-  test('deterministic: the same estate synthesised twice gives the same templates', () => {
-    expect(again.assembly.stacks.map((s) => s.stackName)).toEqual(first.assembly.stacks.map((s) => s.stackName));
-    for (const s of first.assembly.stacks) {
+  test('deterministic: the same estate synthesised twice gives the same templates (300 of the domains, over the same 30 distributions)', () => {
+    // The 3,000 are compared across two synths below, all but the distribution that changes; a
+    // whole estate twice over, at a tenth of the size, costs a tenth of the time.
+    const some = names.slice(0, 300);
+    const once = estate(some, new Map());
+    const again = estate(some, new Map());
+    expect(once.hostStacks.length).toBeGreaterThan(1);
+    expect(again.assembly.stacks.map((s) => s.stackName)).toEqual(once.assembly.stacks.map((s) => s.stackName));
+    for (const s of once.assembly.stacks) {
       expect(JSON.stringify(again.assembly.getStackByName(s.stackName).template)).toBe(JSON.stringify(s.template));
     }
   });
