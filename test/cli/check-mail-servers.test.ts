@@ -116,6 +116,13 @@ describe('broken mail servers: a finding each, and forcing TLS is not safe', () 
   });
 });
 
+test('the MX line names each fault of the certificate', async () => {
+  await withSmtp(TestSmtpServer.start({ cert: ca.issue({ names: ['other.test'], expired: true }) }), async (smtp) => {
+    const r = await check(smtp);
+    expect(r.stdout).toMatch(new RegExp(`MX ${MX.replace(/\./g, '\\.')}: STARTTLS, TLS 1\\.3 \\([A-Z0-9_]+\\), certificate expired 2020-02-01, certificate not for ${MX.replace(/\./g, '\\.')}`));
+  });
+});
+
 describe('no mail server probed', () => {
   test('--no-smtp: no MX line, no transit finding, no readiness; the rest of the check as before', async () => {
     const r = await check(undefined, ['--format', 'json']);

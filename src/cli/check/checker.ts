@@ -403,10 +403,13 @@ function mailServerFact(p: SmtpProbeResult, daneMatched: boolean | undefined): s
   const dane = daneMatched === undefined ? '' : daneMatched ? '; DANE: a TLSA record matches' : '; DANE: no TLSA record matches';
   if (p.outcome !== 'tls' || p.tls === undefined) return `MX ${p.host}: ${p.outcome}${p.error === undefined ? '' : ` (${p.error})`}${dane}`;
   const cert = p.tls.certificate;
-  const verdict = cert === undefined ? 'no certificate'
-    : cert.trusted && cert.nameMatches && !cert.expired && !cert.notYetValid
-      ? `certificate valid until ${cert.chain[0].notAfter.slice(0, 10)}`
-      : 'certificate not valid for it';
+  const faults = cert === undefined ? ['no certificate'] : [
+    ...(cert.expired ? [`certificate expired ${cert.chain[0].notAfter.slice(0, 10)}`] : []),
+    ...(cert.notYetValid ? [`certificate not valid before ${cert.chain[0].notBefore.slice(0, 10)}`] : []),
+    ...(cert.trusted ? [] : ['certificate not trusted']),
+    ...(cert.nameMatches ? [] : [`certificate not for ${p.host}`]),
+  ];
+  const verdict = faults.length > 0 ? faults.join(', ') : `certificate valid until ${cert!.chain[0].notAfter.slice(0, 10)}`;
   return `MX ${p.host}: STARTTLS, ${tlsVersionText(p.tls.version)} (${p.tls.cipher}), ${verdict}${dane}`;
 }
 

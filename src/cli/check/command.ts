@@ -54,7 +54,9 @@ Options:
                             still sending SNI and Host mta-sts.<domain> and
                             validating the certificate for that name
   --no-smtp                 do not connect to the mail servers (where outbound port
-                            25 is blocked, as on many networks and cloud platforms)
+                            25 is blocked, as on many networks and cloud platforms);
+                            otherwise each probe waits up to --timeout to connect, 20 s
+                            for the greeting, 15 s for each reply and 60 s in all
   --smtp-port <port>        for testing: probe mail servers at 127.0.0.1:<port>,
                             still sending SNI <mx host> and validating for that name
   --tls-readiness           print, for each domain, whether forcing TLS to it is safe
