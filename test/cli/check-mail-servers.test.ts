@@ -76,6 +76,7 @@ describe('a good mail server', () => {
       expect(r.stdout).toMatch(new RegExp(`MX ${MX.replace(/\./g, '\\.')}: STARTTLS, TLS 1\\.3 \\([A-Z0-9_]+\\), certificate valid until \\d{4}-\\d\\d-\\d\\d`));
       expect(r.stdout).toContain(`DNSSEC: zone ${D} not signed`);
       expect(r.stdout).not.toMatch(/SMTP-|BIMI-/);
+      await smtp.sawQuit();
       expect(smtp.servernames).toEqual([MX]);
       const json = JSON.parse((await check(smtp, ['--format', 'json'])).stdout) as Report;
       expect(json.domains[0].tlsReadiness).toMatchObject({ domain: D, ready: true });

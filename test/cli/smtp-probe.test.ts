@@ -61,6 +61,7 @@ describeWithOpenssl('SMTP STARTTLS probe', () => {
     expect(cert.chain[0].der.equals(new X509Certificate(good.cert).raw)).toBe(true);
     expect(Date.parse(cert.chain[0].notAfter)).toBeGreaterThan(Date.now());
     expect(cert.chain[cert.chain.length - 1]).toMatchObject({ subject: 'CN=gov-email test CA', trustAnchor: true });
+    await s.sawQuit();
     expect(s.servernames).toEqual([MX]);
     expect(s.commands).toEqual([expect.stringMatching(/^EHLO \S+$/), 'STARTTLS', 'QUIT']);
     expect(s.connections).toBe(1);
@@ -113,6 +114,7 @@ describeWithOpenssl('SMTP STARTTLS probe', () => {
     const r = await probe(s);
     expect(r).toMatchObject({ outcome: 'no-starttls', phase: 'ehlo', starttlsOffered: false, error: `${MX} does not offer STARTTLS` });
     expect(r.tls).toBeUndefined();
+    await s.sawQuit();
     expect(s.commands).toEqual([expect.stringMatching(/^EHLO /), 'QUIT']);
   });
 
@@ -193,6 +195,7 @@ describeWithOpenssl('SMTP STARTTLS probe', () => {
     const s = await scripted(refuseStarttls);
     const r = await probe(s);
     expect(r).toMatchObject({ outcome: 'tls-failed', phase: 'starttls', error: `${MX} offered STARTTLS but answered it with "454 4.7.0 TLS not available due to temporary reason"` });
+    await s.sawQuit();
     expect(s.commands.slice(1)).toEqual(['STARTTLS', 'QUIT']);
   });
 

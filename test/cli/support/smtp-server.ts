@@ -115,6 +115,14 @@ export class TestSmtpServer {
     return (this.server.address() as AddressInfo).port;
   }
 
+  /**
+   * Until the server has read QUIT (or 5 s have passed): a client that has finished, QUIT written
+   * and its side closed, may be done before the server has read what it sent.
+   */
+  public async sawQuit(): Promise<void> {
+    for (let waited = 0; !this.commands.includes('QUIT') && waited < 5000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+  }
+
   public async stop(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await this.close();
