@@ -1,14 +1,14 @@
 /**
  * The benchmark's network delay, in a process of its own on 127.0.0.1 (the kernel here has no
- * netem): a relay for DNS over UDP and TCP (one port for both, as resolvers expect) and for the
- * HTTPS policy host over TCP, holding every datagram and every chunk of a stream for a fixed
+ * netem): a relay for DNS over UDP and TCP (one port for both, as resolvers expect), and for the
+ * HTTPS policy host and the SMTP server over TCP (a port each), holding every datagram and every chunk of a stream for a fixed
  * one-way delay in each direction, so a round trip through it takes the real one plus twice
  * that. TCP's own handshake with the relay is not delayed (the kernel completes it before the
  * relay sees the connection); everything after it is.
  *
- *   node -r ts-node/register bench/check/proxy.ts <dns upstream port> <https upstream port>
+ *   node -r ts-node/register bench/check/proxy.ts <dns upstream port> <https upstream port> <smtp upstream port>
  *
- * Prints one JSON line, {"dnsPort", "httpsPort"}, then reads commands, one JSON object a line,
+ * Prints one JSON line, {"dnsPort", "httpsPort", "smtpPort"}, then reads commands, one JSON object a line,
  * on standard input, answering each with one JSON line:
  *
  *   {"cmd":"reset","oneWayMs":5,"capture":true}  set the delay, zero the counts, start a capture
@@ -16,7 +16,8 @@
  *
  * It exits when its standard input closes. Alongside the relaying it reads the DNS header and
  * question of every message (not the rest) to count queries, retransmissions, truncated answers,
- * TCP connections and the most questions outstanding at once; with a capture on it also lists
+ * TCP connections and the most questions outstanding at once, and the HTTPS and SMTP connections
+ * and the most of each open at once; with a capture on it also lists
  * the questions asked, once each, in the order first asked.
  */
 // DNS header flags are bit fields.
@@ -50,6 +51,9 @@ export interface ProxyStats {
   httpsConnections: number;
   /** The most HTTPS connections open at once. */
   peakHttpsConnections: number;
+  smtpConnections: number;
+  /** The most SMTP connections open at once. */
+  peakSmtpConnections: number;
   /** With a capture on: the questions, `name TYPE`, in the order first asked. */
   captured?: string[];
 }
@@ -60,6 +64,7 @@ let stats: ProxyStats = fresh();
 const seen = new Set<string>();
 const outstanding = new Set<string>();
 let httpsOpen = 0;
+let smtpOpen = 0;
 
 function fresh(): ProxyStats {
   return {
@@ -74,6 +79,8 @@ function fresh(): ProxyStats {
     peakOutstanding: 0,
     httpsConnections: 0,
     peakHttpsConnections: 0,
+    smtpConnections: 0,
+    peakSmtpConnections: 0,
   };
 }
 
@@ -161,7 +168,7 @@ async function udpAndTcpOnOnePort(): Promise<{ udp: dgram.Socket; tcp: net.Serve
 }
 
 async function main(): Promise<void> {
-  const [dnsUpstream, httpsUpstream] = process.argv.slice(2).map(Number);
+  const [dnsUpstream, httpsUpstream, smtpUpstream] = process.argv.slice(2).map(Number);
   const { udp, tcp } = await udpAndTcpOnOnePort();
 
   // UDP: one upstream socket per client socket, so answers find their way back.
@@ -197,7 +204,20 @@ async function main(): Promise<void> {
   });
   await new Promise<void>((resolve) => https.listen(0, HOST, () => resolve()));
 
-  process.stdout.write(`${JSON.stringify({ dnsPort: udp.address().port, httpsPort: (https.address() as net.AddressInfo).port })}\n`);
+  const smtp = net.createServer({ allowHalfOpen: true }, (client) => {
+    stats.smtpConnections++;
+    smtpOpen++;
+    stats.peakSmtpConnections = Math.max(stats.peakSmtpConnections, smtpOpen);
+    client.once('close', () => smtpOpen--);
+    relayOne(client, smtpUpstream);
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, HOST, () => resolve()));
+
+  process.stdout.write(`${JSON.stringify({
+    dnsPort: udp.address().port,
+    httpsPort: (https.address() as net.AddressInfo).port,
+    smtpPort: (smtp.address() as net.AddressInfo).port,
+  })}\n`);
 
   const rl = createInterface({ input: process.stdin });
   rl.on('line', (line) => {

@@ -2,16 +2,19 @@
  * `gov-email check` benchmark: the whole process a user runs,
  *
  *   node <compiled CLI> check --file domains.txt --resolver 127.0.0.1:<relay> --https-port <relay>
- *        --ca-file <test CA> --format json > file
+ *        --smtp-port <relay> --ca-file <test CA> --format json > file
  *
- * over 1,000 generated domains (bench/check/world.ts), against real servers on 127.0.0.1:
+ * and the same with --no-smtp instead of --smtp-port, over 1,000 generated domains
+ * (bench/check/world.ts), against real servers on 127.0.0.1:
  *
  *   DNS     knotd (Knot DNS), authoritative for bench.test, from a zone file written here
  *   HTTPS   the test HTTPS server (test/cli/support/https-server.ts), in a process of its own
  *           (servers.ts), with a throwaway CA passed to the CLI with --ca-file
- *   delay   a relay of our own (proxy.ts, its own process) in front of both, holding DNS (UDP and
- *           TCP) and HTTPS traffic for a fixed time each way: measured at +0, +10 and +40 ms of
- *           round trip
+ *   SMTP    a mail server with STARTTLS for every MX host (smtp.ts, the `smtp-server` package), in
+ *           the same process, with certificates from the same CA: every probe gets a valid one
+ *   delay   a relay of our own (proxy.ts, its own process) in front of all three, holding DNS (UDP
+ *           and TCP), HTTPS and SMTP traffic for a fixed time each way: measured at +0, +10 and
+ *           +40 ms of round trip
  *
  * src/ is compiled by tsc into a temporary folder at the start of every run, so what is measured
  * is the work tree as it is then.
@@ -25,12 +28,14 @@
  *   curl --parallel --parallel-max <the checker's most connections> --connect-to --cacert
  *                                                     the same policy fetches
  *
- * and its time is from starting both until both have exited. Rounds alternate which goes first
- * (checker or floor); each figure is the median of the rounds. A small concurrency sweep of the
- * checker runs in the same rounds. Results are printed and written into docs/benchmarks.md
+ * and its time is from starting both until both have exited. The floor has no SMTP: it is compared
+ * with the check with probes and with the check with --no-smtp. Each round runs the check, the
+ * check with --no-smtp and the floor, each round starting with the next of them; each figure is
+ * the median of the rounds. A small concurrency sweep of the checker (with probes) runs in the
+ * same rounds. Results are printed and written into docs/benchmarks.md
  * under "## gov-email check".
  *
- *   npx projen bench:check [--domains 1000] [--rounds 4] [--latencies 0,10,40] [--sweep 8,64] [--no-write] [--profile <dir>]
+ *   npx projen bench:check [--domains 1000] [--rounds 3] [--latencies 0,10,40] [--sweep 8,64] [--no-write] [--profile <dir>]
  *
  * --profile writes a CPU profile (node --cpu-prof) of one more checker run per latency, untimed,
  * into <dir>/rtt-<n>ms.
@@ -39,6 +44,7 @@
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -47,6 +53,7 @@ import * as tls from 'node:tls';
 import { parseArgs } from 'node:util';
 import { Knotd } from './knot';
 import type { ProxyStats } from './proxy';
+import type { BenchSmtpStats } from './smtp';
 import { BENCH_DOMAINS, BENCH_ZONE, benchDomains, benchWorld, zoneFile } from './world';
 import { rsaPublicKey } from '../../test/cli/support/zones';
 import { ROOT, median, runNode, table, writeSection } from '../support';
@@ -57,7 +64,7 @@ const TIMEOUT_S = 10;
 const { values } = parseArgs({
   options: {
     'domains': { type: 'string', default: process.env.BENCH_DOMAINS ?? String(BENCH_DOMAINS) },
-    'rounds': { type: 'string', default: process.env.BENCH_ROUNDS ?? '4' },
+    'rounds': { type: 'string', default: process.env.BENCH_ROUNDS ?? '3' },
     'latencies': { type: 'string', default: '0,10,40' },
     'sweep': { type: 'string', default: '8,64' },
     'no-write': { type: 'boolean', default: false },
@@ -156,6 +163,8 @@ interface Env {
   readonly https: LineChild;
   readonly dnsPort: number;
   readonly httpsPort: number;
+  /** The relay's port for the mail server, given with --smtp-port. */
+  readonly smtpPort: number;
   readonly caFile: string;
   readonly knotdPid: number;
 }
@@ -165,6 +174,12 @@ interface CheckRun {
   readonly stats: ProxyStats;
   readonly timeouts: number;
   readonly fetches: number;
+  /** Connections the mail server accepted: the probes made. */
+  readonly probes: number;
+  /** Probes that found STARTTLS and a certificate valid for the MX host (the report's facts). */
+  readonly probesValid: number;
+  /** Probes that ran out of time. */
+  readonly probeTimeouts: number;
   readonly summary: string;
   readonly cpu: CpuTimes;
   /** The machine's UDP counters (/proc/net/snmp) over the run: datagrams to no socket, and dropped for a full buffer. */
@@ -176,6 +191,7 @@ interface CpuTimes {
   /** The measured processes: the checker, or dnsperf and curl. */
   readonly measured: number;
   readonly knotd: number;
+  /** The HTTPS and SMTP servers' process. */
   readonly https: number;
   readonly relay: number;
 }
@@ -223,20 +239,34 @@ function udpCounters(): UdpCounters {
   }
 }
 
-const TIMEOUT_MESSAGE = /got no answer in time|no answer within|could not connect .* within/;
+const TIMEOUT_MESSAGE = /got no answer in time|no answer within|could not connect .* within|did not (?:finish|complete|accept a connection) within|took longer than/;
+/** A report fact on a probed MX host that got STARTTLS and a valid certificate. */
+const PROBE_VALID = /^MX \S+: STARTTLS, .*certificate valid until/;
+const PROBE_TIMEOUT = /^MX \S+: timeout/;
+
+interface CheckOptions {
+  /** Undefined leaves the default. */
+  readonly concurrency?: number;
+  /** Probe the mail servers (the default); false runs with --no-smtp. */
+  readonly smtp?: boolean;
+  readonly capture?: boolean;
+  readonly nodeFlags?: string[];
+}
 
 async function reset(env: Env, oneWayMs: number, capture: boolean): Promise<void> {
   await env.proxy.ask(JSON.stringify({ cmd: 'reset', oneWayMs, capture }));
   await env.https.ask('reset');
 }
 
-/** One `gov-email check` process over every domain; `concurrency` undefined leaves the default. */
-async function runCheck(env: Env, oneWayMs: number, concurrency: number | undefined, capture = false, nodeFlags: string[] = []): Promise<CheckRun> {
+/** One `gov-email check` process over every domain. */
+async function runCheck(env: Env, oneWayMs: number, options: CheckOptions = {}): Promise<CheckRun> {
+  const { concurrency, smtp = true, capture = false, nodeFlags = [] } = options;
   await reset(env, oneWayMs, capture);
   const outFile = join(env.work, 'check.json');
   const fd = openSync(outFile, 'w');
   const argv = [...nodeFlags, env.bin, 'check', '--file', env.domainsFile, '--resolver', `127.0.0.1:${env.dnsPort}`,
-    '--https-port', String(env.httpsPort), '--ca-file', env.caFile, '--format', 'json',
+    '--https-port', String(env.httpsPort), ...(smtp ? ['--smtp-port', String(env.smtpPort)] : ['--no-smtp']),
+    '--ca-file', env.caFile, '--format', 'json',
     ...(concurrency === undefined ? [] : ['--concurrency', String(concurrency)])];
   let r;
   const before = udpCounters();
@@ -252,19 +282,32 @@ async function runCheck(env: Env, oneWayMs: number, concurrency: number | undefi
   }
   // Exit 1 is "errors found": the world has broken domains on purpose.
   if (r.status !== 0 && r.status !== 1) throw new Error(`gov-email check exited ${r.status}:\n${r.stderr}`);
-  const parsed = JSON.parse(readFileSync(outFile, 'utf8')) as { domains: Array<{ domain: string; profile?: string; findings: Array<{ ruleId: string; message: string; path?: string }> }> };
+  const parsed = JSON.parse(readFileSync(outFile, 'utf8')) as {
+    domains: Array<{ domain: string; profile?: string; facts?: string[]; findings: Array<{ ruleId: string; message: string; path?: string }> }>;
+  };
   if (parsed.domains.length !== N) throw new Error(`gov-email check reported ${parsed.domains.length} domains, not ${N}`);
   const stats = await env.proxy.ask('{"cmd":"stats"}') as ProxyStats;
-  const served = await env.https.ask('stats') as { requests: number; hosts: string[] };
+  const served = await env.https.ask('stats') as ServedStats;
+  const facts = parsed.domains.flatMap((d) => d.facts ?? []);
   return {
     ms: r.ms,
     stats,
     timeouts: parsed.domains.reduce((n, d) => n + d.findings.filter((f) => TIMEOUT_MESSAGE.test(f.message)).length, 0),
     fetches: served.requests,
+    probes: served.smtp.connections,
+    probesValid: facts.filter((f) => PROBE_VALID.test(f)).length,
+    probeTimeouts: facts.filter((f) => PROBE_TIMEOUT.test(f)).length,
     cpu,
     udp: { noPorts: after.noPorts - before.noPorts, rcvbufErrors: after.rcvbufErrors - before.rcvbufErrors },
     summary: JSON.stringify(parsed.domains.map((d) => [d.domain, d.profile, d.findings.map((f) => `${f.ruleId}@${f.path ?? ''}`).sort()])),
   };
+}
+
+/** What servers.ts counts: policy requests and hosts, and the mail server's connections. */
+interface ServedStats {
+  readonly requests: number;
+  readonly hosts: string[];
+  readonly smtp: BenchSmtpStats;
 }
 
 /** What the floor replays for one latency, from the checker's capture run at that latency. */
@@ -280,7 +323,7 @@ interface FloorPlan {
 }
 
 async function capturePlan(env: Env, oneWayMs: number): Promise<{ plan: FloorPlan; run: CheckRun }> {
-  const run = await runCheck(env, oneWayMs, undefined, true);
+  const run = await runCheck(env, oneWayMs, { capture: true });
   const served = await env.https.ask('stats') as { hosts: string[] };
   const tag = `${oneWayMs * 2}ms`;
   const queriesFile = join(env.work, `queries-${tag}.txt`);
@@ -378,6 +421,23 @@ function namesOnCertificate(port: number, host: string, caFile: string): Promise
   });
 }
 
+/** Milliseconds from connecting to the mail server (directly, not through the relay) to its greeting's first byte; the median of 5. */
+async function greetingTime(port: number): Promise<number> {
+  const once = () => new Promise<number>((resolve, reject) => {
+    const start = performance.now();
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('data', () => {
+      const ms = performance.now() - start;
+      socket.end('QUIT\r\n');
+      resolve(ms);
+    });
+    socket.once('error', reject);
+  });
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) times.push(await once());
+  return median(times);
+}
+
 // ---- set-up --------------------------------------------------------------------------------
 
 function tool(name: string): void {
@@ -405,14 +465,18 @@ const spreadOf = (xs: number[]) => Math.max(...xs) / Math.min(...xs);
 interface LatencyResult {
   readonly rttMs: number;
   readonly plan: FloorPlan;
+  /** The check as a user runs it: the mail servers probed. */
   readonly checks: CheckRun[];
+  /** The same check with --no-smtp. */
+  readonly noSmtp: CheckRun[];
   readonly floors: FloorRun[];
   readonly sweep: Map<number, number[]>;
+  /** Findings the same in every run with probes, and in every run without. */
   readonly identical: boolean;
 }
 
 async function main(): Promise<void> {
-  for (const t of ['knotd', 'kzonecheck', 'dnsperf', 'curl']) tool(t);
+  for (const t of ['knotd', 'kzonecheck', 'dnsperf', 'curl', 'openssl']) tool(t);
   const work = mkdtempSync(join(tmpdir(), 'bench-check-'));
   workDir = work;
   let knotd: Knotd | undefined;
@@ -441,16 +505,21 @@ async function main(): Promise<void> {
 
     const h = await LineChild.start('servers.ts', [], { BENCH_DOMAINS: String(N) });
     https = h.child;
-    const { port: httpsUpstream, caFile } = h.first as { port: number; caFile: string };
+    const { port: httpsUpstream, smtpPort: smtpUpstream, smtpCertificates, caFile } = h.first as {
+      port: number; smtpPort: number; smtpCertificates: number; caFile: string;
+    };
     const certNames = await namesOnCertificate(httpsUpstream, `mta-sts.${domains[0]}`, caFile);
-    const p = await LineChild.start('proxy.ts', [String(knotd.port), String(httpsUpstream)]);
+    const greetingMs = await greetingTime(smtpUpstream);
+    const p = await LineChild.start('proxy.ts', [String(knotd.port), String(httpsUpstream), String(smtpUpstream)]);
     proxy = p.child;
-    const { dnsPort, httpsPort } = p.first as { dnsPort: number; httpsPort: number };
-    const env: Env = { work, bin, domainsFile, proxy, https, dnsPort, httpsPort, caFile, knotdPid: knotd.child.pid! };
-    process.stderr.write(`knotd on 127.0.0.1:${knotd.port}, HTTPS on 127.0.0.1:${httpsUpstream}, relay on 127.0.0.1:${dnsPort} (DNS) and :${httpsPort} (HTTPS)\n`);
+    const { dnsPort, httpsPort, smtpPort } = p.first as { dnsPort: number; httpsPort: number; smtpPort: number };
+    const env: Env = { work, bin, domainsFile, proxy, https, dnsPort, httpsPort, smtpPort, caFile, knotdPid: knotd.child.pid! };
+    process.stderr.write(`knotd on 127.0.0.1:${knotd.port}, HTTPS on 127.0.0.1:${httpsUpstream}, SMTP on 127.0.0.1:${smtpUpstream}` +
+      ` (greets in ${greetingMs.toFixed(1)} ms), relay on 127.0.0.1:${dnsPort} (DNS), :${httpsPort} (HTTPS) and :${smtpPort} (SMTP)\n`);
 
-    // One untimed run first: the JIT, the page cache and knotd's first answers.
-    await runCheck(env, 0, undefined);
+    // Untimed runs first: the JIT, the page cache and knotd's first answers.
+    await runCheck(env, 0);
+    await runCheck(env, 0, { smtp: false });
 
     const results: LatencyResult[] = [];
     for (const rtt of LATENCIES) {
@@ -458,41 +527,52 @@ async function main(): Promise<void> {
       const { plan, run: captured } = await capturePlan(env, oneWay);
       process.stderr.write(`+${rtt} ms: capture run ${secs(captured.ms)} s, ${plan.questions} questions (at most ${plan.outstanding} outstanding), ${plan.fetches} fetches (at most ${plan.parallel} connections)\n`);
       const checks: CheckRun[] = [];
+      const noSmtp: CheckRun[] = [];
       const floors: FloorRun[] = [];
       const sweep = new Map<number, number[]>(SWEEP.map((c) => [c, []]));
       let identical = true;
+      let noSmtpSummary: string | undefined;
       for (let round = 0; round < ROUNDS; round++) {
+        const at = `+${rtt} ms, round ${round + 1}/${ROUNDS}`;
         const steps: Array<() => Promise<void>> = [
           async () => {
-            const c = await runCheck(env, oneWay, undefined);
+            const c = await runCheck(env, oneWay);
             identical &&= c.summary === captured.summary;
             checks.push(c);
-            process.stderr.write(`+${rtt} ms, round ${round + 1}/${ROUNDS}: check ${secs(c.ms)} s (CPU ${secs(c.cpu.measured)} s, ${c.stats.udpRepeats} retransmitted, ${c.stats.tcpConnections} TCP, UDP buffer drops ${c.udp.rcvbufErrors})\n`);
+            process.stderr.write(`${at}: check ${secs(c.ms)} s (CPU ${secs(c.cpu.measured)} s, ${c.probes} probes, ${c.probesValid} valid,` +
+              ` at most ${c.stats.peakSmtpConnections} at once; ${c.stats.udpRepeats} retransmitted, ${c.stats.tcpConnections} TCP, UDP buffer drops ${c.udp.rcvbufErrors})\n`);
+          },
+          async () => {
+            const c = await runCheck(env, oneWay, { smtp: false });
+            noSmtpSummary ??= c.summary;
+            identical &&= c.summary === noSmtpSummary && c.probes === 0;
+            noSmtp.push(c);
+            process.stderr.write(`${at}: check --no-smtp ${secs(c.ms)} s (CPU ${secs(c.cpu.measured)} s)\n`);
           },
           async () => {
             const f = await runFloor(env, oneWay, plan);
             floors.push(f);
-            process.stderr.write(`+${rtt} ms, round ${round + 1}/${ROUNDS}: floor ${secs(f.ms)} s (dnsperf ${secs(f.dnsMs)} s, curl ${secs(f.httpsMs)} s; CPU ${secs(f.cpu.measured)} s)\n`);
+            process.stderr.write(`${at}: floor ${secs(f.ms)} s (dnsperf ${secs(f.dnsMs)} s, curl ${secs(f.httpsMs)} s; CPU ${secs(f.cpu.measured)} s)\n`);
           },
         ];
-        if (round % 2 === 1) steps.reverse();
-        for (const step of steps) await step();
+        // Each round starts with the next of the three, so each goes first as often as the others.
+        for (let i = 0; i < steps.length; i++) await steps[(round + i) % steps.length]();
         for (const c of SWEEP) {
-          const s = await runCheck(env, oneWay, c);
+          const s = await runCheck(env, oneWay, { concurrency: c });
           identical &&= s.summary === captured.summary;
           sweep.get(c)!.push(s.ms);
-          process.stderr.write(`+${rtt} ms, round ${round + 1}/${ROUNDS}: check --concurrency ${c} ${secs(s.ms)} s\n`);
+          process.stderr.write(`${at}: check --concurrency ${c} ${secs(s.ms)} s\n`);
         }
       }
-      results.push({ rttMs: rtt, plan, checks, floors, sweep, identical });
+      results.push({ rttMs: rtt, plan, checks, noSmtp, floors, sweep, identical });
       if (values.profile !== undefined) {
         const dir = join(values.profile, `rtt-${rtt}ms`);
-        await runCheck(env, oneWay, undefined, false, ['--cpu-prof', '--cpu-prof-dir', dir]);
+        await runCheck(env, oneWay, { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', dir] });
         process.stderr.write(`+${rtt} ms: a CPU profile of one more checker run is in ${dir}\n`);
       }
       load.push(loadavg()[0]);
     }
-    report(results, defaultConcurrency, load, startupMs, certNames);
+    report(results, defaultConcurrency, load, startupMs, { certNames, smtpCertificates, greetingMs });
   } finally {
     proxy?.stop();
     https?.stop();
@@ -503,27 +583,50 @@ async function main(): Promise<void> {
 
 // ---- the report ----------------------------------------------------------------------------
 
-function report(results: LatencyResult[], defaultConcurrency: number, load: number[], startupMs: number, certNames: number): void {
+interface ServerFacts {
+  /** Names on the certificate a policy host presents. */
+  readonly certNames: number;
+  /** Certificates the mail server chooses among by SNI. */
+  readonly smtpCertificates: number;
+  /** Milliseconds from connecting to the mail server's greeting. */
+  readonly greetingMs: number;
+}
+
+function report(results: LatencyResult[], defaultConcurrency: number, load: number[], startupMs: number, servers: ServerFacts): void {
   const medianOf = <T>(xs: T[], f: (x: T) => number) => median(xs.map(f));
   const checkMs = (r: LatencyResult) => medianOf(r.checks, (x) => x.ms);
+  const noSmtpMs = (r: LatencyResult) => medianOf(r.noSmtp, (x) => x.ms);
   const floorMs = (r: LatencyResult) => medianOf(r.floors, (x) => x.ms);
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
-  const checkTable = table(
-    ['Added round trip', 'gov-email check (s)', 'Floor (s)', 'Check ÷ floor', 'Floor: dnsperf / curl (s)', 'Queries sent: UDP (with EDNS0) + TCP',
-      'Questions', 'UDP retransmissions: median (most)', 'Truncated → TCP connections', 'Timeouts: check / floor', 'Policy fetches: check / floor'],
+  const timesTable = table(
+    ['Added round trip', 'gov-email check (s)', 'check --no-smtp (s)', 'With probes ÷ without', 'Floor (s)', 'Check ÷ floor', '--no-smtp ÷ floor',
+      'Floor: dnsperf / curl (s)'],
     results.map((r) => [
       `+${r.rttMs} ms`,
       secs(checkMs(r)),
+      secs(noSmtpMs(r)),
+      ratio(checkMs(r), noSmtpMs(r)),
       secs(floorMs(r)),
       ratio(checkMs(r), floorMs(r)),
+      ratio(noSmtpMs(r), floorMs(r)),
       `${secs(medianOf(r.floors, (x) => x.dnsMs))} / ${secs(medianOf(r.floors, (x) => x.httpsMs))}`,
+    ]),
+  );
+  const both = (r: LatencyResult, f: (x: CheckRun) => number) => `${num(medianOf(r.checks, f))} / ${num(medianOf(r.noSmtp, f))}`;
+  const countsTable = table(
+    ['Added round trip', 'Probes: made / STARTTLS with a valid certificate / most open at once at the relay', 'Queries sent: UDP (with EDNS0) + TCP',
+      'Questions: check / --no-smtp', 'UDP retransmissions: median (most)', 'Truncated → TCP connections', 'Timeouts: check / --no-smtp / floor',
+      'Policy fetches: check / --no-smtp / floor'],
+    results.map((r) => [
+      `+${r.rttMs} ms`,
+      `${num(medianOf(r.checks, (x) => x.probes))} / ${num(medianOf(r.checks, (x) => x.probesValid))} / ${num(medianOf(r.checks, (x) => x.stats.peakSmtpConnections))}`,
       `${num(medianOf(r.checks, (x) => x.stats.udpQueries))} (${num(medianOf(r.checks, (x) => x.stats.ednsQueries))})` +
         ` + ${num(medianOf(r.checks, (x) => x.stats.tcpQueries))}`,
-      num(r.checks[0].stats.questions),
+      both(r, (x) => x.stats.questions),
       `${num(medianOf(r.checks, (x) => x.stats.udpRepeats))} (${num(Math.max(...r.checks.map((x) => x.stats.udpRepeats)))})`,
       `${num(medianOf(r.checks, (x) => x.stats.truncated))} → ${num(medianOf(r.checks, (x) => x.stats.tcpConnections))}`,
-      `${Math.max(...r.checks.map((x) => x.timeouts))} / ${Math.max(...r.floors.map((x) => x.lost))}`,
-      `${num(medianOf(r.checks, (x) => x.fetches))} / ${num(medianOf(r.floors, (x) => x.fetched))}`,
+      `${Math.max(...r.checks.map((x) => x.timeouts + x.probeTimeouts))} / ${Math.max(...r.noSmtp.map((x) => x.timeouts))} / ${Math.max(...r.floors.map((x) => x.lost))}`,
+      `${both(r, (x) => x.fetches)} / ${num(medianOf(r.floors, (x) => x.fetched))}`,
     ]),
   );
   const cpuCell = (xs: CpuTimes[]) => [
@@ -531,13 +634,15 @@ function report(results: LatencyResult[], defaultConcurrency: number, load: numb
   ].join(' / ');
   const floorTable = table(
     ['Added round trip', 'dnsperf -q (most outstanding)', 'curl --parallel-max (most connections)', 'Floor sent: UDP queries, truncated, TCP',
-      'CPU (s) during check: checker / HTTPS server / relay / knotd', 'CPU (s) during floor: dnsperf + curl / HTTPS server / relay / knotd'],
+      'CPU (s) during check: checker / HTTPS + SMTP servers / relay / knotd', 'CPU (s) during check --no-smtp: same',
+      'CPU (s) during floor: dnsperf + curl / HTTPS + SMTP servers / relay / knotd'],
     results.map((r) => [
       `+${r.rttMs} ms`,
       String(r.plan.outstanding),
       String(r.plan.parallel),
       `${num(r.floors[0].stats.udpQueries)}, ${num(r.floors[0].stats.truncated)}, ${num(r.floors[0].stats.tcpConnections)}`,
       cpuCell(r.checks.map((x) => x.cpu)),
+      cpuCell(r.noSmtp.map((x) => x.cpu)),
       cpuCell(r.floors.map((x) => x.cpu)),
     ]),
   );
@@ -555,9 +660,16 @@ function report(results: LatencyResult[], defaultConcurrency: number, load: numb
     const ok = concurrencies.filter((c) => sweepMs(r, c) <= 1.5 * floorMs(r));
     return `+${r.rttMs} ms: ${ok.length === 0 ? 'none' : ok.join(', ')}`;
   });
-  const spread = Math.max(...results.flatMap((r) => [r.checks.map((x) => x.ms), r.floors.map((x) => x.ms), ...r.sweep.values()].map(spreadOf)));
-  const drops = results.reduce((n, r) => n + r.checks.reduce((m, x) => m + x.udp.rcvbufErrors, 0), 0);
+  const spread = Math.max(...results.flatMap((r) => [r.checks, r.noSmtp, r.floors].map((xs) => spreadOf(xs.map((x) => x.ms)))
+    .concat([...r.sweep.values()].map(spreadOf))));
+  const drops = results.reduce((n, r) => n + [...r.checks, ...r.noSmtp].reduce((m, x) => m + x.udp.rcvbufErrors, 0), 0);
   const worst = Math.max(...results.map((r) => checkMs(r) / floorMs(r)));
+  const worstNoSmtp = Math.max(...results.map((r) => noSmtpMs(r) / floorMs(r)));
+  const probeRatios = results.map((r) => `+${r.rttMs} ms ${ratio(checkMs(r), noSmtpMs(r))}`);
+  const atOnce = results.find((r) => r.rttMs === 0);
+  const probeGoal = atOnce === undefined ? 'not measured (no run at +0 ms)'
+    : `${ratio(checkMs(atOnce), noSmtpMs(atOnce))} at +0 ms, ${checkMs(atOnce) <= 1.5 * noSmtpMs(atOnce) ? 'met' : 'not met'}`;
+  const mxHosts = results[0].checks[0].probes;
   const cpu = cpus();
   const identical = results.every((r) => r.identical);
   const out = [
@@ -565,25 +677,35 @@ function report(results: LatencyResult[], defaultConcurrency: number, load: numb
     '',
     'The whole `gov-email check` process, as a user runs it (compiled JavaScript, start-up included, `--format json`' +
     ` to a file), over ${num(N)} generated domains (bench/check/world.ts: 55% in use and healthy, 10% weak,` +
-    ' 5% with an SPF chain over the limit, 25% parked, 5% that do not exist; their MX hosts have no address records, so' +
-    ' no STARTTLS probe connects anywhere), default `--timeout`. DNS: knotd (Knot DNS),' +
-    ' authoritative for the zone. Policy host: the test HTTPS server (test/cli/support/https-server.ts, its own process,' +
-    ` a throwaway CA given with \`--ca-file\`; a policy host's certificate names ${num(certNames)} hosts).` +
-    ' In front of both, a relay of the benchmark\'s own (bench/check/proxy.ts, its own process) holds every UDP datagram and every TCP chunk, DNS and HTTPS, for half the added round trip each way (the TCP' +
-    ' handshake itself is not delayed: the kernel completes it before the relay sees the connection); the checker is' +
-    ' pointed at it with `--resolver` and `--https-port`.',
+    ' 5% with an SPF chain over the limit, 25% parked, 5% that do not exist), default `--timeout`, with the mail servers probed' +
+    ' (the default) and, in the same rounds, with `--no-smtp`. DNS: knotd (Knot DNS), authoritative for the zone. Policy host: the' +
+    ' test HTTPS server (test/cli/support/https-server.ts, its own process, a throwaway CA given with `--ca-file`; a policy host\'s' +
+    ` certificate names ${num(servers.certNames)} hosts). Mail servers: each domain in use has two MX hosts, each with an A record` +
+    ' (127.0.0.1), all served by one SMTP server with STARTTLS (the `smtp-server` package, bench/check/smtp.ts, in the policy' +
+    ` host's process; TLS 1.2 to 1.3), which chooses by SNI among ${num(servers.smtpCertificates)} certificates of at most 50 MX` +
+    ' host names each from the same CA, so every probe finds STARTTLS and a certificate valid for its host. It greets at once' +
+    ` (${servers.greetingMs.toFixed(1)} ms from connecting, median of 5): the 100 ms the package waits before greeting, to` +
+    ' catch clients that talk first, and its reverse lookup of the client are turned off, so these are figures for mail servers' +
+    ' that answer at once. In front of all three, a relay of the benchmark\'s own (bench/check/proxy.ts, its own process) holds' +
+    ' every UDP datagram and every TCP chunk, DNS, HTTPS and SMTP, for half the added round trip each way (the TCP handshake itself' +
+    ' is not delayed: the kernel completes it before the relay sees the connection); the checker is pointed at it with' +
+    ' `--resolver`, `--https-port` and `--smtp-port`. With `--smtp-port` the checker connects without looking the MX hosts\'' +
+    ' addresses up (as with `--https-port` for policy hosts), so their A and AAAA questions are not in these runs: see "Questions".',
     '',
-    'The floor shares no code with the checker. For each round trip an untimed capture run of the checker records' +
-    ' the DNS questions it asks (each once, at the relay), the most it had outstanding at once, the policy hosts it' +
+    'The floor shares no code with the checker, and has no SMTP: it is DNS and HTTPS only, and both the check with probes' +
+    ' and the check with `--no-smtp` are compared with it. For each round trip an untimed capture run of the checker (with' +
+    ' probes) records the DNS questions it asks (each once, at the relay), the most it had outstanding at once, the policy hosts it' +
     ' fetched (at the HTTPS server) and the most HTTPS connections it had open at once. The floor runs two programs at once' +
     ' and takes the time until both have exited: `dnsperf -e -q <most outstanding>` with the same questions (EDNS0, so' +
     ' no answer is truncated), and `curl --parallel --parallel-max <most connections> --connect-to --cacert` for the' +
     ' same fetches. It asks no question twice, waits for no answer before asking the next, and evaluates nothing.',
     '',
-    `Each figure is the median of ${ROUNDS} rounds; rounds alternate whether the checker or the floor goes first, and` +
-    ' each round ends with the sweep. Counts are the relay\'s and the HTTPS server\'s (medians over the checker\'s runs).' +
-    ' "UDP retransmissions" are queries for a question already asked; "Timeouts" are the most, over the runs, of the' +
-    ' checker\'s findings of a query or fetch without an answer in time, and of the queries dnsperf lost. src/ is compiled by tsc into a temporary folder at' +
+    `Each figure is the median of ${ROUNDS} rounds; each round runs the check, the check with \`--no-smtp\` and the floor,` +
+    ' starting with the next of the three each round, and ends with the sweep. Counts are the relay\'s, the HTTPS server\'s and the' +
+    ' SMTP server\'s (medians over the checker\'s runs); "Probes made" are the connections the SMTP server accepted, "with a valid' +
+    ' certificate" the report\'s MX facts saying so. "UDP retransmissions" are queries for a question already asked; "Timeouts" are' +
+    ' the most, over the runs, of the checker\'s findings of a query or fetch without an answer in time (with probes, and probes' +
+    ' that ran out of time), and of the queries dnsperf lost. src/ is compiled by tsc into a temporary folder at' +
     ' the start of every run, so the code measured is the work tree\'s as it was then. Run with:',
     '',
     '```sh',
@@ -591,30 +713,39 @@ function report(results: LatencyResult[], defaultConcurrency: number, load: numb
     '```',
     '',
     `Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, Node.js ${process.version}, ${process.platform};` +
-    ' knotd, the relay and the HTTPS server share its CPUs with what is measured, and so did other work: load average' +
+    ' knotd, the relay and the HTTPS and SMTP servers share its CPUs with what is measured, and so did other work: load average' +
     ` (1 min) ${load.map((l) => l.toFixed(1)).join(', ')} (at the start and after each round trip); rounds of one` +
     ` configuration varied by up to ${spread.toFixed(2)}×.`,
     '',
-    `Default \`--concurrency\` (${defaultConcurrency}); findings ${identical ? 'identical' : 'NOT identical'} in every run:`,
+    `Default \`--concurrency\` (${defaultConcurrency}); findings ${identical ? 'identical' : 'NOT identical'} in every run` +
+    ' with probes, and in every run without:',
     '',
-    checkTable,
+    timesTable,
     '',
-    `Questions by type (the capture run at +${results[0].rttMs} ms): ${results[0].plan.byType}.`,
+    `Goal: with probes at most 1.5× the same check without, when the MX hosts answer at once: ${probeGoal}` +
+    ` (with probes ÷ without: ${probeRatios.join(', ')}; ${num(mxHosts)} probes a run).`,
+    '',
+    `Goal: at most 1.5× the floor at every round trip. Measured at the default concurrency: with probes at most ${worst.toFixed(2)}×,` +
+    ` ${worst <= 1.5 ? 'met' : 'not met'} (the floor has no SMTP); with \`--no-smtp\` at most ${worstNoSmtp.toFixed(2)}×,` +
+    ` ${worstNoSmtp <= 1.5 ? 'met' : 'not met'}.`,
+    '',
+    'What was sent:',
+    '',
+    countsTable,
+    '',
+    `Questions by type (the capture run, with probes, at +${results[0].rttMs} ms): ${results[0].plan.byType}.`,
     '',
     'UDP datagrams the machine dropped for a full receive buffer (/proc/net/snmp, every process) during the checker\'s' +
     ` measured runs: ${num(drops)} in all.`,
     '',
     `Start-up is part of every checker run: \`gov-email check --help\` takes ${secs(startupMs)} s here (median of 3).`,
     '',
-    `Goal: at most 1.5× the floor at every round trip. Measured at the default concurrency: at most ${worst.toFixed(2)}×,` +
-    ` ${worst <= 1.5 ? 'met' : 'not met'}.`,
-    '',
     'What the floor was given and sent, and the CPU time each process used (from /proc) during a run:',
     '',
     floorTable,
     '',
-    'The checker with other concurrencies (same rounds; "÷ floor" is against the floor above, which has the default\'s' +
-    ` parallelism). Concurrencies within 1.5× of the floor: ${meeting.join('; ')}.`,
+    'The checker, with probes, at other concurrencies (same rounds; "÷ floor" is against the floor above, which has the' +
+    ` default's parallelism). Concurrencies within 1.5× of the floor: ${meeting.join('; ')}.`,
     '',
     sweepTable,
     '',

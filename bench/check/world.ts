@@ -6,7 +6,9 @@
  * Of every 20 domains: 11 in use and healthy (an SPF include of one of 8 shared mail
  * providers, itself including another; DKIM selector1 as a CNAME to the provider's 2048-bit
  * key; MTA-STS enforce; TLS-RPT), 2 in use but weak (MTA-STS testing, DMARC p=none), 1 with an
- * SPF chain over the limit, 5 parked and locked down, 1 that does not exist.
+ * SPF chain over the limit, 5 parked and locked down, 1 that does not exist. The MX hosts of the
+ * domains in use (mx1 and mx2 of each) have an A record, 127.0.0.1, where the benchmark's mail
+ * server listens (servers.ts); parked domains publish a null MX.
  */
 import { TestZone } from '../../test/cli/support/dns-server';
 import { TestPolicyHost } from '../../test/cli/support/https-server';
@@ -35,12 +37,18 @@ export function kindOf(i: number): Kind {
 export interface BenchWorld {
   readonly zone: TestZone;
   readonly hosts: Record<string, TestPolicyHost>;
+  /** The MX hosts of the domains in use, in domain order: the names the mail server needs certificates for. */
+  readonly mxHosts: string[];
 }
+
+/** The address every MX host has: the mail server is on this machine. */
+export const MX_ADDRESS = '127.0.0.1';
 
 /** @param dkimKey a base64 RSA public key for the providers' DKIM records */
 export function benchWorld(dkimKey: string, n: number = BENCH_DOMAINS): BenchWorld {
   const zone: TestZone = {};
   const hosts: Record<string, TestPolicyHost> = {};
+  const mxHosts: string[] = [];
   for (let p = 0; p < PROVIDERS; p++) {
     zone[`spf.p${p}.bench.test`] = { TXT: [`v=spf1 ip4:192.0.2.${p}/32 include:spf2.p${p}.bench.test -all`] };
     zone[`spf2.p${p}.bench.test`] = { TXT: [`v=spf1 ip4:198.51.100.${p}/32 ip6:2001:db8:${p}::/48 -all`] };
@@ -62,12 +70,16 @@ export function benchWorld(dkimKey: string, n: number = BENCH_DOMAINS): BenchWor
     }
     const include = kind === 'long-chain' ? `include:spf.p${p}.bench.test include:c1.chain.bench.test` : `include:spf.p${p}.bench.test`;
     zone[d] = { TXT: [`v=spf1 ${include} -all`, `verification=${d}`], MX: [[10, `mx1.${d}`], [20, `mx2.${d}`]] };
+    for (const mx of [`mx1.${d}`, `mx2.${d}`]) {
+      zone[mx] = { A: [MX_ADDRESS] };
+      mxHosts.push(mx);
+    }
     zone[`_mta-sts.${d}`] = { TXT: ['v=STSv1; id=20261128'] };
     zone[`_smtp._tls.${d}`] = { TXT: [`v=TLSRPTv1; rua=mailto:tls@${d}`] };
     zone[`selector1._domainkey.${d}`] = { CNAME: `key.p${p}.bench.test` };
     hosts[`mta-sts.${d}`] = { body: policy(kind === 'weak' ? 'testing' : 'enforce', 1209600, [`mx1.${d}`, `mx2.${d}`]) };
   });
-  return { zone, hosts };
+  return { zone, hosts, mxHosts };
 }
 
 /** A TXT character-string in zone-file syntax: quoted, `"` and `\\` escaped. */
