@@ -43,7 +43,7 @@
  * BENCH_DOMAINS, when set, is the default for --domains.
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,10 +51,10 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import * as tls from 'node:tls';
 import { parseArgs } from 'node:util';
-import { Knotd } from './knot';
 import type { ProxyStats } from './proxy';
 import type { BenchSmtpStats } from './smtp';
 import { BENCH_DOMAINS, BENCH_ZONE, benchDomains, benchWorld, zoneFile } from './world';
+import { Knotd } from '../../test/cli/support/knotd';
 import { rsaPublicKey } from '../../test/cli/support/zones';
 import { ROOT, median, runNode, table, writeSection } from '../support';
 
@@ -500,7 +500,8 @@ async function main(): Promise<void> {
     writeFileSync(zonePath, zoneFile(world.zone));
     const zc = spawnSync('kzonecheck', ['-o', `${BENCH_ZONE}.`, zonePath], { encoding: 'utf8' });
     if (zc.status !== 0) throw new Error(`kzonecheck rejected the zone:\n${zc.stdout}${zc.stderr}`);
-    knotd = await Knotd.start(join(work, 'knot'), BENCH_ZONE, zonePath);
+    mkdirSync(join(work, 'knot'), { recursive: true });
+    knotd = await Knotd.start(join(work, 'knot'), [{ zone: BENCH_ZONE, file: zonePath }]);
     children.add(knotd.child);
 
     const h = await LineChild.start('servers.ts', [], { BENCH_DOMAINS: String(N) });

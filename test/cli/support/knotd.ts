@@ -92,7 +92,7 @@ export class Knotd {
   public log = '';
   private exited = false;
 
-  private constructor(private readonly child: ChildProcess, public readonly port: number, private readonly conf: string) {
+  private constructor(public readonly child: ChildProcess, public readonly port: number, private readonly conf: string) {
     child.once('exit', () => (this.exited = true));
   }
 
