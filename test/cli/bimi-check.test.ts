@@ -7,7 +7,7 @@
 import { gzipSync } from 'node:zlib';
 import { TestCa, hasOpenssl } from './support/certs';
 import { TestHttpsServer } from './support/https-server';
-import { BimiCheckOptions, checkBimi } from '../../src/cli/check/bimi-check';
+import { BimiCheckOptions, checkBimi, checkBimiAssets } from '../../src/cli/check/bimi-check';
 import { MAX_SVG_BYTES, checkBimiSvg } from '../../src/cli/check/bimi-svg';
 import { Finding } from '../../src/records/finding';
 
@@ -131,6 +131,14 @@ describeWithOpenssl('checkBimi against an HTTPS server', () => {
     const before = server.requestCount('www.dept.test');
     expect(ids(await checkBimi('dept.test', 'v=BIMI1; l=http://www.dept.test/bimi/logo.svg', options))).toEqual(['BIMI-LOGO-URL']);
     expect(server.requestCount('www.dept.test')).toBe(before);
+  });
+
+  test('checkBimiAssets: only what the fetches find, the record and DMARC being judged elsewhere; a bad URL still not fetched', async () => {
+    const before = server.requestCount('www.dept.test');
+    expect(await checkBimiAssets('dept.test', 'v=BIMI1; l=http://www.dept.test/bimi/logo.svg', { ...options, dmarc: ['v=DMARC1; p=none'] })).toEqual([]);
+    expect(server.requestCount('www.dept.test')).toBe(before);
+    const missing = await checkBimiAssets('dept.test', 'v=BIMI1; l=https://www.dept.test/bimi/missing.svg; x=unknown', options);
+    expect(ids(missing)).toEqual(['BIMI-LOGO-UNAVAILABLE']);
   });
 
   test('DMARC not at enforcement, at the domain or its organisational domain', async () => {

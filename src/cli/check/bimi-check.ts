@@ -53,6 +53,20 @@ export interface BimiCheckOptions extends HttpsGetOptions {
  */
 export async function checkBimi(domain: string, recordText: string | undefined, options: BimiCheckOptions): Promise<Finding[]> {
   if (recordText === undefined) return [];
+  const { record, assets } = await bimiParts(domain, recordText, options);
+  return [...record, ...assets];
+}
+
+/**
+ * Only what the record names, fetched and checked: the logo and the certificate. For a caller
+ * whose record and DMARC policy are judged already (`gov-email check` evaluates them with the
+ * profile, from the posture).
+ */
+export async function checkBimiAssets(domain: string, recordText: string, options: BimiCheckOptions): Promise<Finding[]> {
+  return (await bimiParts(domain, recordText, options)).assets;
+}
+
+async function bimiParts(domain: string, recordText: string, options: BimiCheckOptions): Promise<{ record: Finding[]; assets: Finding[] }> {
   const d = domain.toLowerCase().replace(/\.$/, '');
   const name = `${(options.selector ?? Bimi.DEFAULT_SELECTOR).toLowerCase()}._bimi.${d}`;
   const subject = subjectOf(name, 'TXT');
@@ -61,9 +75,9 @@ export async function checkBimi(domain: string, recordText: string | undefined, 
   try {
     model = Bimi.parse(recordText);
   } catch {
-    return findings;
+    return { record: findings, assets: [] };
   }
-  if (Bimi.isDeclined(model)) return findings;
+  if (Bimi.isDeclined(model)) return { record: findings, assets: [] };
 
   if (options.dmarc !== undefined) {
     findings.push(...Bimi.checkDmarc(options.dmarc, { name, dmarcName: `_dmarc.${d}` }));
@@ -80,7 +94,7 @@ export async function checkBimi(domain: string, recordText: string | undefined, 
     model.authorityUrl === undefined || model.authorityUrl === '' || badUrl(BIMI_RULES.authorityUrl.id)
       ? Promise.resolve([]) : checkCertificate(model.authorityUrl, d, org, subject, options),
   ]);
-  return [...findings, ...logo, ...certificate];
+  return { record: findings, assets: [...logo, ...certificate] };
 }
 
 async function checkLogo(url: string, subject: ReturnType<typeof subjectOf>, options: BimiCheckOptions): Promise<Finding[]> {

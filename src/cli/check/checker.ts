@@ -3,7 +3,7 @@
  * policy, and evaluate the whole with the UK government profile.
  */
 import { randomBytes } from 'node:crypto';
-import { checkBimi } from './bimi-check';
+import { checkBimiAssets } from './bimi-check';
 import { CHECK_RULES } from './check-rules';
 import { checkDane, tlsaName } from './dane';
 import { CaaAnswer, DnsClient, DnsResult, MxAnswer, isFailure, quoteTxt, txtValue } from './dns';
@@ -202,7 +202,7 @@ async function check(domain: string, options: DomainCheckOptions): Promise<Domai
   const bimi = bimiR.outcome === 'nxdomain' ? [] : rest.txt(bimiR, names.bimi, 'the BIMI record', undefined, true);
   const bimiRecords = (bimi ?? []).filter((v) => Bimi.isBimi(v));
   const bimiFetched = bimiRecords.length !== 1 ? []
-    : await checkBimi(domain, bimiRecords[0], { ...options.fetch, lookup: (host) => resolveAddress(host, dns) });
+    : await checkBimiAssets(domain, bimiRecords[0], { ...options.fetch, lookup: (host) => resolveAddress(host, dns) });
 
   // DKIM: the wildcard first, so that a selector answered by it is known for what it is.
   const wildcardR = await wildcardQ;
