@@ -10,7 +10,7 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 // The table columns and rule ids only: the parser itself (MIME, zip, XML) runs in the function.
-import { DMARC_COLUMNS, TLSRPT_COLUMNS, TableColumn } from './parser/rows';
+import { DMARC_COLUMNS, TLSRPT_COLUMNS, TableColumn } from '../reports/rows';
 import { acknowledgeFindings } from './private/nag';
 import { SES_RECEIVING_REGIONS, sesInboundHost } from './private/ses-receiving';
 import type { ReportParserFunction } from './report-parser-function';

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { CloudWatchClient, MetricDatum, PutMetricDataCommand, StandardUnit } from '@aws-sdk/client-cloudwatch';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
-import { DEFAULT_LIMITS, ParseOutcome, RejectionReason, jsonLines, parseReportMessage, partitionDomain, reportObjects } from './parser';
+import { DEFAULT_LIMITS, ParseOutcome, RejectionReason, jsonLines, parseReportMessage, partitionDomain, reportObjects } from '../reports';
 
 const s3 = new S3Client({});
 const cloudwatch = new CloudWatchClient({});

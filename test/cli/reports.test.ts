@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { FileRejectionReason, ReportsReport, UNREAD_FILES, reportsCommand } from '../../src/cli/reports/command';
-import { DEFAULT_LIMITS } from '../../src/report-inbox/parser';
+import { DEFAULT_LIMITS } from '../../src/reports';
 import { CORPUS, source } from '../report-inbox/support/mail';
 
 interface Run { code: number; stdout: string; stderr: string }

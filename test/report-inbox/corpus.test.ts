@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CORPUS } from './support/mail';
-import { parseReportFile } from '../../src/report-inbox/parser';
+import { parseReportFile } from '../../src/reports';
 import { CORPUS_REPORTS, MAILS, SAVED, buildCorpus, sourceFiles } from '../fixtures/reports/build-corpus';
 
 /** Git stores text files with LF line ends (.gitattributes), so messages are compared that way. */

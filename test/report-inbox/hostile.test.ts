@@ -10,7 +10,7 @@ import { Zip, ZipDeflate, zipSync } from 'fflate';
 import { mail, source } from './support/mail';
 import {
   ParseOutcome, ParseOptions, RejectionReason, parseReportFile, parseReportMessage,
-} from '../../src/report-inbox/parser';
+} from '../../src/reports';
 
 const GOOD_XML = source('google-dept-2026-05-01.xml');
 const GOOD_JSON = source('google-tlsrpt-dept-2026-05-01.json');

@@ -4,7 +4,7 @@ import { mail, source } from './support/mail';
 import {
   DEFAULT_LIMITS, DmarcAggregateReport, RejectionReason, TlsRptReport, jsonLines, parseDocument, parseReportFile, parseReportMessage,
   partitionDomain, reportObjects, summarise,
-} from '../../src/report-inbox/parser';
+} from '../../src/reports';
 
 const dmarc = (name: string) => parseDocument(Buffer.from(source(name)), DEFAULT_LIMITS) as DmarcAggregateReport;
 const tls = (name: string) => parseDocument(Buffer.from(source(name)), DEFAULT_LIMITS) as TlsRptReport;

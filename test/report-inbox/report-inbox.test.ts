@@ -8,7 +8,7 @@ import { ParkedDomain } from '../../src/constructs/parked-domain';
 import { TlsRptRecord } from '../../src/constructs/tls-rpt-record';
 import { MtaSts, MtaStsMode } from '../../src/records/mta-sts';
 import { ReportInbox, ReportInboxMtaStsOptions, ReportInboxProps } from '../../src/report-inbox';
-import { DMARC_COLUMNS, TLSRPT_COLUMNS } from '../../src/report-inbox/parser';
+import { DMARC_COLUMNS, TLSRPT_COLUMNS } from '../../src/reports';
 import { TemplateLinter } from '../util/cfn-lint';
 import { ensureParserBundle } from './support/bundle';
 

@@ -6,7 +6,7 @@
 import { Dirent, Stats, closeSync, constants, fstatSync, lstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Finding, Severity } from '../../records/finding';
-import { DEFAULT_LIMITS, DomainSummary, DuplicateReport, REPORT_RULES, ReportFound, Rejection, RejectionReason, parseReportFile, summarise, withoutDuplicates } from '../../report-inbox/parser';
+import { DEFAULT_LIMITS, DomainSummary, DuplicateReport, REPORT_RULES, ReportFound, Rejection, RejectionReason, parseReportFile, summarise, withoutDuplicates } from '../../reports';
 import { CliCommand, CliIo } from '../command';
 import { COMMAND_SUMMARIES } from '../commands';
 import { UsageError, parseCommandArgs, readDomainArgs, readFormat, reportUsageError } from '../options';

@@ -6,7 +6,7 @@
 import { ReportLimits } from './limits';
 import { RejectionReason, ReportRejectedError, TlsFailureDetail, TlsPolicyResult, TlsRptReport } from './model';
 import { cleanDomain, cleanText } from './text';
-import { isHostname } from '../../records/private/uri';
+import { isHostname } from '../records/private/uri';
 
 /** Parse the text of a TLS report. Throws `ReportRejectedError` for anything else. */
 export function parseTlsRptJson(json: string, limits: ReportLimits): TlsRptReport {

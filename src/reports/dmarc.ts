@@ -10,7 +10,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { ReportLimits } from './limits';
 import { DmarcAggregateReport, DmarcAuthResult, DmarcPolicyPublished, DmarcRecordRow, RejectionReason, ReportRejectedError } from './model';
 import { cleanDomain, cleanText } from './text';
-import { isHostname } from '../../records/private/uri';
+import { isHostname } from '../records/private/uri';
 
 /** The RFC 9990 namespace. */
 export const DMARC_2_NAMESPACE = 'urn:ietf:params:xml:ns:dmarc-2.0';

@@ -5,7 +5,7 @@
  * and the tables cannot drift apart.
  */
 import { DmarcAggregateReport, ParsedReport, TlsRptReport } from './model';
-import { nodeCrypto } from '../../records/private/node-builtins';
+import { nodeCrypto } from '../records/private/node-builtins';
 
 /** A Glue column: name and Hive type. */
 export interface TableColumn {

@@ -1,3 +1,0 @@
-import { REPORT_RULES } from '../../standard/report-rules';
-
-export { REPORT_RULES };

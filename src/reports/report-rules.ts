@@ -1,0 +1,3 @@
+import { REPORT_RULES } from '../standard/report-rules';
+
+export { REPORT_RULES };
