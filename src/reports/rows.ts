@@ -43,6 +43,8 @@ export const DMARC_COLUMNS: TableColumn[] = [
   { name: 'spf_results', type: 'array<struct<domain:string,scope:string,result:string>>', comment: 'SPF checks' },
   { name: 'message_key', type: 'string', comment: 'The raw message (S3 key) the report came from' },
   { name: 'received_at', type: 'string', comment: 'When the report was parsed, ISO 8601 UTC' },
+  { name: 'authenticated', type: 'boolean', comment: 'Whether the message the report came in was authenticated as from its reporter (null when not known, as for files read by the CLI)' },
+  { name: 'trust', type: 'string', comment: 'Why the report is or is not trusted, for example dkim-aligned-with-reporter or spf-fail' },
 ];
 
 /** The columns of the TLS-RPT table (partition columns `dt` and `domain` come from the key). */
@@ -65,6 +67,8 @@ export const TLSRPT_COLUMNS: TableColumn[] = [
   },
   { name: 'message_key', type: 'string', comment: 'The raw message (S3 key) the report came from' },
   { name: 'received_at', type: 'string', comment: 'When the report was parsed, ISO 8601 UTC' },
+  { name: 'authenticated', type: 'boolean', comment: 'Whether the message the report came in was authenticated as from its reporter (null when not known, as for files read by the CLI)' },
+  { name: 'trust', type: 'string', comment: 'Why the report is or is not trusted, for example dkim-aligned-with-reporter or spf-fail' },
 ];
 
 /** One object to write: its key under the parsed prefix and its JSON lines. */
@@ -88,6 +92,20 @@ export interface RowContext {
    * @default - the policy domain itself
    */
   readonly partitionFor?: (domain: string) => string;
+
+  /**
+   * Whether the message the report came in was authenticated as coming from its reporter.
+   *
+   * @default - not known (null in the rows)
+   */
+  readonly authenticated?: boolean;
+
+  /**
+   * Why the report is or is not trusted, in a word or two (`dkim-aligned-with-reporter`, `spf-fail`…).
+   *
+   * @default - not known (null in the rows)
+   */
+  readonly trust?: string;
 }
 
 /** The served domain a name is, or is under (the longest match), or the name itself. */
@@ -141,6 +159,8 @@ function dmarcObject(report: DmarcAggregateReport, context: RowContext): ParsedO
     spf_results: r.spfResults.map((x) => ({ domain: x.domain, scope: x.scope ?? null, result: x.result })),
     message_key: context.messageKey,
     received_at: context.receivedAt,
+    authenticated: context.authenticated ?? null,
+    trust: context.trust ?? null,
   }));
   return { type: 'dmarc', domain: partition, key: objectKey('dmarc', report.begin, partition, [report.orgName, report.reportId, domain]), rows };
 }
@@ -174,6 +194,8 @@ function tlsObjects(report: TlsRptReport, context: RowContext): ParsedObject[] {
       })),
       message_key: context.messageKey,
       received_at: context.receivedAt,
+      authenticated: context.authenticated ?? null,
+      trust: context.trust ?? null,
     });
     byDomain.set(partition, rows);
   }
