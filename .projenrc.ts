@@ -48,6 +48,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'esbuild@^0.28',
     '@aws-sdk/client-s3@^3',
     '@aws-sdk/client-cloudwatch@^3',
+    // The report inbox's ledger (duplicates, per-reporter budgets, last-seen domains).
+    '@aws-sdk/client-dynamodb@^3',
     '@types/aws-lambda@^8',
     // Integ tests for sandbox accounts: snapshots compared in CI, deployed only by hand.
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
