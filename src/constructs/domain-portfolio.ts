@@ -1,6 +1,7 @@
 import { CfnResource, Environment, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct, IConstruct } from 'constructs';
+import { ParkedDmarc } from './central-dmarc-policy';
 import { GovEmailDomain, GovEmailDomainOptions, MtaStsPolicyOptions } from './gov-email-domain';
 import { MtaStsPolicyHost, MtaStsPolicyHostProps } from './mta-sts-policy-host';
 import { ParkedDomain, ParkedDomainOptions } from './parked-domain';
@@ -193,6 +194,21 @@ class ParkedPortfolioDomain extends PortfolioDomain {
   }
 
   public _build(scope: Construct, id: string, zone: route53.IHostedZone, context: PortfolioBuildContext): Construct {
+    const dmarc = this.options.dmarc ?? context.parkedDmarc;
+    if (dmarc?._centralPolicy() !== undefined) {
+      // `_dmarc` is a CNAME to the central record, which names the report destinations: a
+      // dmarcReportTo of the domain's own is refused by ParkedDomain (DMARC-CENTRAL-OPTIONS).
+      return new ParkedDomain(scope, id, {
+        zone,
+        domainName: this.options.domainName,
+        dmarc,
+        dmarcReportTo: this.options.dmarcReportTo,
+        tlsReportTo: this.options.tlsReportTo,
+        caa: this.options.caa,
+        additionalApexTxt: this.options.additionalApexTxt,
+        ttl: this.options.ttl,
+      });
+    }
     const dmarcReportTo = this.options.dmarcReportTo ?? context.dmarcReportTo;
     if (dmarcReportTo === undefined) {
       throw invalidInput(context.portfolio, PORTFOLIO_RULES.domainOptions.id, this.domainName,
@@ -297,11 +313,25 @@ export interface DomainPortfolioProps {
   readonly stackNamePrefix?: string;
 
   /**
-   * Where the parked domains' DMARC aggregate reports go, for those that do not give their own.
+   * Where the parked domains' DMARC aggregate reports go, for those that do not give their own
+   * and publish their own DMARC record.
    *
    * @default - each parked domain gives its own `dmarcReportTo`
    */
   readonly dmarcReportTo?: string[];
+
+  /**
+   * Where the parked domains get their DMARC policy, for those that do not give their own `dmarc`:
+   * `ParkedDmarc.central(policy)` makes every parked domain's `_dmarc` a CNAME to one central
+   * policy record (a `CentralDmarcPolicy`, which may be in any stack of the app), so a change of
+   * report address is one record change, not one per domain. A domain keeps a record of its own
+   * with `dmarc: ParkedDmarc.ownRecord()` (and `dmarcReportTo`, its own or the portfolio's).
+   * Sending domains publish their own DMARC record (`dmarc` of `GovEmailDomain`) whatever this
+   * says. Switching deployed domains deploys in one step; see `ParkedDomainOptions.dmarc`.
+   *
+   * @default ParkedDmarc.ownRecord(): each parked domain publishes its own DMARC record
+   */
+  readonly parkedDmarc?: ParkedDmarc;
 
   /**
    * Options of the `MtaStsPolicyHost` that serves the MTA-STS policies of the sending domains
@@ -513,6 +543,7 @@ export class DomainPortfolio extends Construct {
     const context: PortfolioBuildContext = {
       portfolio: this,
       dmarcReportTo: props.dmarcReportTo,
+      parkedDmarc: props.parkedDmarc,
       mtaStsHost: () => this.policyHost(props.mtaStsHost),
     };
     // Built in the order given, which decides nothing: each receiving domain's distribution is planned.

@@ -5,6 +5,7 @@ export * from './dkim-records';
 export * from './gov-email-domain';
 export * from './ses-sending-identity';
 export * from './parked-domain';
+export * from './central-dmarc-policy';
 export * from './null-mx-record';
 export * from './hosted-zone';
 export * from './mta-sts-policy-host-interface';

@@ -66,7 +66,10 @@ export interface DomainPlan {
   readonly domain: string;
   /**
    * The record sets the domain's evaluation reads: at its own names, its DKIM and BIMI selectors, and the
-   * `<domain>._report._dmarc.<destination>` authorisations published for it, in plan order.
+   * `<domain>._report._dmarc.<destination>` authorisations published for it, in plan order. When a name
+   * of the domain is a CNAME (`_dmarc.<domain>` to a central DMARC policy record), the record sets at its
+   * target too, when the reader has them: `postureOf` then reads the field at the target, as a
+   * resolver would; without them the field is not evaluated.
    */
   readonly records: PlannedRecord[];
   /** The SES identities of the domain or its addresses. */

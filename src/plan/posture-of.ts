@@ -10,9 +10,13 @@ import { TxtChunks } from '../records/txt';
 import { BimiSelectorPosture, DkimDelegationPosture, DkimSelectorPosture, DomainPosture, ReportAuthorisationPosture } from '../standard/posture';
 
 /**
- * The posture of one domain. A field whose values are known only at deployment, or whose name
- * is a CNAME (its target's records are not in the plan), is left out and named in
- * `unresolved`, so the profile reports it as not evaluated instead of passing it. The one
+ * The posture of one domain. A field whose name is a CNAME is read at the end of the CNAME
+ * chain, as a resolver answers it (a `_dmarc` CNAME to a central policy record gives that
+ * record's TXT), when every target is in the plan (see `DomainPlan.records`). A field whose
+ * values are known only at deployment, or whose name is a CNAME whose target is not in the
+ * plan, not known, or the start of a chain that does not end within `MAX_CNAME_LINKS` links or
+ * loops, is left out and named in `unresolved`, so the profile reports it as not evaluated
+ * instead of passing it. The one
  * exception is the apex TXT record set: when its SPF record is known and only other values
  * (verification tokens) are not, the known values are kept so SPF is still evaluated, and the
  * field is still named in `unresolved`. Fields the plan does not speak for (`plan.fields`) are
@@ -21,8 +25,10 @@ import { BimiSelectorPosture, DkimDelegationPosture, DkimSelectorPosture, Domain
 export function postureOf(plan: DomainPlan): DomainPosture {
   const domain = plan.domain;
   const byName = new Map<string, PlannedRecord[]>();
+  const names = new Set<string>();
   for (const r of plan.records) {
     if (r.unresolved.includes('name')) continue;
+    names.add(r.name);
     const key = `${r.name}|${r.type}`;
     const list = byName.get(key);
     if (list === undefined) byName.set(key, [r]);
@@ -33,8 +39,8 @@ export function postureOf(plan: DomainPlan): DomainPosture {
   const unresolved: PostureField[] = [];
   const field = (label: PostureField, name: string, type: string): string[] | undefined => {
     if (!covers(label)) return undefined;
-    const records = at(name, type);
-    if (at(name, 'CNAME').length > 0) {
+    const records = atEndOfChain(name, type, at, names);
+    if (records === undefined) {
       unresolved.push(label);
       return undefined;
     }
@@ -104,6 +110,35 @@ export function postureOf(plan: DomainPlan): DomainPosture {
   if (minimumTls !== undefined) posture.policyHostMinimumTls = minimumTls;
   if (unresolved.length > 0) posture.unresolved = unresolved;
   return posture;
+}
+
+/**
+ * The most CNAME links the plan follows from one name: more than any estate's central record
+ * needs (one), fewer than resolvers give up at (BIND and Unbound follow 16 or so).
+ */
+export const MAX_CNAME_LINKS = 8;
+
+/**
+ * The records of `type` that answer `name`: those at the end of the CNAME chain that starts at
+ * it, when the chain ends within the plan. Undefined when a CNAME's target is not in the plan or
+ * not known, a name holds more than one CNAME value, or the chain loops or is longer than
+ * `MAX_CNAME_LINKS`.
+ */
+function atEndOfChain(name: string, type: string, at: (name: string, type: string) => PlannedRecord[], names: ReadonlySet<string>): PlannedRecord[] | undefined {
+  let owner = name;
+  const seen = new Set([owner]);
+  for (let links = 0; links <= MAX_CNAME_LINKS; links++) {
+    const aliases = at(owner, 'CNAME');
+    if (aliases.length === 0) return at(owner, type);
+    if (links === MAX_CNAME_LINKS) return undefined;
+    const targets = aliases.flatMap((r) => r.values);
+    if (!aliases.every(valuesKnown) || targets.length !== 1) return undefined;
+    const target = targets[0].toLowerCase().replace(/\.$/, '');
+    if (seen.has(target) || !names.has(target)) return undefined;
+    seen.add(target);
+    owner = target;
+  }
+  return undefined;
 }
 
 interface DkimFields {

@@ -92,6 +92,15 @@ export const RECORD_CONSTRUCT_RULES = {
    * is published (RFC 7489 receivers still read it) with a warning. In a record read from DNS the
    * same suffix is the info `DMARC-REPORT-SIZE`.
    */
+  centralDmarcRecordName: rule('DMARC-CENTRAL-RECORD-NAME', Severity.ERROR,
+    'A central DMARC policy record is a name in its hosted zone, known at synth, that is not itself a domain\'s _dmarc record, and no domain\'s _dmarc CNAME points at its own name.',
+    'RFC 1034 §3.6.2 (a CNAME chain must end); RFC 9989 §4.10; Amazon Route 53 API Reference, ChangeResourceRecordSets'),
+  centralDmarcOptions: rule('DMARC-CENTRAL-OPTIONS', Severity.ERROR,
+    'A parked domain whose _dmarc is a CNAME to a central policy record publishes no DMARC record of its own: the central record names the report destinations, so dmarcReportTo is not given with it.',
+    'cdk-gov-email ParkedDomain; RFC 1034 §3.6.2 (a CNAME is alone at its name)'),
+  centralDmarcUnresolved: rule('DMARC-CENTRAL-NOT-EVALUATED', Severity.WARNING,
+    'A _dmarc CNAME to a central policy record that is not built in the same app cannot be judged at synth: the policy it points at is checked after deployment (gov-email check).',
+    'cdk-gov-email: values are checked where they resolve, never assumed compliant'),
   dmarcUriSizeLimit: rule('DMARC-URI-SIZE-LIMIT', Severity.WARNING,
     'A report destination given with a !size limit is published as written, but RFC 9989 deprecates the suffix (it removed it from the grammar): receivers that follow RFC 9989 ignore the limit and may send reports of any size.',
     'RFC 9989 §4.8; RFC 7489 §6.2'),

@@ -26,11 +26,22 @@ export function invalidInput(scope: IConstruct, ruleId: string, value: unknown, 
  * annotations with a stable id, info becomes info annotations.
  */
 export function reportFindings(scope: IConstruct, findings: Finding[]): void {
-  const errors = findings.filter((f) => f.severity === Severity.ERROR);
-  if (errors.length > 0) {
-    const messages = errors.map((f) => `[${f.ruleId}] ${f.message} (${f.source})`);
+  const messages = annotateFindings(scope, findings);
+  if (messages.length > 0) {
     scope.node.addValidation({ validate: () => messages });
   }
+}
+
+/**
+ * Report findings from inside a validation (`node.addValidation`), where a validation added now
+ * would not run: warnings and info become annotations at once, and the errors are returned as
+ * the validation's messages.
+ *
+ * @returns the error messages, `[<RULE-ID>] <message> (<source>)`
+ */
+export function annotateFindings(scope: IConstruct, findings: Finding[]): string[] {
+  const errors = findings.filter((f) => f.severity === Severity.ERROR);
+  const messages = errors.map((f) => `[${f.ruleId}] ${f.message} (${f.source})`);
   for (const f of findings) {
     if (f.severity === Severity.WARNING) {
       Annotations.of(scope).addWarningV2(`${ANNOTATION_PREFIX}${f.ruleId}`, `${f.message} (${f.source})`);
@@ -38,6 +49,7 @@ export function reportFindings(scope: IConstruct, findings: Finding[]): void {
       addInfoNote(scope, f.ruleId, f.message);
     }
   }
+  return messages;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { ParkedDmarc } from '../central-dmarc-policy';
 import { MtaStsPolicyHost } from '../mta-sts-policy-host';
 
 /**
@@ -10,6 +11,8 @@ export interface PortfolioBuildContext {
   readonly portfolio: IConstruct;
   /** The portfolio's `dmarcReportTo`, for parked domains without their own. */
   readonly dmarcReportTo?: string[];
+  /** The portfolio's `parkedDmarc`, for parked domains without their own `dmarc`. */
+  readonly parkedDmarc?: ParkedDmarc;
   /** The portfolio's MTA-STS policy host, created (with its us-east-1 stack) on first use. */
   mtaStsHost(): MtaStsPolicyHost;
 }
