@@ -4,12 +4,12 @@
  * are still read.
  */
 import { ContentKind, DecompressionBudget, extractDocuments, rejectionOf, sniff } from './archive';
-import { parseDmarcXml } from './dmarc';
+import { parseDmarcXmlUpTo } from './dmarc';
 import { ReportLimits, limitsWith } from './limits';
 import { MimeLeaf, headerValue, parseMimeMessage } from './mime';
 import { ParseOutcome, ParsedReport, Rejection, RejectionReason, ReportFound, ReportRejectedError } from './model';
 import { decodeText } from './text';
-import { parseTlsRptJson } from './tls-rpt';
+import { parseTlsRptJsonUpTo } from './tls-rpt';
 
 /** Options for reading reports. */
 export interface ParseOptions {
@@ -23,6 +23,21 @@ export interface ParseOptions {
    * @default - any domain
    */
   readonly domains?: string[];
+  /**
+   * The most rows (DMARC records, TLS-RPT policies) read from the message or file, all reports
+   * together: the report that reaches the bound keeps the rows before it, later reports keep
+   * none, and each report says how many it did not read (`ReportFound.rowsDropped`). Rows past
+   * the bound are never parsed, so a small message that would give millions of rows costs a
+   * scan of its text and no more.
+   *
+   * @default - every row (up to the per-report limits)
+   */
+  readonly maxRows?: number;
+}
+
+/** How many rows a message may still give. */
+interface RowBudget {
+  left: number;
 }
 
 /** Media types reporters use for report attachments (RFC 7489 §7.2.1.1, RFC 8460 §5.3, and common practice). */
@@ -49,13 +64,15 @@ function readMessage(raw: Uint8Array, options: ParseOptions): ParseOutcome {
     return { reports, rejections, ignored };
   }
   let leaves: MimeLeaf[];
+  let headers: Array<[string, string]>;
   try {
     const message = parseMimeMessage(raw, limits);
+    headers = message.headers;
     // SES puts its verdict first, above anything the sender wrote (scanning is on in the
     // inbox's receipt rule); a sender's own header of that name further down is not read.
     if (/^fail$/i.test(headerValue(message.headers, 'x-ses-virus-verdict') ?? '')) {
       rejections.push({ source: 'message', reason: RejectionReason.VIRUS, detail: 'SES found a virus in the message (X-SES-Virus-Verdict: FAIL); its attachments were not opened' });
-      return { reports, rejections, ignored };
+      return { reports, rejections, ignored, headers };
     }
     leaves = message.leaves;
   } catch (err) {
@@ -64,6 +81,7 @@ function readMessage(raw: Uint8Array, options: ParseOptions): ParseOutcome {
     return { reports, rejections, ignored };
   }
   const budget = new DecompressionBudget(limits);
+  const rows: RowBudget = { left: options.maxRows ?? Infinity };
   let attachments = 0;
   for (const leaf of leaves) {
     const source = `part ${leaf.path}${leaf.filename ? ` (${leaf.filename})` : ''}`;
@@ -84,7 +102,7 @@ function readMessage(raw: Uint8Array, options: ParseOptions): ParseOutcome {
       rejections.push({ source, reason: r.reason, detail: r.detail });
       continue;
     }
-    readDocuments(source, data, budget, limits, options, reports, rejections, leaf.contentType);
+    readDocuments(source, data, budget, rows, limits, options, reports, rejections, leaf.contentType);
   }
   if (reports.length === 0 && rejections.length === 0) {
     rejections.push({
@@ -93,7 +111,7 @@ function readMessage(raw: Uint8Array, options: ParseOptions): ParseOutcome {
       detail: `the message has no report attachment (parts: ${leaves.map((l) => l.contentType).slice(0, 10).join(', ') || 'none'})`,
     });
   }
-  return { reports, rejections, ignored };
+  return { reports, rejections, ignored, headers };
 }
 
 /**
@@ -114,6 +132,7 @@ function readFile(name: string, data: Uint8Array, options: ParseOptions): ParseO
       reports: outcome.reports.map((r) => ({ ...r, source: prefix(r.source) })),
       rejections: outcome.rejections.map((r) => ({ ...r, source: prefix(r.source) })),
       ignored: outcome.ignored.map((i) => `${name} ${i}`),
+      ...(outcome.headers === undefined ? {} : { headers: outcome.headers }),
     };
   }
   const reports: ReportFound[] = [];
@@ -122,7 +141,7 @@ function readFile(name: string, data: Uint8Array, options: ParseOptions): ParseO
     rejections.push({ source: name, reason: RejectionReason.ATTACHMENT_TOO_LARGE, detail: `the file is ${data.byteLength} bytes, more than the limit of ${Math.max(limits.maxAttachmentBytes, limits.maxReportBytes)}` });
     return { reports, rejections, ignored: [] };
   }
-  readDocuments(name, data, new DecompressionBudget(limits), limits, options, reports, rejections, undefined);
+  readDocuments(name, data, new DecompressionBudget(limits), { left: options.maxRows ?? Infinity }, limits, options, reports, rejections, undefined);
   return { reports, rejections, ignored: [] };
 }
 
@@ -136,7 +155,7 @@ function guarded(source: string, read: () => ParseOutcome): ParseOutcome {
   }
 }
 
-function readDocuments(source: string, data: Uint8Array, budget: DecompressionBudget, limits: ReportLimits, options: ParseOptions,
+function readDocuments(source: string, data: Uint8Array, budget: DecompressionBudget, rows: RowBudget, limits: ReportLimits, options: ParseOptions,
   reports: ReportFound[], rejections: Rejection[], contentType: string | undefined): void {
   for (const doc of extractDocuments(source, data, budget, limits)) {
     if (doc.rejection !== undefined || doc.data === undefined) {
@@ -145,9 +164,10 @@ function readDocuments(source: string, data: Uint8Array, budget: DecompressionBu
       continue;
     }
     try {
-      const report = parseDocument(doc.data, limits);
+      const { report, rowsDropped } = parseDocumentUpTo(doc.data, limits, rows.left);
       checkDomain(report, options.domains);
-      reports.push({ source: doc.name, report });
+      rows.left -= report.kind === 'dmarc' ? report.records.length : report.policies.length;
+      reports.push(rowsDropped > 0 ? { source: doc.name, report, rowsDropped } : { source: doc.name, report });
     } catch (err) {
       const r = rejectionOf(err);
       rejections.push({ source: doc.name, reason: r.reason, detail: r.detail });
@@ -157,9 +177,20 @@ function readDocuments(source: string, data: Uint8Array, budget: DecompressionBu
 
 /** One decompressed document: a DMARC report (XML) or a TLS report (JSON). */
 export function parseDocument(data: Uint8Array, limits: ReportLimits): ParsedReport {
+  return parseDocumentUpTo(data, limits, Infinity).report;
+}
+
+/** One decompressed document, reading at most `maxRows` of its rows. */
+export function parseDocumentUpTo(data: Uint8Array, limits: ReportLimits, maxRows: number): { report: ParsedReport; rowsDropped: number } {
   const kind = sniff(data);
-  if (kind === ContentKind.XML) return parseDmarcXml(decodeText(data), limits);
-  if (kind === ContentKind.JSON) return parseTlsRptJson(decodeText(data), limits);
+  if (kind === ContentKind.XML) {
+    const { report, recordsDropped } = parseDmarcXmlUpTo(decodeText(data), limits, maxRows);
+    return { report, rowsDropped: recordsDropped };
+  }
+  if (kind === ContentKind.JSON) {
+    const { report, policiesDropped } = parseTlsRptJsonUpTo(decodeText(data), limits, maxRows);
+    return { report, rowsDropped: policiesDropped };
+  }
   throw new ReportRejectedError(RejectionReason.UNSUPPORTED_CONTENT, 'the document is neither XML (a DMARC report) nor JSON (a TLS report)');
 }
 

@@ -163,6 +163,11 @@ export interface ReportFound {
   /** The attachment or file it was read from. */
   readonly source: string;
   readonly report: ParsedReport;
+  /**
+   * Rows (DMARC records, TLS-RPT policies) of the report that were not read because the row
+   * bound (`ParseOptions.maxRows`) was reached: the report holds the rows before them.
+   */
+  readonly rowsDropped?: number;
 }
 
 /** Everything read from one message or file. The parser never throws: what it cannot read is a rejection. */
@@ -171,6 +176,11 @@ export interface ParseOutcome {
   readonly rejections: Rejection[];
   /** Parts that were not report attachments (the message text, a logo), by content type. */
   readonly ignored: string[];
+  /**
+   * The message's top-level headers (lower-case names, unfolded values, in order), when the
+   * message could be read: what SES wrote above it says whether it can be trusted.
+   */
+  readonly headers?: Array<[string, string]>;
 }
 
 /** Raised inside the parser for a rejection; always caught and turned into a `Rejection`. */

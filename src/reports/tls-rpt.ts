@@ -10,6 +10,11 @@ import { isHostname } from '../records/private/uri';
 
 /** Parse the text of a TLS report. Throws `ReportRejectedError` for anything else. */
 export function parseTlsRptJson(json: string, limits: ReportLimits): TlsRptReport {
+  return parseTlsRptJsonUpTo(json, limits, Infinity).report;
+}
+
+/** Parse a TLS report, reading at most `maxPolicies` of its policies (one row each); the others are counted, not read. */
+export function parseTlsRptJsonUpTo(json: string, limits: ReportLimits, maxPolicies: number): { report: TlsRptReport; policiesDropped: number } {
   if (json.length > limits.maxReportBytes) {
     throw new ReportRejectedError(RejectionReason.DECOMPRESSED_TOO_LARGE, `the JSON is ${json.length} characters, more than the limit of ${limits.maxReportBytes}`);
   }
@@ -24,25 +29,27 @@ export function parseTlsRptJson(json: string, limits: ReportLimits): TlsRptRepor
     throw new ReportRejectedError(RejectionReason.JSON_MALFORMED, `the JSON cannot be parsed (${cleanText((err as Error).message, 200)})`);
   }
   if (!isObject(doc)) throw invalid('the JSON is not an object');
-  return readReport(doc, limits);
+  return readReport(doc, limits, maxPolicies);
 }
 
-function readReport(doc: Record<string, unknown>, limits: ReportLimits): TlsRptReport {
+function readReport(doc: Record<string, unknown>, limits: ReportLimits, maxPolicies: number): { report: TlsRptReport; policiesDropped: number } {
   const range = requireObject(doc['date-range'], 'date-range');
   const policies = doc.policies;
   if (!Array.isArray(policies)) throw invalid('"policies" is missing or not a list');
   if (policies.length > limits.maxTlsPolicies) {
     throw new ReportRejectedError(RejectionReason.TOO_MANY_RECORDS, `the report has ${policies.length} policies, more than the limit of ${limits.maxTlsPolicies}`);
   }
-  return withoutUndefined({
+  const read = Number.isFinite(maxPolicies) ? policies.slice(0, Math.max(0, Math.floor(maxPolicies))) : policies;
+  const report = withoutUndefined({
     kind: 'tlsrpt' as const,
     organizationName: cleanText(requireString(doc['organization-name'], 'organization-name'), 256),
     contactInfo: optionalString(doc['contact-info'], 256),
     reportId: cleanText(requireString(doc['report-id'], 'report-id'), 256),
     begin: dateTime(range['start-datetime'], 'date-range/start-datetime'),
     end: dateTime(range['end-datetime'], 'date-range/end-datetime'),
-    policies: policies.map((p, i) => readPolicy(p, i + 1, limits)),
+    policies: read.map((p, i) => readPolicy(p, i + 1, limits)),
   });
+  return { report, policiesDropped: policies.length - read.length };
 }
 
 function readPolicy(value: unknown, n: number, limits: ReportLimits): TlsPolicyResult {

@@ -1,0 +1,11 @@
+/** The AWS clients of the inbox function, made once per container. */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+
+let clients: { s3: S3Client; cloudwatch: CloudWatchClient; dynamodb: DynamoDBClient } | undefined;
+
+export function aws(): { s3: S3Client; cloudwatch: CloudWatchClient; dynamodb: DynamoDBClient } {
+  clients ??= { s3: new S3Client({}), cloudwatch: new CloudWatchClient({}), dynamodb: new DynamoDBClient({}) };
+  return clients;
+}
