@@ -1,1 +1,3 @@
 export * from './report-inbox';
+export { ReportAuthorisationLayout } from './authorisations';
+export { ReportType } from './monitoring';

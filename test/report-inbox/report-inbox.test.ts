@@ -7,7 +7,7 @@ import { MtaStsPolicyHost } from '../../src/constructs/mta-sts-policy-host';
 import { ParkedDomain } from '../../src/constructs/parked-domain';
 import { TlsRptRecord } from '../../src/constructs/tls-rpt-record';
 import { MtaSts, MtaStsMode } from '../../src/records/mta-sts';
-import { ReportInbox, ReportInboxMtaStsOptions, ReportInboxProps } from '../../src/report-inbox';
+import { ReportInbox, ReportInboxMtaStsOptions, ReportInboxProps, ReportType } from '../../src/report-inbox';
 import { DMARC_COLUMNS, TLSRPT_COLUMNS } from '../../src/reports';
 import { TemplateLinter } from '../util/cfn-lint';
 import { ensureParserBundle } from './support/bundle';
@@ -158,7 +158,13 @@ describe('ReportInbox: storage', () => {
         BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
         PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
         OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
-        LifecycleConfiguration: { Rules: [{ Status: 'Enabled', ExpirationInDays: 90, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }] },
+        LifecycleConfiguration: {
+          Rules: [
+            { Id: 'expire', Status: 'Enabled', ExpirationInDays: 90, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } },
+            // Processing records: 90 days, or the retention when shorter.
+            { Id: 'expire-processing-records', Status: 'Enabled', Prefix: 'parsed/type=outcome/', ExpirationInDays: 90 },
+          ],
+        },
         LoggingConfiguration: { DestinationBucketName: { Ref: Match.stringLikeRegexp('^ReportsAccessLogs') }, LogFilePrefix: 'report-bucket/' },
         NotificationConfiguration: {
           LambdaConfigurations: [{
@@ -223,7 +229,15 @@ describe('ReportInbox: the parser function', () => {
           RAW_PREFIX: 'raw/',
           PARSED_PREFIX: 'parsed/',
           METRIC_NAMESPACE: 'GovEmail/Reports',
-          DOMAINS: 'dept.gov.uk,old-dept.gov.uk,reports.dept.gov.uk',
+          DOMAINS_KEY: 'config/domains.json',
+          LEDGER_TABLE: { Ref: Match.stringLikeRegexp('^ReportsLedger') },
+          MAX_ROWS_PER_MESSAGE: '50000',
+          MAX_BYTES_PER_MESSAGE: '33554432',
+          MAX_ROWS_PER_REPORTER_DAY: '500000',
+          MAX_BYTES_PER_REPORTER_DAY: '268435456',
+          SILENT_AFTER_DAYS: '3',
+          COUNT_UNAUTHENTICATED: 'false',
+          AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
         },
       },
     });
@@ -235,7 +249,7 @@ describe('ReportInbox: the parser function', () => {
     });
   });
 
-  test('only S3, for the report bucket in this account, may invoke it', () => {
+  test('only S3, for the report bucket in this account, and the daily sweep rule may invoke it', () => {
     const { template } = synth();
     template.hasResourceProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunction',
@@ -243,17 +257,29 @@ describe('ReportInbox: the parser function', () => {
       SourceAccount: { Ref: 'AWS::AccountId' },
       SourceArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, Match.stringLikeRegexp('^:s3:::gov-email-reports-'), { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }]] },
     });
-    template.resourceCountIs('AWS::Lambda::Permission', 1);
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReportsSweepSchedule'), 'Arn'] },
+    });
+    template.resourceCountIs('AWS::Lambda::Permission', 2);
   });
 
-  test('least privilege: read raw/, write parsed/, put metric data in one namespace, write its own logs, send to its dead-letter queue; no managed policies', () => {
+  test('least privilege: read raw/ and config/, write parsed/, use its ledger, put metric data in one namespace, write its own logs, send to its dead-letter queue; no managed policies', () => {
     const { template } = synth();
-    const statements = iamStatements(template);
-    expect(statements.map((s) => s.Action)).toEqual([
-      'sqs:SendMessage', 's3:GetObject', 's3:PutObject', 'cloudwatch:PutMetricData', ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    const parserPolicy = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^ReportsParserRole') }] } }));
+    expect(parserPolicy).toHaveLength(1);
+    const parser: Array<{ Sid?: string; Action: string | string[]; Resource: unknown }> = parserPolicy[0].Properties.PolicyDocument.Statement;
+    expect(parser.map((s) => s.Action)).toEqual([
+      'sqs:SendMessage', 's3:GetObject', 's3:PutObject', 'cloudwatch:PutMetricData', ['logs:CreateLogStream', 'logs:PutLogEvents'], 's3:GetObject',
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
     ]);
-    const resource = (action: string) => JSON.stringify(statements.find((s) => s.Action === action)!.Resource);
-    expect(resource('s3:GetObject')).toMatch(/\/raw\/\*"\]\]\}$/);
+    const statements = iamStatements(template);
+    const sid = (id: string) => JSON.stringify(parser.find((s) => s.Sid === id)!.Resource);
+    expect(sid('ReadRawReportMail')).toMatch(/\/raw\/\*"\]\]\}$/);
+    expect(sid('ReadInboxConfiguration')).toMatch(/\/config\/\*"\]\]\}$/);
+    expect(parser.find((s) => s.Sid === 'UseReportLedger')!.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ReportsLedger/), 'Arn'] });
+    const resource = (action: string) => JSON.stringify(parser.find((s) => s.Action === action)!.Resource);
     expect(resource('s3:PutObject')).toMatch(/\/parsed\/\*"\]\]\}$/);
     expect(resource('sqs:SendMessage')).toContain('ReportsDeadLetterQueue');
     // No action wildcards anywhere; "*" as a resource only where IAM requires it (PutMetricData
@@ -329,11 +355,21 @@ describe('ReportInbox: Athena, metrics, dashboard, alarms', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
-  test('metric(): per-domain and total metrics of the inbox', () => {
-    const { inbox } = synth();
-    expect(inbox.metric('DmarcFailedMessages', 'Dept.gov.uk').dimensions).toEqual({ Domain: 'dept.gov.uk' });
-    expect(inbox.metric('TlsFailedSessions').dimensions).toBeUndefined();
-    expect(inbox.metric('DmarcMessages', undefined, { period: Duration.days(1) }).period.toDays()).toBe(1);
+  test('typed metrics: per-domain and total metrics of the inbox, in its namespace', () => {
+    const { inbox } = synth({ metricNamespace: 'Dept/Reports' });
+    const named = (m: { metricName: string; namespace: string; dimensions?: unknown }) => [m.namespace, m.metricName, m.dimensions];
+    expect(named(inbox.metricDmarcFailedMessages('Dept.gov.uk'))).toEqual(['Dept/Reports', 'DmarcFailedMessages', { Domain: 'dept.gov.uk' }]);
+    expect(named(inbox.metricTlsFailedSessions())).toEqual(['Dept/Reports', 'TlsFailedSessions', undefined]);
+    expect(named(inbox.metricDmarcMessages('dept.gov.uk'))).toEqual(['Dept/Reports', 'DmarcMessages', { Domain: 'dept.gov.uk' }]);
+    expect(named(inbox.metricTlsSuccessfulSessions('dept.gov.uk'))).toEqual(['Dept/Reports', 'TlsSuccessfulSessions', { Domain: 'dept.gov.uk' }]);
+    expect(named(inbox.metricReportsParsed(ReportType.TLS_RPT))).toEqual(['Dept/Reports', 'ReportsParsed', { Type: 'tlsrpt' }]);
+    expect(named(inbox.metricReportsRejected())).toEqual(['Dept/Reports', 'ReportsRejected', undefined]);
+    expect(named(inbox.metricReportsUnauthenticated())).toEqual(['Dept/Reports', 'ReportsUnauthenticated', undefined]);
+    expect(named(inbox.metricDuplicateReports())).toEqual(['Dept/Reports', 'DuplicateReports', undefined]);
+    expect(named(inbox.metricRowsDropped())).toEqual(['Dept/Reports', 'RowsDropped', undefined]);
+    expect(named(inbox.metricSilentDomains())).toEqual(['Dept/Reports', 'SilentDomains', undefined]);
+    expect(inbox.metricDmarcMessages(undefined, { period: Duration.days(1) }).period.toDays()).toBe(1);
+    expect(inbox.metricDmarcFailedMessages().period.toHours()).toBe(6);
   });
 });
 
@@ -358,12 +394,9 @@ describe('ReportInbox: bad input fails synth, naming the rule and the value', ()
   });
 
   test.each([
-    ['no domains', { domains: [] }, /\[REPORT-INBOX-DOMAINS\].*Got: \[\]/],
     ['a domain twice', { domains: ['dept.gov.uk', 'DEPT.gov.uk'] }, /\[REPORT-INBOX-DOMAINS\].*listed twice/],
     ['a domain that is not one', { domains: ['dept'] }, /\[REPORT-INBOX-DOMAINS\].*Got: "dept"/],
     ['a domain that is a token', { domains: [Token.asString({ Ref: 'Domain' })] }, /\[REPORT-INBOX-DOMAINS\].*known at synth/],
-    ['more domains than the function\'s environment holds', { domains: Array.from({ length: 200 }, (_, i) => `old-domain-${i}.gov.uk`) },
-      /\[REPORT-INBOX-DOMAINS\].*Got: "200 domains \(4\d{3} characters\)".*at most 3500 characters.*another region or account/],
     ['an address of two labels', { address: 'dmarc.reports' }, /\[REPORT-INBOX-ADDRESS\].*Got: "dmarc.reports"/],
     ['an address with an underscore', { address: 'dmarc_reports' }, /\[REPORT-INBOX-ADDRESS\]/],
     ['a retention of no days', { retention: Duration.days(0) }, /\[REPORT-INBOX-RETENTION\]/],

@@ -16,9 +16,12 @@ export interface ReportDestination {
   readonly owner: IConstruct;
   /** The domain the report addresses are at, lower case: `reports.dept.gov.uk`. */
   readonly domainName: string;
-  /** The domains whose reports it takes, lower case; names under them are taken too. */
+  /**
+   * The domains whose reports it takes, lower case; names under them are taken too. Read each
+   * time it is needed: an inbox takes domains added after it is built (it registers a getter).
+   */
   readonly domains: string[];
-  /** The `<domain>._report._dmarc.<destination>` names it publishes, lower case. */
+  /** The `<domain>._report._dmarc.<destination>` names it publishes, lower case, as its domains are now. */
   readonly authorisations: string[];
 }
 
