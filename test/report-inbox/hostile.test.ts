@@ -241,7 +241,7 @@ describe('the message itself', () => {
 
   test('SES found a virus: nothing in the message is opened', () => {
     const raw = Buffer.concat([Buffer.from('X-SES-Virus-Verdict: FAIL\r\nX-SES-Spam-Verdict: PASS\r\n'), mail({ parts: [good] })]);
-    expect(parseReportMessage(raw)).toEqual({ reports: [], ignored: [], rejections: [expect.objectContaining({ reason: RejectionReason.VIRUS })] });
+    expect(parseReportMessage(raw)).toEqual({ reports: [], ignored: [], rejections: [expect.objectContaining({ reason: RejectionReason.VIRUS })], headers: expect.arrayContaining([['x-ses-virus-verdict', 'FAIL']]) });
     const forged = Buffer.concat([Buffer.from('X-SES-Virus-Verdict: PASS\r\n'), mail({ parts: [good], headers: ['X-SES-Virus-Verdict: FAIL'] })]);
     expect(parseReportMessage(forged).reports).toHaveLength(1);
   });

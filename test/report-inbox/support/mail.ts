@@ -21,13 +21,15 @@ export interface TestMessage {
   readonly parts: TestPart[];
   readonly headers?: string[];
   readonly boundary?: string;
+  /** The From address. @default reporter@reporter.example */
+  readonly from?: string;
 }
 
 /** A multipart/mixed message holding the parts, as a reporter would send it. */
 export function mail(message: TestMessage): Buffer {
   const boundary = message.boundary ?? 'b0undary-test';
   const lines = [
-    'From: reporter@reporter.example',
+    `From: ${message.from ?? 'reporter@reporter.example'}`,
     'To: dmarc@reports.dept.gov.uk',
     'Subject: Report Domain: dept.gov.uk Submitter: reporter.example Report-ID: <1>',
     'Date: Sat, 02 May 2026 01:00:00 +0000',
