@@ -7,7 +7,7 @@
 import { CloudAssembly } from './cloud-assembly';
 import { mtaStsPoliciesInCode } from './mta-sts-function';
 import { CloudFrontDistribution, DnsRecord, SesConfigurationSet, EmailResources, SesIdentity, originText, resourcesFromStacks } from './resources';
-import { DomainPlan, PlannedEasyDkim, PlannedRecord, PlannedSesIdentity, PlannedTlsPolicy, UnresolvedRecordField, postureOf } from '../plan';
+import { DomainPlan, MAX_CNAME_LINKS, PlannedEasyDkim, PlannedRecord, PlannedSesIdentity, PlannedTlsPolicy, UnresolvedRecordField, postureOf } from '../plan';
 import { DKIM_RULES } from '../records/dkim';
 import { Finding, finding, subjectOf } from '../records/finding';
 import { Spf, SpfIncludeCost } from '../records/spf';
@@ -42,6 +42,14 @@ export interface EmailDomain {
   readonly posture?: DomainPosture;
   /** Findings about the plan itself: record set conflicts, SES DKIM key length. */
   readonly planFindings: Finding[];
+  /**
+   * Record sets at the targets of the domain's CNAMEs (`_dmarc.<domain>` to a central DMARC
+   * policy record), from any stack of the plan, which its posture reads through the CNAME. They
+   * are published at other names, often in another zone, and may be shared by many domains.
+   *
+   * @default - none
+   */
+  readonly cnameTargets?: DnsRecord[];
 }
 
 /** CloudFront's policy when none is set, or with the default certificate (which ignores any). */
@@ -137,8 +145,9 @@ export function domainsFromResources(resources: EmailResources, spfIncludeCosts:
     if (nameUnresolved) {
       out.push({ domain, nameUnresolved, records: sorted, sesIdentities: identities, planFindings });
     } else {
-      const plan = planner.plan(domain, identities);
-      out.push({ domain, nameUnresolved, records: sorted, sesIdentities: identities, plan, posture: postureOf(plan), planFindings });
+      const { plan, cnameTargets } = planner.plan(domain, identities);
+      const entry: EmailDomain = { domain, nameUnresolved, records: sorted, sesIdentities: identities, plan, posture: postureOf(plan), planFindings };
+      out.push(cnameTargets.length === 0 ? entry : { ...entry, cnameTargets });
     }
   }
   for (const [zone, records] of unassigned) {
@@ -325,11 +334,18 @@ class DomainPlanner {
     }
   }
 
-  /** The plan of one domain whose name is known. */
-  public plan(domain: string, identities: SesIdentity[]): DomainPlan {
+  /** The plan of one domain whose name is known, and the record sets at its CNAMEs' targets that the plan reads. */
+  public plan(domain: string, identities: SesIdentity[]): { plan: DomainPlan; cnameTargets: DnsRecord[] } {
     const read = new Set<DnsRecord>();
+    const cnameTargets: DnsRecord[] = [];
     for (const name of [domain, `_dmarc.${domain}`, `_mta-sts.${domain}`, `_smtp._tls.${domain}`]) {
       for (const r of this.byName.get(name) ?? []) read.add(r);
+      // A field published as a CNAME (a `_dmarc` pointing at a central policy record) is read at
+      // its target, as a resolver reads it: the target's record sets join the plan.
+      for (const r of this.chainFrom(name)) {
+        if (!read.has(r)) cnameTargets.push(r);
+        read.add(r);
+      }
     }
     for (const r of this.dkimByDomain.get(domain) ?? []) read.add(r);
     for (const r of this.bimiByDomain.get(domain) ?? []) read.add(r);
@@ -347,7 +363,29 @@ class DomainPlanner {
     if (hosts.length > 0) plan.policyHost = { minimumTls: policyHostMinimumTls(hosts) };
     const policy = this.policyFor(domain, hosts);
     if (policy !== undefined) plan.mtaStsPolicy = policy;
-    return plan;
+    return { plan, cnameTargets };
+  }
+
+  /**
+   * The record sets along the CNAME chain that starts at `name`, from the first target on: every
+   * record set at each target, while a target holds one CNAME with one known value, at most
+   * `MAX_CNAME_LINKS` links, never a name twice.
+   */
+  private chainFrom(name: string): DnsRecord[] {
+    const out: DnsRecord[] = [];
+    const seen = new Set([name]);
+    let owner = name;
+    for (let links = 0; links < MAX_CNAME_LINKS; links++) {
+      const aliases = (this.byName.get(owner) ?? []).filter((r) => r.type === 'CNAME');
+      if (aliases.length !== 1 || aliases[0].unresolved || aliases[0].values.length !== 1) break;
+      const target = aliases[0].values[0].toLowerCase().replace(/\.$/, '');
+      if (seen.has(target)) break;
+      seen.add(target);
+      const records = this.byName.get(target) ?? [];
+      out.push(...records);
+      owner = target;
+    }
+    return out;
   }
 
   private plannedIdentity(id: SesIdentity): PlannedSesIdentity {

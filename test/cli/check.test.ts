@@ -62,9 +62,12 @@ describeWithOpenssl('gov-email check', () => {
           { name: '_mta-sts.healthy.test', type: 'TXT', value: '"v=STSv1; id=20261128T000000"' },
           { name: url, type: 'POLICY', value: 'version: STSv1; mode: enforce; mx: mx1.healthy.test; mx: mx2.healthy.test; max_age: 1209600', origin: 'https' },
           { name: '_smtp._tls.healthy.test', type: 'TXT', value: '"v=TLSRPTv1; rua=mailto:tls@healthy.test"' },
+          // The selector is a CNAME to the provider's key: the alias, then the key where it is.
+          { name: 'selector1._domainkey.healthy.test', type: 'CNAME', value: 'key2048.provider.test' },
           {
-            name: 'selector1._domainkey.healthy.test',
+            name: 'key2048.provider.test',
             type: 'TXT',
+            origin: 'through the CNAME at selector1._domainkey.healthy.test',
             // Two character-strings, as DNS holds a 2048-bit key.
             value: txtStrings(`v=DKIM1; k=rsa; p=${world.keys.rsa2048}`).map((s) => `"${s}"`).join(' '),
           },

@@ -16,7 +16,7 @@ import { tlsReadiness, transitFindings } from './transit';
 import { PlannedRecord, PostureField, postureOf } from '../../plan';
 import { Bimi } from '../../records/bimi';
 import { Dmarc } from '../../records/dmarc';
-import { Finding, Severity, dedupeFindings, finding } from '../../records/finding';
+import { Finding, Severity, dedupeFindings, finding, subjectOf } from '../../records/finding';
 import { MtaSts } from '../../records/mta-sts';
 import { SPF_RULES, Spf } from '../../records/spf';
 import { Sender } from '../../senders/sender';
@@ -94,14 +94,28 @@ class Part {
   public readonly findings: Finding[] = [];
   public readonly records: PublishedRecord[] = [];
 
-  /** The TXT values of a result as posture values (see txtValue), or undefined on failure. */
+  /**
+   * The TXT values of a result as posture values (see txtValue), or undefined on failure. A name
+   * that is an alias shows its CNAME, and the TXT records at the chain's end under that name.
+   */
   public txt(r: DnsResult<string[]>, name: string, what: string, origin?: string, joinStrings?: boolean): Values {
-    if (isFailure(r)) {
-      this.findings.push(dnsFailureFinding(r, name, 'TXT', what));
+    const chain = r.cnames ?? [];
+    if (r.cnameLoop === true) {
+      this.findings.push(finding(CHECK_RULES.cnameLoop,
+        `${name} is a CNAME chain that does not end (${[name, ...chain].join(' → ')}): resolvers answer SERVFAIL, so receivers cannot read ${what}.`,
+        name, undefined, subjectOf(name, 'TXT')));
       return undefined;
     }
+    if (isFailure(r)) {
+      this.findings.push(dnsFailureFinding(r, chain.length > 0 ? chain[chain.length - 1] : name, 'TXT', what));
+      return undefined;
+    }
+    [name, ...chain].slice(0, -1).forEach((owner, i) => this.records.push({ name: owner, type: 'CNAME', value: chain[i] }));
+    const at = chain.length > 0 ? chain[chain.length - 1] : name;
+    const via = chain.length > 0 ? `through the CNAME at ${name}` : undefined;
+    const shownOrigin = [origin, via].filter((o) => o !== undefined).join(', ');
     // The report shows each record as DNS tools print it; the profile reads it as txtValue gives it.
-    r.records.map(quoteTxt).forEach((value) => this.records.push(origin === undefined ? { name, type: 'TXT', value } : { name, type: 'TXT', value, origin }));
+    r.records.map(quoteTxt).forEach((value) => this.records.push(shownOrigin === '' ? { name: at, type: 'TXT', value } : { name: at, type: 'TXT', value, origin: shownOrigin }));
     return r.records.map((strings) => txtValue(strings, { joinStrings }));
   }
 }
@@ -171,9 +185,12 @@ async function check(domain: string, options: DomainCheckOptions): Promise<Domai
     spfModel === undefined ? Promise.resolve(undefined) : walkSpf(domain, spfModel, dns),
     (async () => {
       const part = new Part();
-      const dmarc = part.txt(await dmarcQ, names.dmarc, 'the DMARC record');
+      const dmarcR = await dmarcQ;
+      const dmarc = part.txt(dmarcR, names.dmarc, 'the DMARC record');
+      const alias = dmarcAlias(names.dmarc, dmarcR);
+      if (alias.finding !== undefined) part.findings.push(alias.finding);
       const reportAuthorisations = dmarc === undefined ? undefined : await authorisations(domain, dmarc, dns, part);
-      return { part, dmarc, reportAuthorisations };
+      return { part, dmarc, reportAuthorisations, fact: alias.fact };
     })(),
     (async () => {
       const part = new Part();
@@ -290,6 +307,7 @@ async function check(domain: string, options: DomainCheckOptions): Promise<Domai
   const transit = await transitQ;
   const transitChecked = transit.probes === undefined ? [] : transitFindings(domain, mxHosts, transit.probes, mtaStsPart.mtaStsPolicy);
   const facts = [
+    ...(dmarcPart.fact === undefined ? [] : [dmarcPart.fact]),
     ...(dnssec.status === undefined ? [] : [dnssecSummary(dnssec.status)]),
     ...transit.facts,
   ];
@@ -306,6 +324,27 @@ async function check(domain: string, options: DomainCheckOptions): Promise<Domai
     ...(dnssec.status === undefined ? {} : { dnssec: dnssec.status }),
     ...(transit.probes === undefined ? {} : { tlsReadiness: tlsReadiness(domain, transit.probes, mxHosts) }),
     ...(facts.length === 0 ? {} : { facts }),
+  };
+}
+
+/**
+ * What a `_dmarc` name that is an alias (a CNAME to a central policy record) shows: a fact naming
+ * the target, and a finding when the target is missing (NXDOMAIN) or holds no TXT record, which
+ * leaves the domain without a DMARC policy. A loop is reported by `Part.txt`.
+ */
+function dmarcAlias(name: string, r: DnsResult<string[]>): { fact?: string; finding?: Finding } {
+  const chain = r.cnames ?? [];
+  if (chain.length === 0) return {};
+  const fact = `${name} is a CNAME to ${chain.join(', a CNAME to ')}`;
+  if (r.cnameLoop === true) return { fact: `${fact}, a loop` };
+  const target = chain[chain.length - 1];
+  if (r.outcome !== 'nxdomain' && r.outcome !== 'nodata') return { fact };
+  const missing = r.outcome === 'nxdomain' ? 'which does not exist (NXDOMAIN)' : 'which holds no TXT record';
+  return {
+    fact: `${fact} (${r.outcome === 'nxdomain' ? 'missing' : 'no TXT record'})`,
+    finding: finding(CHECK_RULES.cnameDangling,
+      `${name} is a CNAME to ${target}, ${missing}: receivers find no DMARC policy for the domain. Publish the policy record at ${target}, or point ${name} at one that exists.`,
+      name, undefined, subjectOf(name, 'TXT')),
   };
 }
 

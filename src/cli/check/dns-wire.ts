@@ -323,20 +323,47 @@ export function soaZone(msg: DnsMessage, name: string): string | undefined {
   return soa?.name.toLowerCase();
 }
 
+/** The most CNAME links followed from one name, in one answer or across several (resolvers give up at about as many). */
+export const MAX_CNAME_LINKS = 16;
+
+/** The CNAME chain that starts at a name within one answer section. */
+export interface CnameChain {
+  /** The targets in the order the chain reaches them, lower case (empty when the name is no alias). */
+  readonly targets: string[];
+  /** The last name of the chain: the name itself, or the last target. */
+  readonly end: string;
+  /** True when a target leads back to a name already in the chain, or the chain has more than `MAX_CNAME_LINKS` links. */
+  readonly loop: boolean;
+}
+
 /**
- * The records of `type` that answer `name`: those owned by the name itself or by the end of the
- * CNAME chain that starts at it within the answer section (at most 16 links, as a loop of
- * CNAMEs must not loop here).
+ * The CNAME chain that starts at `name` within the answer section (RFC 1034 §3.6.2, §4.3.2: a
+ * server that follows a CNAME puts each link in the answer). Loop-safe and bounded.
+ * @throws DnsWireError for a CNAME record that cannot be read
  */
-export function answersFor(msg: DnsMessage, name: string, type: number): WireRecord[] {
+export function cnameChain(msg: DnsMessage, name: string): CnameChain {
   let owner = name.toLowerCase();
   const owners = new Set([owner]);
-  for (let hops = 0; hops < 16; hops++) {
+  const targets: string[] = [];
+  for (;;) {
     const alias = msg.answers.find((r) => r.type === RR_TYPE.CNAME && r.class === CLASS_IN && r.name.toLowerCase() === owner);
-    if (alias === undefined || type === RR_TYPE.CNAME) break;
+    if (alias === undefined) return { targets, end: owner, loop: false };
     owner = readCname(msg, alias).toLowerCase();
-    if (owners.has(owner)) break;
+    if (owners.has(owner) || targets.length >= MAX_CNAME_LINKS) return { targets, end: owner, loop: true };
     owners.add(owner);
+    targets.push(owner);
+  }
+}
+
+/**
+ * The records of `type` that answer `name`: those owned by the name itself or by the names of
+ * the CNAME chain that starts at it within the answer section (`cnameChain`: a loop of CNAMEs
+ * must not loop here).
+ */
+export function answersFor(msg: DnsMessage, name: string, type: number): WireRecord[] {
+  const owners = new Set([name.toLowerCase()]);
+  if (type !== RR_TYPE.CNAME) {
+    for (const target of cnameChain(msg, name).targets) owners.add(target);
   }
   return msg.answers.filter((r) => r.type === type && r.class === CLASS_IN && owners.has(r.name.toLowerCase()));
 }

@@ -1,6 +1,7 @@
 import { DnsServer, DnsTransport, parseServer, serverText, systemServers } from './dns-transport';
 import {
-  DnsMessage, DnsWireError, RCODE, RR_TYPE, WireRecord, answersFor, readA, readAaaa, readCaa, readDnskey, readDs, readMx, readTlsa, readTxt, soaZone,
+  DnsMessage, DnsWireError, MAX_CNAME_LINKS, RCODE, RR_TYPE, WireRecord, answersFor, cnameChain, readA, readAaaa, readCaa, readDnskey, readDs, readMx, readTlsa,
+  readTxt, soaZone,
 } from './dns-wire';
 
 /** How a DNS query ended. */
@@ -69,7 +70,24 @@ export interface DnsResult<T> {
   readonly authenticated?: boolean;
   /** The resolver's error code (`ESERVFAIL`, `ETIMEOUT`, …) when the outcome is a failure. */
   readonly code?: string;
+  /**
+   * The CNAME chain the answer came through, when the name asked is an alias: each target in
+   * order, the last the name the outcome is about (a dangling CNAME: the last target and an
+   * outcome of `nxdomain` or `nodata`). Absent when the name itself answered.
+   */
+  readonly cnames?: string[];
+  /**
+   * True when the CNAME chain loops or runs longer than `MAX_CNAME_LINKS` links: the outcome is
+   * then `failed` (code `ECNAMELOOP`), as a resolver answers SERVFAIL.
+   */
+  readonly cnameLoop?: boolean;
 }
+
+/** One answer of a name, and where its CNAME chain leaves the answer without records of the type asked. */
+type Answer<T> = DnsResult<T> & {
+  /** The end of a chain the answer does not follow to its records: asked for next. */
+  readonly continueAt?: string;
+};
 
 /** Whether a result is void in the sense of RFC 7208 §4.6.4: NXDOMAIN or an empty answer. */
 export function isVoid(r: DnsResult<unknown>): boolean {
@@ -128,7 +146,7 @@ export class DnsClient {
   public onQuery?: (q: DnsQueryRecord) => void;
   private readonly transport: DnsTransport;
   private readonly serverList: DnsServer[];
-  private readonly cache = new Map<string, Promise<DnsResult<unknown>>>();
+  private readonly cache = new Map<string, Promise<Answer<unknown>>>();
   private cacheHits = 0;
   private inFlight = 0;
   private readonly waiting: Array<() => void> = [];
@@ -159,24 +177,29 @@ export class DnsClient {
     return this.cacheHits;
   }
 
+  /**
+   * The TXT records at a name, through its CNAME chain (a `_dmarc` CNAME to a central policy
+   * record gives that record's TXT): a resolver's answer holds the whole chain, an authoritative
+   * server's stops where its zones end, and the rest is asked for here, link by link.
+   */
   public txt(name: string): Promise<DnsResult<string[]>> {
-    return this.query('TXT', name, each(RR_TYPE.TXT, readTxt));
+    return this.following('TXT', name, each(RR_TYPE.TXT, readTxt));
   }
 
   public mx(name: string): Promise<DnsResult<MxAnswer>> {
-    return this.query('MX', name, each(RR_TYPE.MX, readMx));
+    return this.following('MX', name, each(RR_TYPE.MX, readMx));
   }
 
   public a(name: string): Promise<DnsResult<string>> {
-    return this.query('A', name, each(RR_TYPE.A, readA));
+    return this.following('A', name, each(RR_TYPE.A, readA));
   }
 
   public aaaa(name: string): Promise<DnsResult<string>> {
-    return this.query('AAAA', name, each(RR_TYPE.AAAA, readAaaa));
+    return this.following('AAAA', name, each(RR_TYPE.AAAA, readAaaa));
   }
 
   public caa(name: string): Promise<DnsResult<CaaAnswer>> {
-    return this.query('CAA', name, each(RR_TYPE.CAA, readCaa));
+    return this.following('CAA', name, each(RR_TYPE.CAA, readCaa));
   }
 
   public dnskey(name: string): Promise<DnsResult<DnskeyAnswer>> {
@@ -188,7 +211,7 @@ export class DnsClient {
   }
 
   public tlsa(name: string): Promise<DnsResult<TlsaAnswer>> {
-    return this.query('TLSA', name, each(RR_TYPE.TLSA, readTlsa));
+    return this.following('TLSA', name, each(RR_TYPE.TLSA, readTlsa));
   }
 
   /**
@@ -222,20 +245,48 @@ export class DnsClient {
     this.transport.close();
   }
 
-  private query<T>(type: DnsQueryType, rawName: string, extract: Extract<T>): Promise<DnsResult<T>> {
+  /**
+   * A query that follows the name's CNAME chain to its end: every link the answers hold, then the
+   * end asked for again while an answer leaves the chain without records of the type. At most
+   * `MAX_CNAME_LINKS` links in all; a loop, or a longer chain, is a failure (`ECNAMELOOP`).
+   */
+  private async following<T>(type: DnsQueryType, name: string, extract: Extract<T>): Promise<DnsResult<T>> {
+    const seen = new Set([name.toLowerCase().replace(/\.$/, '')]);
+    const cnames: string[] = [];
+    let answer = await this.query(type, name, extract);
+    // No alias: the cached answer itself, shared with everyone who asked.
+    if (answer.cnames === undefined && answer.continueAt === undefined && answer.cnameLoop !== true) return answer;
+    for (;;) {
+      for (const target of answer.cnames ?? []) {
+        if (seen.has(target) || cnames.length >= MAX_CNAME_LINKS) return { outcome: 'failed', records: [], code: 'ECNAMELOOP', cnames: [...cnames, target], cnameLoop: true };
+        seen.add(target);
+        cnames.push(target);
+      }
+      if (answer.cnameLoop === true) return { outcome: 'failed', records: [], code: 'ECNAMELOOP', cnames, cnameLoop: true };
+      if (answer.continueAt === undefined) break;
+      answer = await this.query(type, answer.continueAt, extract);
+    }
+    const result: DnsResult<T> = { outcome: answer.outcome, records: answer.records };
+    return Object.assign(result,
+      answer.authenticated === undefined ? {} : { authenticated: answer.authenticated },
+      answer.code === undefined ? {} : { code: answer.code },
+      cnames.length === 0 ? {} : { cnames });
+  }
+
+  private query<T>(type: DnsQueryType, rawName: string, extract: Extract<T>): Promise<Answer<T>> {
     const name = rawName.toLowerCase().replace(/\.$/, '');
     const key = `${type} ${name}`;
     const cached = this.cache.get(key);
     if (cached !== undefined) {
       this.cacheHits++;
-      return cached as Promise<DnsResult<T>>;
+      return cached as Promise<Answer<T>>;
     }
     const q: DnsQueryRecord = { type, name };
     this.sent.push(q);
     this.onQuery?.(q);
     const p = this.throttled(() => this.ask(name, type, extract));
     this.cache.set(key, p);
-    return p;
+    return p as Promise<Answer<T>>;
   }
 
   /** Run now if fewer than maxInFlight queries are out, otherwise when one comes back. */
@@ -255,15 +306,26 @@ export class DnsClient {
     });
   }
 
-  private async ask<T>(name: string, type: DnsQueryType, extract: Extract<T>): Promise<DnsResult<T>> {
+  private async ask<T>(name: string, type: DnsQueryType, extract: Extract<T>): Promise<Answer<T>> {
     const exchange = await this.transport.query(name, RR_TYPE[type], Date.now() + this.options.timeoutMs);
     if (exchange.kind === 'failed') return failure(exchange.code);
     const message = exchange.message;
+    // The CNAME links the answer holds (an SOA query reads its zone from the answer on its own).
+    let chain;
+    try {
+      chain = type === 'SOA' ? undefined : cnameChain(message, name);
+    } catch (err) {
+      if (!(err instanceof DnsWireError)) throw err;
+      return failure('EBADRESP');
+    }
+    const aliases = chain === undefined || chain.targets.length === 0 ? {} : { cnames: chain.targets };
+    if (chain?.loop === true) return { outcome: 'failed', records: [], code: 'ECNAMELOOP', ...aliases, cnameLoop: true };
     switch (message.rcode) {
       case RCODE.NOERROR:
         break;
       case RCODE.NXDOMAIN:
-        return { outcome: 'nxdomain', records: [], code: 'ENOTFOUND', ...authenticated(message) };
+        // With a CNAME chain, the name that does not exist is its end (RFC 6604 §2.1).
+        return { outcome: 'nxdomain', records: [], code: 'ENOTFOUND', ...aliases, ...authenticated(message) };
       case RCODE.SERVFAIL:
         return { outcome: 'servfail', records: [], code: 'ESERVFAIL' };
       case RCODE.REFUSED:
@@ -277,9 +339,11 @@ export class DnsClient {
     }
     try {
       const records = extract(message, name);
-      return records.length === 0
-        ? { outcome: 'nodata', records: [], code: 'ENODATA', ...authenticated(message) }
-        : { outcome: 'ok', records, ...authenticated(message) };
+      if (records.length > 0) return { outcome: 'ok', records, ...aliases, ...authenticated(message) };
+      // A chain that leaves the answer (an authoritative server answers for its own zones only):
+      // its end is asked for next.
+      const next = chain !== undefined && chain.targets.length > 0 ? { continueAt: chain.end } : {};
+      return { outcome: 'nodata', records: [], code: 'ENODATA', ...aliases, ...next, ...authenticated(message) };
     } catch (err) {
       if (!(err instanceof DnsWireError)) throw err;
       return failure('EBADRESP');

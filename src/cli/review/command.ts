@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { renderZoneOutput, zoneFragments } from './zone-file';
 import { CloudAssemblyError, readCloudAssembly } from '../../assembly/cloud-assembly';
 import { ASSEMBLY_RULES, EmailDomain, domainsFromAssembly, evaluateDomain } from '../../assembly/domains';
-import { originText } from '../../assembly/resources';
+import { DnsRecord, originText } from '../../assembly/resources';
 import { GovUkProfile } from '../../standard/profile';
 import { CliCommand, CliIo } from '../command';
 import { COMMAND_SUMMARIES } from '../commands';
@@ -162,10 +162,15 @@ function readReviewFormat(value: string | undefined): ReviewFormat {
 }
 
 function domainReport(d: EmailDomain): DomainReport {
-  const records: PublishedRecord[] = d.records.flatMap((r) => (r.values.length === 0 ? [''] : r.values).map((value) => {
-    const row: PublishedRecord = { name: r.name, type: r.type, ttl: r.ttl, value, origin: originText(r.origin), file: r.origin.templateFile };
+  const rows = (r: DnsRecord, origin: string): PublishedRecord[] => (r.values.length === 0 ? [''] : r.values).map((value) => {
+    const row: PublishedRecord = { name: r.name, type: r.type, ttl: r.ttl, value, origin, file: r.origin.templateFile };
     return withoutUndefined(row);
-  }));
+  });
+  const records: PublishedRecord[] = [
+    ...d.records.flatMap((r) => rows(r, originText(r.origin))),
+    // What the domain's CNAMEs point at (a central DMARC policy record), which its findings judge.
+    ...(d.cnameTargets ?? []).flatMap((r) => rows(r, `${originText(r.origin)}, through a CNAME of ${d.domain}`)),
+  ];
   const base = { domain: d.domain, records, findings: evaluateDomain(d) };
   return d.posture === undefined ? base : { domain: d.domain, profile: GovUkProfile.isParked(d.posture) ? 'parked' : 'active', records, findings: base.findings };
 }

@@ -74,23 +74,34 @@ export function zoneFragments(domains: EmailDomain[], options: ZoneFileOptions =
     if (f === undefined) findings.set(domain, f = evaluateDomain(domain));
     return f;
   };
-  const zones = new Map<string, { records: Array<{ domain: EmailDomain; record: DnsRecord }> }>();
+  const zones = new Map<string, { records: Array<{ domain: EmailDomain; record: DnsRecord }>; targets: Array<{ domains: EmailDomain[]; record: DnsRecord }> }>();
+  const zoneGroup = (key: string) => {
+    const group = zones.get(key) ?? { records: [], targets: [] };
+    zones.set(key, group);
+    return group;
+  };
   const unplaced: string[] = [];
+  // The targets of the domains' CNAMEs (a central DMARC policy record) that no domain publishes
+  // as its own: each written once, in its zone, after the domains.
+  const owned = new Set(domains.flatMap((d) => d.records));
+  const targets = new Map<DnsRecord, EmailDomain[]>();
+  for (const domain of domains) {
+    for (const record of domain.cnameTargets ?? []) {
+      if (!owned.has(record)) targets.set(record, [...(targets.get(record) ?? []), domain]);
+    }
+  }
+  for (const [record, pointing] of targets) zoneGroup(record.zoneKey).targets.push({ domains: pointing, record });
   for (const domain of domains) {
     if (domain.records.length === 0) {
       unplaced.push(`; domain ${domain.domain}${profileOf(domain)}: publishes no record, so it is in no zone below`);
       unplaced.push(...findingComments(findingsOf(domain)));
       continue;
     }
-    for (const record of domain.records) {
-      const group = zones.get(record.zoneKey) ?? { records: [] };
-      group.records.push({ domain, record });
-      zones.set(record.zoneKey, group);
-    }
+    for (const record of domain.records) zoneGroup(record.zoneKey).records.push({ domain, record });
   }
 
   const planned = [...zones.entries()].map(([key, group]) => ({
-    key, group, zone: zoneOf(key, group.records.map((r) => r.record), group.records.map((r) => r.domain)),
+    key, group, zone: zoneOf(key, [...group.records, ...group.targets].map((r) => r.record), [...group.records.map((r) => r.domain), ...group.targets.flatMap((t) => t.domains)]),
   }));
   planned.sort((a, b) => compare(a.zone.name, b.zone.name) || compare(a.key, b.key));
 
@@ -99,7 +110,7 @@ export function zoneFragments(domains: EmailDomain[], options: ZoneFileOptions =
     let fileName = `${fileSafe(zone.name)}.zone`;
     for (let n = 2; usedFiles.has(fileName); n++) fileName = `${fileSafe(zone.name)}-${n}.zone`;
     usedFiles.add(fileName);
-    return renderZone(zone, group.records, fileName, options, findingsOf);
+    return renderZone(zone, group.records, fileName, options, findingsOf, group.targets);
   });
   return { fragments, unplaced };
 }
@@ -230,7 +241,7 @@ interface RenderedRecord {
 
 function renderZone(
   zone: ZoneName, entries: Array<{ domain: EmailDomain; record: DnsRecord }>, fileName: string, options: ZoneFileOptions,
-  findingsOf: (domain: EmailDomain) => Finding[],
+  findingsOf: (domain: EmailDomain) => Finding[], targets: Array<{ domains: EmailDomain[]; record: DnsRecord }> = [],
 ): ZoneFragment {
   const placeholders = new Placeholders();
   const byDomain = new Map<EmailDomain, DnsRecord[]>();
@@ -254,6 +265,17 @@ function renderZone(
       recordCount += r.lines.length;
       needsDefaultTtl = needsDefaultTtl || r.needsDefaultTtl;
     }
+  }
+
+  const sortedTargets = [...targets].sort((a, b) => compare(a.record.name, b.record.name) || compare(a.record.type, b.record.type));
+  for (const { domains: pointing, record } of sortedTargets) {
+    const names = pointing.map((d) => d.domain).sort(compare);
+    const shown = names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', ');
+    body.push('', `; ---- ${record.name} ${record.type}: the target of a CNAME of ${names.length} domain${names.length === 1 ? '' : 's'} (${shown}), whose findings above judge it`);
+    const r = renderRecord(record, zone.name, pointing[0], placeholders);
+    body.push(...r.comments, ...r.lines);
+    recordCount += r.lines.length;
+    needsDefaultTtl = needsDefaultTtl || r.needsDefaultTtl;
   }
 
   const header = [
