@@ -235,17 +235,20 @@ const AUTHENTICATED_LINE = '@message like /"authenticated":\\s*true/';
 
 /**
  * An alarm description naming the inbox's domains, or, when the list would take it over
- * CloudWatch's 1,024 characters, how many there are and where their reports go. Rendered at
- * synthesis, when every domain has been added.
+ * CloudWatch's 1,024 characters, how many there are and where their reports go.
+ *
+ * @param text the description, given the domains as words
+ * @param domains the inbox's domains
+ * @param inboxDomain the inbox's own domain
  */
+export function describeDomains(text: (domains: string) => string, domains: string[], inboxDomain: string): string {
+  const listed = text(domains.join(', '));
+  return listed.length <= MAX_ALARM_DESCRIPTION ? listed : text(`the ${domains.length} domains that report to ${inboxDomain}`);
+}
+
+/** {@link describeDomains}, rendered at synthesis, when every domain has been added. */
 function alarmDescription(text: (domains: string) => string, domains: () => string[], inboxDomain: string): string {
-  return Lazy.string({
-    produce: () => {
-      const all = domains();
-      const listed = text(all.join(', '));
-      return listed.length <= MAX_ALARM_DESCRIPTION ? listed : text(`the ${all.length} domains that report to ${inboxDomain}`);
-    },
-  });
+  return Lazy.string({ produce: () => describeDomains(text, domains(), inboxDomain) });
 }
 
 /**
@@ -354,7 +357,7 @@ function buildDashboard(scope: Construct, props: ReportMonitoringProps, alarms: 
   dashboard.addWidgets(new cloudwatch.TextWidget({
     markdown: [
       `# DMARC and TLS reports received at ${props.inboxDomain}`,
-      `DMARC aggregate reports to \`${props.dmarcAddress}\`, TLS reports to \`${props.tlsReportAddress}\`, for ${domainCount} domains. `
+      `DMARC aggregate reports to \`${props.dmarcAddress}\`, TLS reports to \`${props.tlsReportAddress}\`; domains served: ${domainCount}. `
         + 'Figures are from reports whose message was authenticated as from its reporter.',
       `Rows are in Athena: database \`${props.databaseName}\`, tables \`${DMARC_TABLE_NAME}\` and \`${TLSRPT_TABLE_NAME}\`; `
         + `query in work group \`${props.workGroupName}\`, whose saved queries list failing and new sources, a domain's sources, and TLS failures.`,
@@ -400,7 +403,8 @@ function buildDashboard(scope: Construct, props: ReportMonitoringProps, alarms: 
   );
   dashboard.addWidgets(
     logTable('Silent domains: the last sweep', [
-      'fields @timestamp, count, @message',
+      // The line holds the count and the domains.
+      'fields @timestamp, @message',
       'filter message = "silent domains"',
       'sort @timestamp desc',
       'limit 1',

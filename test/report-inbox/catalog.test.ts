@@ -275,7 +275,8 @@ describe('ReportCatalog: saved queries', () => {
     const problems: Record<string, string[]> = {};
     for (const q of catalog.namedQueries) {
       const tls = q.queryString.includes(`"${TLSRPT_TABLE_NAME}"`);
-      const unknown = unknownIdentifiers(q.queryString, tls ? knownNames(TLSRPT_TABLE_NAME, TLSRPT_COLUMNS) : knownNames(DMARC_TABLE_NAME, DMARC_COLUMNS));
+      const known = tls ? knownNames(TLSRPT_TABLE_NAME, TLSRPT_COLUMNS) : knownNames(DMARC_TABLE_NAME, DMARC_COLUMNS);
+      const unknown = unknownIdentifiers(q.queryString, known);
       if (unknown.length > 0) problems[q.node.id] = unknown;
     }
     expect(problems).toEqual({});
