@@ -8,3 +8,4 @@ export * from './message';
 export * from './rows';
 export * from './summary';
 export * from './report-rules';
+export * from './sources';

@@ -5,6 +5,7 @@
  * and the tables cannot drift apart.
  */
 import { DmarcAggregateReport, ParsedReport, TlsRptReport } from './model';
+import { classifyRecord } from './sources';
 import { nodeCrypto } from '../records/private/node-builtins';
 
 /** A Glue column: name and Hive type. */
@@ -45,6 +46,11 @@ export const DMARC_COLUMNS: TableColumn[] = [
   { name: 'received_at', type: 'string', comment: 'When the report was parsed, ISO 8601 UTC' },
   { name: 'authenticated', type: 'boolean', comment: 'Whether the message the report came in was authenticated as from its reporter (null when not known, as for files read by the CLI)' },
   { name: 'trust', type: 'string', comment: 'Why the report is or is not trusted, for example dkim-aligned-with-reporter or spf-fail' },
+  {
+    name: 'sender',
+    type: 'string',
+    comment: 'Who sent: microsoft-365, amazon-ses, google-workspace, govuk-notify, custom (passes DMARC as the domain, no catalogue sender) or unknown, from the DKIM and SPF domains that passed',
+  },
 ];
 
 /** The columns of the TLS-RPT table (partition columns `dt` and `domain` come from the key). */
@@ -161,6 +167,9 @@ function dmarcObject(report: DmarcAggregateReport, context: RowContext): ParsedO
     received_at: context.receivedAt,
     authenticated: context.authenticated ?? null,
     trust: context.trust ?? null,
+    // The sender catalogue's class of the source, from this record's own evidence (the DKIM and
+    // SPF domains that passed, the MAIL FROM domain), so Athena can group by who sends.
+    sender: classifyRecord(r).id,
   }));
   return { type: 'dmarc', domain: partition, key: objectKey('dmarc', report.begin, partition, [report.orgName, report.reportId, domain]), rows };
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { FileRejectionReason, ReportsReport, UNREAD_FILES, reportsCommand } from '../../src/cli/reports/command';
 import { DEFAULT_LIMITS } from '../../src/reports';
+import { SENDERS_CORPUS, SENDER_SOURCES } from '../fixtures/reports/build-corpus';
 import { CORPUS, source } from '../report-inbox/support/mail';
 
 interface Run { code: number; stdout: string; stderr: string }
@@ -27,7 +28,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('gov-email reports on the test corpus', () => {
-  test('the table: per domain, DMARC messages and results, the top failing sources, TLS sessions by result; exit 0', async () => {
+  test('the table: per domain, DMARC messages and results, the records reported, every source by sender, TLS sessions by result; exit 0', async () => {
     const { code, stdout, stderr } = await run([CORPUS]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
@@ -37,11 +38,14 @@ describe('gov-email reports on the test corpus', () => {
       '  DMARC: 11 reports from Enterprise Outlook, Fastmail Pty Ltd, Mail.Ru, Mimecast, Yahoo, Zoho Corporation, comcast.net, google.com, mx1.example-council.gov.uk; 2026-05-01 to 2026-05-03',
       '  MESSAGES  PASSED  FAILED  FAILED %  DELIVERED  QUARANTINED  REJECTED',
       '  8,409     8,145   264     3.1%      8,147      2            260',
-      '',
-      '  FAILING SOURCE  MESSAGES  FROM                 REPORTED BY',
-      '  203.0.113.66    191       dept.gov.uk          Yahoo, google.com',
-      '  198.51.100.77   42        dept.gov.uk          Enterprise Outlook, Mimecast',
+      '  Published: p=reject sp=reject adkim=r aspf=r pct=100 (RFC 7489, 6 reports)',
     ].join('\n'));
+    expect(stdout).toContain('  Published: p=reject sp=reject np=reject adkim=r aspf=r t=n discovery_method=treewalk (RFC 9990, 1 report)');
+    // Every source, passing or failing, with who it is; the failing ones the old view listed are among them.
+    expect(stdout).toMatch(/\n {2}SOURCE +SENDER +MESSAGES +PASSED +DKIM ALIGNED +SPF ALIGNED +DKIM DOMAINS +MAIL FROM +CALL-OUT\n {2}192\.0\.2\.10 +Custom sender +5,353 +5,353 /);
+    expect(stdout).toMatch(/\n {2}203\.0\.113\.66 +Unknown +191 +0 +0 +0 +- +bulk-offers\.example +fails DMARC 191\n/);
+    expect(stdout).toMatch(/\n {2}198\.51\.100\.77 +Unknown +42 +0 /);
+    expect(stdout).toMatch(/\n {2}2001:db8:4860::1b +Custom sender +4 +4 +4 +0 +dept\.gov\.uk pass +lists\.university\.example +DKIM only 4\n/);
     expect(stdout).toContain([
       '  TLS: 4 reports from Google Inc., Microsoft Corporation, mail.example-isp.net; 2026-05-01 to 2026-05-02; policy sts',
       '  SESSIONS  SUCCESSFUL  FAILED  FAILED %',
@@ -52,7 +56,8 @@ describe('gov-email reports on the test corpus', () => {
     ].join('\n'));
     expect(stdout).toContain('  WARNING  REPORTS-DMARC-FAILURES  1,284 of 1,284 messages (100.0%) failed DMARC; most from 203.0.113.200 1,243');
     expect(stdout).toContain('reports.dept.gov.uk\n\n  TLS: 2 reports from Google Inc., Microsoft Corporation; 2026-05-01; policy no-policy-found');
-    expect(stdout.trimEnd().split('\n').pop()).toBe('22 reports read from 21 files, 0 rejected; 3 domains: 0 errors, 3 warnings');
+    // Failing sources are each a warning now (REPORTS-SOURCE-FAILING): 6 on dept.gov.uk, 3 on old-dept.gov.uk.
+    expect(stdout.trimEnd().split('\n').pop()).toBe('22 reports read from 21 files, 0 rejected; 3 domains: 0 errors, 11 warnings');
   });
 
   test('JSON: the shared report shape with each domain\'s summary and what was read', async () => {
@@ -64,17 +69,24 @@ describe('gov-email reports on the test corpus', () => {
     expect(report.domains.map((d) => d.domain)).toEqual(['dept.gov.uk', 'old-dept.gov.uk', 'reports.dept.gov.uk']);
     expect(report.domains[1].dmarc).toMatchObject({ messages: 1284, passed: 0, failed: 1284, reporters: ['GMX', 'Mimecast', 'Outlook.com', 'Yahoo', 'google.com'] });
     expect(report.domains[0].tls).toMatchObject({ successfulSessions: 7117, failedSessions: 10 });
-    expect(report.domains[0].findings.map((f) => [f.ruleId, f.severity])).toEqual([
-      ['REPORTS-DMARC-FAILURES', 'warning'], ['REPORTS-TLS-FAILURES', 'warning'], ['REPORTS-SUMMARY', 'info'],
+    expect(report.domains[0].findings.map((f) => [f.ruleId, f.severity, f.path])).toEqual([
+      ['REPORTS-DMARC-FAILURES', 'warning', 'dept.gov.uk'], ['REPORTS-TLS-FAILURES', 'warning', 'dept.gov.uk'], ['REPORTS-SUMMARY', 'info', 'dept.gov.uk'],
+      ['REPORTS-SOURCE-DKIM-ONLY', 'info', '198.51.100.25'], ['REPORTS-SOURCE-FAILING', 'warning', '198.51.100.25'],
+      ['REPORTS-SOURCE-FAILING', 'warning', '203.0.113.66'], ['REPORTS-SOURCE-FAILING', 'warning', '198.51.100.77'],
+      ['REPORTS-SOURCE-FAILING', 'warning', '203.0.113.91'], ['REPORTS-SOURCE-FAILING', 'warning', '198.51.100.140'],
+      ['REPORTS-SOURCE-DKIM-ONLY', 'info', '2001:db8:4860::1b'],
     ]);
+    expect(report.domains[0].dmarc!.sources).toHaveLength(9);
     expect(report.domains[2].findings).toEqual([expect.objectContaining({ ruleId: 'REPORTS-SUMMARY', message: expect.stringContaining('43 sessions') })]);
   });
 
   test('markdown and SARIF carry the findings with the rules\' definitions', async () => {
     const md = await run([CORPUS, '--format', 'markdown']);
-    expect(md.stdout).toContain('## gov-email reports: :warning: 3 domains: 0 errors, 3 warnings, 3 info');
+    expect(md.stdout).toContain('## gov-email reports: :warning: 3 domains: 0 errors, 11 warnings, 5 info');
     const sarif = JSON.parse((await run([CORPUS, '--format', 'sarif'])).stdout);
-    expect(sarif.runs[0].tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(['REPORTS-DMARC-FAILURES', 'REPORTS-SUMMARY', 'REPORTS-TLS-FAILURES']);
+    expect(sarif.runs[0].tool.driver.rules.map((r: { id: string }) => r.id)).toEqual([
+      'REPORTS-DMARC-FAILURES', 'REPORTS-SOURCE-DKIM-ONLY', 'REPORTS-SOURCE-FAILING', 'REPORTS-SUMMARY', 'REPORTS-TLS-FAILURES',
+    ]);
     expect(sarif.runs[0].tool.driver.rules[0].properties.source).toBe('RFC 7489 §4.2, §7.2; RFC 9990 §2');
   });
 
@@ -295,3 +307,84 @@ describe('gov-email reports counts a report once however often it was saved or s
     expect((await json(CORPUS)).report.files.duplicates).toEqual([]);
   });
 });
+
+describe('gov-email reports: who sends mail as the domain (the table-built senders corpus)', () => {
+  const callOutOf = (row: typeof SENDER_SOURCES[number]) => row.expectedCallOut;
+
+  test('the table lists every source with its sender, totals and call-out; exit 0 (failures are warnings)', async () => {
+    const { code, stdout, stderr } = await run([SENDERS_CORPUS]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatchSnapshot();
+    const lines = stdout.split('\n');
+    for (const row of SENDER_SOURCES) {
+      const line = lines.find((l) => l.startsWith(`  ${row.ip} `));
+      expect(line).toBeDefined();
+      const total = (row.counts.google + row.counts.isp).toLocaleString('en-GB');
+      expect(line).toMatch(new RegExp(`^ {2}${row.ip.replace(/\./g, '\\.')} +${senderName(row.expectedSender)} +${total} `));
+      const callOut = callOutOf(row);
+      if (callOut === 'dkim-only') expect(line).toMatch(new RegExp(`DKIM only ${total}$`));
+      else if (callOut === 'fails-both') expect(line).toMatch(new RegExp(`fails DMARC ${total}$`));
+      else expect(line).not.toMatch(/DKIM only|fails DMARC/);
+    }
+    expect(stdout).toContain('  Published: p=reject sp=reject np=reject adkim=r aspf=r t=n discovery_method=treewalk (RFC 9990, 1 report)');
+    expect(stdout).toContain('  Published: p=reject sp=reject adkim=r aspf=r pct=100 (RFC 7489, 1 report)');
+  });
+
+  test('JSON: every source with its totals equal to the rows, the sender and the reason, and the call-outs as findings on the source', async () => {
+    const { stdout } = await run([SENDERS_CORPUS, '--format', 'json']);
+    expect(stdout).toMatchSnapshot();
+    const report = JSON.parse(stdout) as ReportsReport;
+    const [domain] = report.domains;
+    expect(domain.domain).toBe('agency.gov.uk');
+    for (const row of SENDER_SOURCES) {
+      const s = domain.dmarc!.sources.find((x) => x.sourceIp === row.ip)!;
+      expect([row.ip, s.sender.id, s.messages]).toEqual([row.ip, row.expectedSender, row.counts.google + row.counts.isp]);
+      expect(s.sender.reason.length).toBeGreaterThan(0);
+      const onSource = domain.findings.filter((f) => f.path === row.ip).map((f) => f.ruleId);
+      expect(onSource).toEqual({ 'none': [], 'dkim-only': ['REPORTS-SOURCE-DKIM-ONLY'], 'fails-both': ['REPORTS-SOURCE-FAILING'] }[callOutOf(row)]);
+    }
+    expect(domain.dmarc!.policies.find((p) => p.schema === 'rfc9990')).toMatchObject({ np: 'reject', testing: 'n', discoveryMethod: 'treewalk' });
+    expect(domain.facts).toContain('DMARC record reported: p=reject sp=reject np=reject adkim=r aspf=r t=n discovery_method=treewalk (RFC 9990, 1 report).');
+  });
+
+  test('markdown: a line for every source, and the call-outs in the findings table', async () => {
+    const { stdout } = await run([SENDERS_CORPUS, '--format', 'markdown']);
+    expect(stdout).toMatchSnapshot();
+    for (const row of SENDER_SOURCES) {
+      expect(stdout).toMatch(new RegExp(`\\n- ${row.ip.replace(/\./g, '\\.')}: ${senderName(row.expectedSender)}; `));
+    }
+    expect(stdout).toContain('| warning | `REPORTS-SOURCE-FAILING` | 203.0.113.50 (Unknown): 281 of 281 messages to agency.gov.uk failed DMARC');
+    expect(stdout).toContain('| info | `REPORTS-SOURCE-DKIM-ONLY` | 198.51.100.30 (Google Workspace): 345 of 345 messages to agency.gov.uk passed DMARC through DKIM only');
+  });
+
+  test('SARIF: DKIM-only and failing sources are results of stable rules, located at the source address', async () => {
+    const { stdout } = await run([SENDERS_CORPUS, '--format', 'sarif']);
+    expect(stdout).toMatchSnapshot();
+    const sarif = JSON.parse(stdout);
+    const run0 = sarif.runs[0];
+    const rules = run0.tool.driver.rules as Array<{ id: string; defaultConfiguration: { level: string } }>;
+    expect(rules.find((r) => r.id === 'REPORTS-SOURCE-FAILING')!.defaultConfiguration.level).toBe('warning');
+    expect(rules.find((r) => r.id === 'REPORTS-SOURCE-DKIM-ONLY')!.defaultConfiguration.level).toBe('note');
+    type Result = { ruleId: string; locations: Array<{ logicalLocations: Array<{ fullyQualifiedName: string }> }> };
+    const located = (ruleId: string) => (run0.results as Result[])
+      .filter((r) => r.ruleId === ruleId).map((r) => r.locations[0].logicalLocations[0].fullyQualifiedName).sort();
+    expect(located('REPORTS-SOURCE-FAILING')).toEqual(SENDER_SOURCES.filter((r) => r.expectedCallOut === 'fails-both').map((r) => r.ip).sort());
+    expect(located('REPORTS-SOURCE-DKIM-ONLY')).toEqual(SENDER_SOURCES.filter((r) => r.expectedCallOut === 'dkim-only').map((r) => r.ip).sort());
+  });
+
+  test('--strict: a failing source makes it exit 1', async () => {
+    expect((await run([SENDERS_CORPUS, '--strict'])).code).toBe(1);
+  });
+});
+
+function senderName(id: string): string {
+  return ({
+    'microsoft-365': 'Microsoft 365',
+    'amazon-ses': 'Amazon SES',
+    'google-workspace': 'Google Workspace',
+    'govuk-notify': 'GOV.UK Notify',
+    'custom': 'Custom sender',
+    'unknown': 'Unknown',
+  } as Record<string, string>)[id].replace(/\./g, '\\.');
+}

@@ -3,7 +3,7 @@ import { zipSync } from 'fflate';
 import { mail, source } from './support/mail';
 import {
   DEFAULT_LIMITS, DmarcAggregateReport, RejectionReason, TlsRptReport, jsonLines, parseDocument, parseReportFile, parseReportMessage,
-  partitionDomain, reportObjects, summarise,
+  DMARC_COLUMNS, partitionDomain, reportObjects, summarise,
 } from '../../src/reports';
 
 const dmarc = (name: string) => parseDocument(Buffer.from(source(name)), DEFAULT_LIMITS) as DmarcAggregateReport;
@@ -190,6 +190,13 @@ describe('messages: every attachment read, whatever the packing and the content 
   });
 });
 
+/**
+ * The sources of google-dept-2026-05-01.xml and who they are, read from its auth_results by hand:
+ * the department's own signature and MAIL FROM (custom); SPF passing for Exchange Online's
+ * protection.outlook.com (Microsoft 365); nothing passing, failing DMARC (unknown).
+ */
+const SENDERS_OF_GOOGLE_REPORT = [['192.0.2.10', 'custom'], ['198.51.100.25', 'microsoft-365'], ['203.0.113.66', 'unknown']];
+
 describe('rows for Athena and the partition of each domain', () => {
   const context = { messageKey: 'raw/abc', receivedAt: '2026-05-02T03:00:00.000Z' };
 
@@ -212,6 +219,14 @@ describe('rows for Athena and the partition of each domain', () => {
     expect(body.trimEnd().split('\n').map((l) => JSON.parse(l))).toEqual(obj.rows);
   });
 
+  test('each DMARC row carries the sender its source is, from the row\'s own DKIM and SPF results', () => {
+    const [obj] = reportObjects(dmarc('google-dept-2026-05-01.xml'), context);
+    expect(obj.rows.map((r) => [r.source_ip, r.sender])).toEqual(SENDERS_OF_GOOGLE_REPORT);
+    expect(obj.rows.find((r) => r.source_ip === '203.0.113.66')!.sender).toBe('unknown');
+    expect(DMARC_COLUMNS.map((c) => c.name)).toEqual(expect.arrayContaining(['sender', 'authenticated', 'trust']));
+    for (const row of obj.rows) expect(Object.keys(row).sort()).toEqual(DMARC_COLUMNS.map((c) => c.name).sort());
+  });
+
   test('the same report twice gives the same key, so a redelivered report overwrites itself', () => {
     const a = reportObjects(dmarc('google-dept-2026-05-01.xml'), context)[0].key;
     const b = reportObjects(dmarc('google-dept-2026-05-01.xml'), { ...context, messageKey: 'raw/other' })[0].key;
@@ -230,10 +245,10 @@ describe('rows for Athena and the partition of each domain', () => {
 });
 
 describe('summaries per domain', () => {
-  test('DMARC passes and failures, dispositions, and the top failing sources with who reported them', () => {
+  test('DMARC passes and failures, dispositions, the top failing sources with who reported them, and every source', () => {
     const [summary] = summarise(['google-dept-2026-05-01.xml', 'yahoo-dept-2026-05-01.xml', 'microsoft-dept-2026-05-01.xml'].map(dmarc), 2);
     expect(summary.domain).toBe('dept.gov.uk');
-    expect(summary.dmarc).toEqual({
+    expect(summary.dmarc).toMatchObject({
       reports: 3,
       reporters: ['Enterprise Outlook', 'Yahoo', 'google.com'],
       messages: 4178,
@@ -247,6 +262,13 @@ describe('summaries per domain', () => {
       begin: '2026-05-01T00:00:00.000Z',
       end: '2026-05-02T00:00:00.000Z',
     });
+    // Every source, passing ones too, with the sender it is; the failing ones include those above.
+    const sources = summary.dmarc!.sources;
+    expect(sources.reduce((n, s) => n + s.messages, 0)).toBe(4178);
+    expect(sources.reduce((n, s) => n + s.failed, 0)).toBe(80);
+    expect(sources.find((s) => s.sourceIp === '203.0.113.66')).toMatchObject({ messages: 71, failed: 71, sender: { id: 'unknown' } });
+    expect(sources.filter((s) => s.passed > 0).length).toBeGreaterThan(0);
+    expect(sources.filter((s) => s.passed > 0).every((s) => s.sender.id !== 'unknown')).toBe(true);
   });
 
   test('TLS sessions and failures by result type', () => {

@@ -6,7 +6,10 @@
 import { Dirent, Stats, closeSync, constants, fstatSync, lstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Finding, Severity } from '../../records/finding';
-import { DEFAULT_LIMITS, DomainSummary, DuplicateReport, REPORT_RULES, ReportFound, Rejection, RejectionReason, parseReportFile, summarise, withoutDuplicates } from '../../reports';
+import {
+  DEFAULT_LIMITS, DmarcSummary, DomainSummary, DuplicateReport, PublishedPolicySummary, REPORT_RULES, ReportFound, Rejection, RejectionReason,
+  SENDER_CLASS_IDS, SOURCE_RULES, SourceSummary, parseReportFile, senderSetUp, senderSpfInclude, summarise, withoutDuplicates,
+} from '../../reports';
 import { CliCommand, CliIo } from '../command';
 import { COMMAND_SUMMARIES } from '../commands';
 import { UsageError, parseCommandArgs, readDomainArgs, readFormat, reportUsageError } from '../options';
@@ -50,7 +53,11 @@ const USAGE = [
   'Summarise DMARC aggregate reports (RFC 7489, RFC 9990) and SMTP TLS reports (RFC 8460) you',
   'have downloaded: the attachments as reporters send them (.xml, .xml.gz, .zip, .json, .json.gz)',
   'or whole messages saved as .eml. For each domain: messages, DMARC passes and failures, the',
-  'sources with the most failing messages, and TLS sessions by result. The parser is the one the',
+  'DMARC record reporters found (with RFC 9990\'s np, t and discovery_method), every source that',
+  'sent as the domain with who it is (Microsoft 365, Amazon SES, Google Workspace, GOV.UK Notify,',
+  'a custom sender, or unknown, from the DKIM and SPF domains the reports show) and how it',
+  'authenticated, calling out sources that pass only through DKIM (SPF fails: a sender missing',
+  'from SPF, or forwarding) and sources that fail DMARC; and TLS sessions by result. The parser is the one the',
   'ReportInbox construct runs: entity declarations, archive bombs and oversized files are',
   'refused with a reason, and never stop the other reports being read. Only regular files are',
   `read, and at most ${MAX_FILE_BYTES / 1024 / 1024} MiB of each: a named pipe, device, socket or (in a folder) symbolic link is`,
@@ -64,7 +71,8 @@ const USAGE = [
   'Options:',
   `  --format <format>       ${OUTPUT_FORMATS.join(', ')} (default: table)`,
   '  --domain <name>         summarise only this domain (and names under it); repeat for more',
-  '  --top <n>               failing sources to list per domain (default: 5)',
+  '  --top <n>               failing sources named in the DMARC failures finding (default: 5);',
+  '                          the tables and JSON list every source',
   '  --strict                exit 1 on warnings (DMARC or TLS failures) too',
   '  -h, --help              show this help',
   '',
@@ -174,7 +182,7 @@ function reports(args: string[], io: CliIo): number {
   };
   const env = io.env ?? process.env;
   const color = io.stdout.isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === '');
-  io.stdout.write(format === 'table' ? renderSummaryTable(report, color) : renderReport(report, format, { rules: Object.values(REPORT_RULES) }));
+  io.stdout.write(format === 'table' ? renderSummaryTable(report, color) : renderReport(report, format, { rules: [...Object.values(REPORT_RULES), ...Object.values(SOURCE_RULES)] }));
   return exitCodeFor(report, strict);
 }
 
@@ -299,7 +307,84 @@ function domainReport(s: DomainSummary): ReportsDomainReport {
     }
   }
   findings.push(finding(r.summary, Severity.INFO, lines.join(' '), s.domain));
-  return { domain: s.domain, records: [], findings, ...(s.dmarc ? { dmarc: s.dmarc } : {}), ...(s.tls ? { tls: s.tls } : {}) };
+  const facts = s.dmarc ? dmarcFacts(s.dmarc) : [];
+  if (s.dmarc) findings.push(...sourceFindings(s.domain, s.dmarc.sources));
+  return {
+    domain: s.domain,
+    records: [],
+    findings,
+    ...(facts.length > 0 ? { facts } : {}),
+    ...(s.dmarc ? { dmarc: s.dmarc } : {}),
+    ...(s.tls ? { tls: s.tls } : {}),
+  };
+}
+
+/** The published policies, the senders, and every source, one line each (markdown and JSON carry them). */
+function dmarcFacts(d: DmarcSummary): string[] {
+  const out = d.policies.map((p) => `DMARC record reported: ${policyText(p)} (${p.schema === 'rfc9990' ? 'RFC 9990' : 'RFC 7489'}, ${plural(p.reports, 'report')}).`);
+  if (d.senders.length > 0) {
+    out.push(`Senders: ${d.senders.map((s) => `${s.name} ${plural(s.sources, 'source')}, ${plural(s.messages, 'message')} (${n(s.passed)} passed DMARC)`).join('; ')}.`);
+  }
+  for (const s of d.sources) {
+    const parts = [
+      `${s.sourceIp}: ${s.sender.name}; ${plural(s.messages, 'message')}, ${n(s.passed)} passed DMARC, ${n(s.failed)} failed; aligned DKIM ${n(s.dkimAligned)}, aligned SPF ${n(s.spfAligned)}`,
+      `DKIM ${authText(s.dkimDomains) || 'none'}`,
+      `SPF ${authText(s.spfDomains) || 'none'}`,
+      `MAIL FROM ${s.mailFrom.join(', ') || 'not reported'}`,
+      `reported by ${s.reporters.join(', ')}`,
+    ];
+    const notes = callOuts(s);
+    out.push(`${parts.join('; ')}${notes.length > 0 ? `: ${notes.join(', ')}` : ''}. ${s.sender.reason}`);
+  }
+  return out;
+}
+
+/** The sources to call out: DKIM-only passes (a sender missing from SPF, or forwarding), and DMARC failures. */
+function sourceFindings(domain: string, sources: SourceSummary[]): Finding[] {
+  const out: Finding[] = [];
+  for (const s of sources) {
+    const who = `${s.sourceIp} (${s.sender.name})`;
+    const include = senderSpfInclude(s.sender.id);
+    if (s.dkimOnly > 0) {
+      const hint = include !== undefined
+        ? `if ${s.sender.name} sends it directly, add include:${include} to the SPF record of its MAIL FROM domain; otherwise it is forwarded`
+        : 'a sender missing from SPF, or mail forwarded on by another server';
+      out.push(finding(SOURCE_RULES.dkimOnly, Severity.INFO,
+        `${who}: ${n(s.dkimOnly)} of ${plural(s.messages, 'message')} to ${domain} passed DMARC through DKIM only; aligned SPF failed (MAIL FROM ${s.mailFrom.join(', ') || 'not reported'}): ${hint}.`, s.sourceIp));
+    }
+    if (s.failed > 0) {
+      const setUp = senderSetUp(s.sender.id);
+      const hint = s.sender.id === SENDER_CLASS_IDS.UNKNOWN
+        ? 'spoofing, or a service sending as the domain that nobody has set up'
+        : setUp !== undefined ? `${s.sender.name} is not set up to send as ${domain}: ${setUp}`
+          : `some of its mail is neither signed as ${domain} nor covered by its SPF record`;
+      out.push(finding(SOURCE_RULES.failing, Severity.WARNING,
+        `${who}: ${n(s.failed)} of ${plural(s.messages, 'message')} to ${domain} failed DMARC (neither aligned DKIM nor aligned SPF passed; DKIM ${authText(s.dkimDomains) || 'none'}, MAIL FROM ${s.mailFrom.join(', ') || 'not reported'}; reported by ${s.reporters.join(', ')}): ${hint}.`, s.sourceIp));
+    }
+  }
+  return out;
+}
+
+function callOuts(s: SourceSummary): string[] {
+  return [
+    ...(s.dkimOnly > 0 ? [`DKIM only ${n(s.dkimOnly)}`] : []),
+    ...(s.failed > 0 ? [`fails DMARC ${n(s.failed)}`] : []),
+  ];
+}
+
+/** `dept.gov.uk pass, other.example fail/none`: each domain and the results it got. */
+function authText(domains: SourceSummary['dkimDomains']): string {
+  return domains.map((d) => `${d.domain} ${Object.keys(d.results).join('/')}`).join(', ');
+}
+
+/** The published record as tags, in RFC order; RFC 9990's `discovery_method` by its report name. */
+function policyText(p: PublishedPolicySummary): string {
+  const tags: Array<[string, string | number | undefined]> = [
+    ['p', p.p], ['sp', p.sp], ['np', p.np], ['adkim', p.adkim], ['aspf', p.aspf], ['pct', p.pct], ['fo', p.fo],
+    ['t', p.testing], ['psd', p.psd], ['discovery_method', p.discoveryMethod],
+  ];
+  const set = tags.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`);
+  return set.length > 0 ? set.join(' ') : 'no tags';
 }
 
 function rejectionFinding(rejection: FileRejection): Finding {
@@ -326,10 +411,19 @@ export function renderSummaryTable(report: ReportsReport, color = false): string
         n(m.messages), n(m.passed), n(m.failed), pct(m.failed, m.messages),
         n(delivered), n(m.dispositions.quarantine ?? 0), n(m.dispositions.reject ?? 0),
       ]])));
-      if (m.topFailingSources.length > 0) {
+      for (const p of m.policies) {
+        out.push(`  Published: ${printable(policyText(p))} (${p.schema === 'rfc9990' ? 'RFC 9990' : 'RFC 7489'}, ${plural(p.reports, 'report')})`);
+      }
+      if (m.senders.length > 0) {
         out.push('');
-        out.push(...indent(table(['FAILING SOURCE', 'MESSAGES', 'FROM', 'REPORTED BY'],
-          m.topFailingSources.map((f) => [f.sourceIp, n(f.messages), f.headerFrom.join(', '), f.reporters.join(', ')].map(printable)))));
+        out.push(...indent(table(['SENDER', 'SOURCES', 'MESSAGES', 'PASSED', 'DKIM ONLY', 'FAILED'],
+          m.senders.map((s) => [s.name, n(s.sources), n(s.messages), n(s.passed), n(s.dkimOnly), n(s.failed)].map(printable)))));
+        out.push('');
+        out.push(...indent(table(['SOURCE', 'SENDER', 'MESSAGES', 'PASSED', 'DKIM ALIGNED', 'SPF ALIGNED', 'DKIM DOMAINS', 'MAIL FROM', 'CALL-OUT'],
+          m.sources.map((s) => [
+            s.sourceIp, s.sender.name, n(s.messages), n(s.passed), n(s.dkimAligned), n(s.spfAligned),
+            authText(s.dkimDomains) || '-', s.mailFrom.join(', ') || '-', callOuts(s).join(', '),
+          ].map(printable)))));
       }
       out.push('');
     }
@@ -345,7 +439,8 @@ export function renderSummaryTable(report: ReportsReport, color = false): string
       }
       out.push('');
     }
-    const findings = d.findings.filter((f) => f.severity !== Severity.INFO || d.dmarc === undefined && d.tls === undefined);
+    // The summary finding repeats the tables; the per-source call-outs are shown.
+    const findings = d.findings.filter((f) => f.ruleId !== REPORT_RULES.summary.id || d.dmarc === undefined && d.tls === undefined);
     if (findings.length > 0) {
       out.push(...findingLines(findings, color), '');
     }

@@ -25,6 +25,8 @@ export interface SenderSignature {
   readonly spfInclude?: string;
   /** Where the identities come from. */
   readonly basis: string;
+  /** What makes its mail pass DMARC as the department's domain, for a finding. */
+  readonly setUp: string;
 }
 
 /**
@@ -41,6 +43,7 @@ export const SENDER_SIGNATURES: SenderSignature[] = [
     dkimDomains: ['notifications.service.gov.uk', '*.notifications.service.gov.uk'],
     spfDomains: ['notifications.service.gov.uk', '*.notifications.service.gov.uk'],
     basis: 'GOV.UK Notify sends from notifications.service.gov.uk',
+    setUp: 'it sends as notifications.service.gov.uk, and nothing in the department\'s DNS makes its mail pass as another domain: send from the service\'s Notify address',
   },
   {
     id: 'microsoft-365',
@@ -52,6 +55,7 @@ export const SENDER_SIGNATURES: SenderSignature[] = [
     spfDomains: ['*.onmicrosoft.com', '*.protection.outlook.com'],
     spfInclude: SPF_COSTS.microsoft365.domain,
     basis: 'Microsoft 365 signs with the tenant\'s onmicrosoft.com domain',
+    setUp: `publish the selector1 and selector2 DKIM CNAMEs that point at the tenant, and add include:${SPF_COSTS.microsoft365.domain} to SPF`,
   },
   {
     id: 'google-workspace',
@@ -62,6 +66,7 @@ export const SENDER_SIGNATURES: SenderSignature[] = [
     spfDomains: ['*.gappssmtp.com', '*.google.com'],
     spfInclude: SPF_COSTS.googleWorkspace.domain,
     basis: 'Google Workspace signs with gappssmtp.com or google.com',
+    setUp: `publish the DKIM key the Google Admin console generates, and add include:${SPF_COSTS.googleWorkspace.domain} to SPF`,
   },
   {
     id: 'amazon-ses',
@@ -72,6 +77,7 @@ export const SENDER_SIGNATURES: SenderSignature[] = [
     spfDomains: ['amazonses.com', '*.amazonses.com'],
     spfInclude: SPF_COSTS.amazonSes.domain,
     basis: 'Amazon SES signs with amazonses.com and bounces to *.amazonses.com',
+    setUp: `publish the SES identity's Easy DKIM CNAMEs, and give it a custom MAIL FROM domain whose SPF record is include:${SPF_COSTS.amazonSes.domain}`,
   },
 ];
 
