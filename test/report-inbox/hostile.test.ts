@@ -7,6 +7,7 @@
 import { gzipSync } from 'node:zlib';
 import * as fc from 'fast-check';
 import { Zip, ZipDeflate, zipSync } from 'fflate';
+import { HOSTILE_RECORDS, hostileMail } from './support/hostile-mail';
 import { mail, source } from './support/mail';
 import {
   ParseOutcome, ParseOptions, RejectionReason, parseReportFile, parseReportMessage,
@@ -326,5 +327,43 @@ describe('property: the parser never throws, and stays bounded', () => {
       const data = Buffer.from(`{"policies":${JSON.stringify(value) ?? 'null'}}`);
       wellFormed(parseReportFile('fuzz.json', data), data.length);
     }), { numRuns: 300 });
+  });
+});
+
+describe('a row bound: rows past it are never parsed', () => {
+  test('the hostile mail (315 KB, two gzip attachments, ~158,000 rows) read up to 1,000 rows', () => {
+    const raw = hostileMail();
+    expect(raw.length).toBeLessThan(320 * 1024);
+    const { value, ms } = timed(() => parseReportMessage(raw, { maxRows: 1000 }));
+    expect(value.rejections).toEqual([]);
+    expect(value.reports.map((r) => (r.report.kind === 'dmarc' ? r.report.records.length : -1))).toEqual([1000, 0]);
+    expect(value.reports.map((r) => r.rowsDropped)).toEqual([HOSTILE_RECORDS - 1000, HOSTILE_RECORDS]);
+    expect(ms).toBeLessThan(10_000);
+  });
+
+  test('property: a bounded parse gives the first rows of the whole parse, and counts the rest', () => {
+    const xml = source('google-dept-2026-05-01.xml');
+    const prefixed = source('fastmail-dept-rfc9990-2026-05-01.xml')
+      .replace('<feedback xmlns="urn:ietf:params:xml:ns:dmarc-2.0">', '<d:feedback xmlns:d="urn:ietf:params:xml:ns:dmarc-2.0">')
+      .replace('</feedback>', '</d:feedback>')
+      .replace(/<(\/?)(record|row|source_ip|count|policy_evaluated|disposition|dkim|spf|identifiers|header_from|auth_results|domain|result|selector|scope|report_metadata|org_name|email|report_id|date_range|begin|end|policy_published|p|sp|np|adkim|aspf|fo|testing|discovery_method|version|generator|envelope_from|envelope_to|human_result|extra_contact_info|reason|type|comment)>/g, '<$1d:$2>');
+    const json = source('microsoft-tlsrpt-dept-2026-05-01.json');
+    fc.assert(fc.property(fc.constantFrom(xml, prefixed, json), fc.nat({ max: 6 }), (text, cap) => {
+      const whole = parseReportFile('r', Buffer.from(text));
+      const bounded = parseReportFile('r', Buffer.from(text), { maxRows: cap });
+      expect(whole.rejections).toEqual([]);
+      expect(bounded.rejections).toEqual([]);
+      const rowsOf = (o: ParseOutcome) => o.reports.flatMap((r) => (r.report.kind === 'dmarc' ? r.report.records : r.report.policies));
+      const all = rowsOf(whole);
+      expect(rowsOf(bounded)).toEqual(all.slice(0, cap));
+      expect(bounded.reports[0].rowsDropped ?? 0).toBe(Math.max(0, all.length - cap));
+      const { records: _r, policies: _p, ...rest } = whole.reports[0].report as unknown as Record<string, unknown>;
+      expect(bounded.reports[0].report).toMatchObject(rest);
+    }), { numRuns: 60 });
+  });
+
+  test('more records than the per-report limit is still a rejection when a row bound is given', () => {
+    const outcome = parseReportFile('big.xml', Buffer.from(GOOD_XML), { limits: { maxDmarcRecords: 2 }, maxRows: 1 });
+    expect(outcome.rejections).toEqual([expect.objectContaining({ reason: RejectionReason.TOO_MANY_RECORDS, detail: 'the report has 3 records, more than the limit of 2' })]);
   });
 });
