@@ -10,7 +10,7 @@
  * have a timeout; the octets read from the server and the length of a reply line are capped; one
  * connection per probe. A probe never rejects: every way it can end is an outcome.
  */
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createHash } from 'node:crypto';
 import { promises as dnsPromises } from 'node:dns';
 import { isIP } from 'node:net';
 import * as net from 'node:net';
@@ -448,7 +448,7 @@ class Probe {
     for (let c: tls.DetailedPeerCertificate | undefined = leaf; c !== undefined && c.raw !== undefined; c = c.issuerCertificate) {
       if (seen.has(c.fingerprint256)) break;
       seen.add(c.fingerprint256);
-      chain.push(describeCertificate(c.raw, anchors));
+      chain.push(new PeerCertificate(c, anchors));
     }
     const now = (this.options.now ?? (() => new Date()))().getTime();
     const first = chain[0];
@@ -687,9 +687,15 @@ function quoteLine(line: string): string {
   return `"${printable.length > 120 ? `${printable.slice(0, 120)}…` : printable}"`;
 }
 
+/** This machine's host name when it is fully qualified, else undefined; read once. */
+let fqdn: string | null | undefined;
+
 function defaultEhloName(socket: net.Socket): string {
-  const name = hostname();
-  if (/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i.test(name)) return name;
+  if (fqdn === undefined) {
+    const name = hostname();
+    fqdn = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i.test(name) ? name : null;
+  }
+  if (fqdn !== null) return fqdn;
   const local = socket.localAddress ?? '127.0.0.1';
   return isIP(local) === 6 ? `[IPv6:${local}]` : `[${local}]`;
 }
@@ -713,23 +719,82 @@ export function tlsVersionText(version: string): string {
   return m === null ? version : `TLS 1.${m[1] ?? '0'}`;
 }
 
-function describeCertificate(der: Buffer, anchors: Set<string>): PresentedCertificate {
-  const x = new X509Certificate(der);
-  const key = x.publicKey;
-  const details = key.asymmetricKeyDetails;
-  const keyBits = details?.modulusLength ?? curveBits(details?.namedCurve);
-  return {
-    subject: x.subject,
-    subjectAltNames: x.subjectAltName === undefined ? [] : x.subjectAltName.split(/,\s*/),
-    issuer: x.issuer,
-    notBefore: new Date(x.validFrom).toISOString(),
-    notAfter: new Date(x.validTo).toISOString(),
-    fingerprint256: x.fingerprint256,
-    der: Buffer.from(x.raw),
-    ...(key.asymmetricKeyType === undefined ? {} : { keyType: key.asymmetricKeyType }),
-    ...(keyBits === undefined ? {} : { keyBits }),
-    trustAnchor: anchors.has(x.fingerprint256),
-  };
+/**
+ * One certificate of a presented chain. What the verdict and a DANE match need (the DER, its
+ * fingerprint, the dates) is taken from what the TLS socket already holds; the rest (names, key)
+ * is parsed from the DER only when read, as a report reads it only for a certificate at fault.
+ * Parsing a certificate costs more than the rest of its description together, and a check of
+ * many domains describes thousands.
+ */
+class PeerCertificate implements PresentedCertificate {
+  public readonly der: Buffer;
+  public readonly fingerprint256: string;
+  public readonly notBefore: string;
+  public readonly notAfter: string;
+  public readonly trustAnchor: boolean;
+  private parsed?: X509Certificate;
+  private keyDetails?: { readonly keyType?: string; readonly keyBits?: number };
+
+  constructor(c: tls.PeerCertificate, anchors: Set<string>) {
+    this.der = c.raw;
+    this.fingerprint256 = c.fingerprint256;
+    // The same text X509Certificate's validFrom and validTo give (OpenSSL's ASN1_TIME_print).
+    this.notBefore = new Date(c.valid_from).toISOString();
+    this.notAfter = new Date(c.valid_to).toISOString();
+    this.trustAnchor = anchors.has(c.fingerprint256);
+  }
+
+  public get subject(): string {
+    return this.x509().subject;
+  }
+
+  public get subjectAltNames(): string[] {
+    const san = this.x509().subjectAltName;
+    return san === undefined ? [] : san.split(/,\s*/);
+  }
+
+  public get issuer(): string {
+    return this.x509().issuer;
+  }
+
+  public get keyType(): string | undefined {
+    return this.key().keyType;
+  }
+
+  public get keyBits(): number | undefined {
+    return this.key().keyBits;
+  }
+
+  /** Every field, as a plain object: what JSON.stringify writes. */
+  public toJSON(): PresentedCertificate {
+    const { keyType, keyBits } = this.key();
+    return {
+      subject: this.subject,
+      subjectAltNames: this.subjectAltNames,
+      issuer: this.issuer,
+      notBefore: this.notBefore,
+      notAfter: this.notAfter,
+      fingerprint256: this.fingerprint256,
+      der: this.der,
+      ...(keyType === undefined ? {} : { keyType }),
+      ...(keyBits === undefined ? {} : { keyBits }),
+      trustAnchor: this.trustAnchor,
+    };
+  }
+
+  private x509(): X509Certificate {
+    this.parsed ??= new X509Certificate(this.der);
+    return this.parsed;
+  }
+
+  private key(): { readonly keyType?: string; readonly keyBits?: number } {
+    if (this.keyDetails === undefined) {
+      const key = this.x509().publicKey;
+      const details = key.asymmetricKeyDetails;
+      this.keyDetails = { keyType: key.asymmetricKeyType, keyBits: details?.modulusLength ?? curveBits(details?.namedCurve) };
+    }
+    return this.keyDetails;
+  }
 }
 
 function curveBits(curve: string | undefined): number | undefined {
@@ -778,15 +843,16 @@ function trustAnchors(ca: readonly string[] | undefined): Set<string> {
   return set;
 }
 
-/** The fingerprints of the certificates in a PEM text (a bundle may hold several). */
+/**
+ * The fingerprints of the certificates in a PEM text (a bundle may hold several): SHA-256 of each
+ * one's DER, written as X509Certificate's fingerprint256 writes it (hashing the DER is what
+ * OpenSSL does, without parsing the certificate first).
+ */
 function fingerprints(pem: string): string[] {
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  return blocks.flatMap((block) => {
-    try {
-      return [new X509Certificate(block).fingerprint256];
-    } catch {
-      return [];
-    }
+  return blocks.map((block) => {
+    const der = Buffer.from(block.slice('-----BEGIN CERTIFICATE-----'.length, -'-----END CERTIFICATE-----'.length), 'base64');
+    return createHash('sha256').update(der).digest('hex').toUpperCase().replace(/..(?!$)/g, '$&:');
   });
 }
 
