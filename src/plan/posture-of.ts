@@ -124,7 +124,9 @@ export const MAX_CNAME_LINKS = 8;
  * not known, a name holds more than one CNAME value, or the chain loops or is longer than
  * `MAX_CNAME_LINKS`.
  */
-function atEndOfChain(name: string, type: string, at: (name: string, type: string) => PlannedRecord[], names: ReadonlySet<string>): PlannedRecord[] | undefined {
+function atEndOfChain(
+  name: string, type: string, at: (name: string, type: string) => PlannedRecord[], names: ReadonlySet<string>,
+): PlannedRecord[] | undefined {
   let owner = name;
   const seen = new Set([owner]);
   for (let links = 0; links <= MAX_CNAME_LINKS; links++) {

@@ -1,7 +1,7 @@
 import { DnsServer, DnsTransport, parseServer, serverText, systemServers } from './dns-transport';
 import {
-  DnsMessage, DnsWireError, MAX_CNAME_LINKS, RCODE, RR_TYPE, WireRecord, answersFor, cnameChain, readA, readAaaa, readCaa, readDnskey, readDs, readMx, readTlsa,
-  readTxt, soaZone,
+  DnsMessage, DnsWireError, MAX_CNAME_LINKS, RCODE, RR_TYPE, WireRecord, answersFor, cnameChain,
+  readA, readAaaa, readCaa, readDnskey, readDs, readMx, readTlsa, readTxt, soaZone,
 } from './dns-wire';
 
 /** How a DNS query ended. */

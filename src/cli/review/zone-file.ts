@@ -45,6 +45,13 @@ export interface ZoneFileOptions {
   readonly findings?: ReadonlyMap<EmailDomain, Finding[]>;
 }
 
+/** A record set some domains' CNAMEs point at (a central DMARC policy record) that no domain publishes as its own. */
+interface CnameTarget {
+  /** The domains whose CNAMEs point at it. */
+  readonly domains: EmailDomain[];
+  readonly record: DnsRecord;
+}
+
 /** The longest character-string a TXT record holds, in octets (RFC 1035 §3.3). */
 const MAX_STRING_OCTETS = 255;
 /** The reserved top-level domain (RFC 2606) placeholder targets are put under, so they can never resolve. */
@@ -74,7 +81,7 @@ export function zoneFragments(domains: EmailDomain[], options: ZoneFileOptions =
     if (f === undefined) findings.set(domain, f = evaluateDomain(domain));
     return f;
   };
-  const zones = new Map<string, { records: Array<{ domain: EmailDomain; record: DnsRecord }>; targets: Array<{ domains: EmailDomain[]; record: DnsRecord }> }>();
+  const zones = new Map<string, { records: Array<{ domain: EmailDomain; record: DnsRecord }>; targets: CnameTarget[] }>();
   const zoneGroup = (key: string) => {
     const group = zones.get(key) ?? { records: [], targets: [] };
     zones.set(key, group);
@@ -101,7 +108,10 @@ export function zoneFragments(domains: EmailDomain[], options: ZoneFileOptions =
   }
 
   const planned = [...zones.entries()].map(([key, group]) => ({
-    key, group, zone: zoneOf(key, [...group.records, ...group.targets].map((r) => r.record), [...group.records.map((r) => r.domain), ...group.targets.flatMap((t) => t.domains)]),
+    key,
+    group,
+    zone: zoneOf(key, [...group.records, ...group.targets].map((r) => r.record),
+      [...group.records.map((r) => r.domain), ...group.targets.flatMap((t) => t.domains)]),
   }));
   planned.sort((a, b) => compare(a.zone.name, b.zone.name) || compare(a.key, b.key));
 
@@ -241,7 +251,7 @@ interface RenderedRecord {
 
 function renderZone(
   zone: ZoneName, entries: Array<{ domain: EmailDomain; record: DnsRecord }>, fileName: string, options: ZoneFileOptions,
-  findingsOf: (domain: EmailDomain) => Finding[], targets: Array<{ domains: EmailDomain[]; record: DnsRecord }> = [],
+  findingsOf: (domain: EmailDomain) => Finding[], targets: CnameTarget[] = [],
 ): ZoneFragment {
   const placeholders = new Placeholders();
   const byDomain = new Map<EmailDomain, DnsRecord[]>();
@@ -271,7 +281,7 @@ function renderZone(
   for (const { domains: pointing, record } of sortedTargets) {
     const names = pointing.map((d) => d.domain).sort(compare);
     const shown = names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', ');
-    body.push('', `; ---- ${record.name} ${record.type}: the target of a CNAME of ${names.length} domain${names.length === 1 ? '' : 's'} (${shown}), whose findings above judge it`);
+    body.push('', `; ---- ${record.name} ${record.type}: the target of a CNAME of ${names.length} domain${names.length === 1 ? '' : 's'} (${shown}), each judged by it`);
     const r = renderRecord(record, zone.name, pointing[0], placeholders);
     body.push(...r.comments, ...r.lines);
     recordCount += r.lines.length;
