@@ -123,7 +123,9 @@ export interface ReportInboxProps {
   readonly countUnauthenticatedReports?: boolean;
 
   /**
-   * How long raw mail, parsed rows and processing records are kept. Whole days, at least one.
+   * How long raw mail and parsed rows are kept. Whole days, at least one. Processing records
+   * (`parsed/type=outcome/`, what became of each message) are kept 90 days, or this long when
+   * it is shorter.
    *
    * @default Duration.days(365)
    */
