@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { inboxHarness } from './support/inbox';
 import { CORPUS } from './support/mail';
 import { authentic } from './support/ses';
-import { handler } from '../../src/report-inbox/report-parser.lambda';
 import { silentDomains } from '../../src/report-inbox/handler/sweep';
+import { handler } from '../../src/report-inbox/report-parser.lambda';
 
 const inbox = inboxHarness();
 const SWEEP = { action: 'sweep-silent-domains' };

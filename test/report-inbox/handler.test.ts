@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { CORPUS, mail, source } from './support/mail';
 import { BUCKET, inboxHarness } from './support/inbox';
+import { CORPUS, mail, source } from './support/mail';
 import { authentic } from './support/ses';
 import { handler } from '../../src/report-inbox/report-parser.lambda';
 

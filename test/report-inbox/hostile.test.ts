@@ -353,7 +353,7 @@ describe('a row bound: rows past it are never parsed', () => {
       const bounded = parseReportFile('r', Buffer.from(text), { maxRows: cap });
       expect(whole.rejections).toEqual([]);
       expect(bounded.rejections).toEqual([]);
-      const rowsOf = (o: ParseOutcome) => o.reports.flatMap((r) => (r.report.kind === 'dmarc' ? r.report.records : r.report.policies));
+      const rowsOf = (o: ParseOutcome): unknown[] => o.reports.flatMap((r): unknown[] => (r.report.kind === 'dmarc' ? r.report.records : r.report.policies));
       const all = rowsOf(whole);
       expect(rowsOf(bounded)).toEqual(all.slice(0, cap));
       expect(bounded.reports[0].rowsDropped ?? 0).toBe(Math.max(0, all.length - cap));

@@ -168,15 +168,47 @@ describe('authenticateMessage', () => {
 
 describe('reportInconsistency', () => {
   const now = new Date('2026-05-02T06:00:00Z');
+  const row = (count: number) => ({
+    sourceIp: '192.0.2.1',
+    count,
+    disposition: 'none',
+    dkim: 'pass',
+    spf: 'pass',
+    dmarcPass: true,
+    reasons: [],
+    headerFrom: 'dept.gov.uk',
+    dkimResults: [],
+    spfResults: [],
+  });
   const dmarc = (over: Partial<DmarcAggregateReport> = {}, counts: number[] = [10]): DmarcAggregateReport => ({
-    kind: 'dmarc', schema: 'rfc7489', orgName: 'google.com', email: 'a@google.com', reportId: '1',
-    begin: '2026-05-01T00:00:00.000Z', end: '2026-05-01T23:59:59.000Z', errors: [], policy: { domain: 'dept.gov.uk' },
-    records: counts.map((count) => ({ sourceIp: '192.0.2.1', count, disposition: 'none', dkim: 'pass', spf: 'pass', dmarcPass: true, reasons: [], headerFrom: 'dept.gov.uk', dkimResults: [], spfResults: [] })),
+    kind: 'dmarc',
+    schema: 'rfc7489',
+    orgName: 'google.com',
+    email: 'a@google.com',
+    reportId: '1',
+    begin: '2026-05-01T00:00:00.000Z',
+    end: '2026-05-01T23:59:59.000Z',
+    errors: [],
+    policy: { domain: 'dept.gov.uk' },
+    records: counts.map(row),
     ...over,
   });
+  const policy = (sessions: number) => ({
+    policyType: 'sts',
+    policyDomain: 'dept.gov.uk',
+    policyString: [],
+    mxHost: [],
+    successfulSessions: sessions,
+    failedSessions: 0,
+    failures: [],
+  });
   const tls = (sessions: number): TlsRptReport => ({
-    kind: 'tlsrpt', organizationName: 'Google Inc.', reportId: '1', begin: '2026-05-01T00:00:00.000Z', end: '2026-05-01T23:59:59.000Z',
-    policies: [{ policyType: 'sts', policyDomain: 'dept.gov.uk', policyString: [], mxHost: [], successfulSessions: sessions, failedSessions: 0, failures: [] }],
+    kind: 'tlsrpt',
+    organizationName: 'Google Inc.',
+    reportId: '1',
+    begin: '2026-05-01T00:00:00.000Z',
+    end: '2026-05-01T23:59:59.000Z',
+    policies: [policy(sessions)],
   });
 
   test.each([
@@ -200,6 +232,7 @@ describe('reportInconsistency', () => {
     const authenticated = { authenticated: true, reason: TrustReason.DKIM_ALIGNED, reporterDomain: 'google.com' };
     expect(decideTrust(authenticated, dmarc(), now)).toEqual({ authenticated: true, reason: TrustReason.DKIM_ALIGNED });
     expect(decideTrust(authenticated, dmarc({}, [1e15]), now)).toEqual({ authenticated: false, reason: TrustReason.IMPLAUSIBLE_COUNT });
-    expect(decideTrust({ authenticated: false, reason: TrustReason.SPF_ONLY }, dmarc({}, [1e15]), now)).toEqual({ authenticated: false, reason: TrustReason.SPF_ONLY });
+    const spfOnly = { authenticated: false, reason: TrustReason.SPF_ONLY };
+    expect(decideTrust(spfOnly, dmarc({}, [1e15]), now)).toEqual({ authenticated: false, reason: TrustReason.SPF_ONLY });
   });
 });

@@ -3,6 +3,8 @@
  * domain list the inbox's custom resource writes to the report bucket at deployment
  * (`config/domains.json`), read at most every five minutes.
  */
+// The Lambda runtime provides the AWS SDK; the bundle keeps it external (a development dependency, as for the entry point).
+// eslint-disable-next-line import/no-extraneous-dependencies
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { aws } from './clients';
 
@@ -117,7 +119,8 @@ let cached: { bucket: string; key: string; list: DomainList; readAt: number } | 
 
 /** The domain list, from S3 at most every five minutes. */
 export async function domainList(cfg: InboxConfig, now: number = Date.now()): Promise<DomainList> {
-  if (cached !== undefined && cached.bucket === cfg.bucket && cached.key === cfg.domainsKey && now - cached.readAt < DOMAIN_LIST_TTL_MS) return cached.list;
+  const fresh = cached !== undefined && cached.bucket === cfg.bucket && cached.key === cfg.domainsKey && now - cached.readAt < DOMAIN_LIST_TTL_MS;
+  if (fresh) return cached!.list;
   const object = await aws().s3.send(new GetObjectCommand({ Bucket: cfg.bucket, Key: cfg.domainsKey }));
   if (object.Body === undefined) throw new Error(`The domain list s3://${cfg.bucket}/${cfg.domainsKey} is empty`);
   const list = parseDomainList(await object.Body.transformToString('utf-8'));

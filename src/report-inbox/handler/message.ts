@@ -4,6 +4,8 @@
  * message and per reporter per day, and count, log and record what happened.
  */
 import { createHash } from 'node:crypto';
+// The Lambda runtime provides the AWS SDK; the bundle keeps it external (a development dependency, as for the entry point).
+// eslint-disable-next-line import/no-extraneous-dependencies
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { linesWithin, prefixWithin } from './bounds';
 import { aws } from './clients';
@@ -93,7 +95,15 @@ export async function readInboxMessage(cfg: InboxConfig, list: DomainList, ledge
           ContentType: 'application/x-ndjson',
         }));
       }
-      written.push({ source: found.source, kind: obj.type, domain: obj.domain, ...(objectKey ? { key: objectKey } : {}), rows: rows.length, authenticated: trust.authenticated, trust: trust.reason });
+      written.push({
+        source: found.source,
+        kind: obj.type,
+        domain: obj.domain,
+        ...(objectKey ? { key: objectKey } : {}),
+        rows: rows.length,
+        authenticated: trust.authenticated,
+        trust: trust.reason,
+      });
       const line = { domain: obj.domain, reporter: orgName, authenticated: trust.authenticated };
       if (obj.type === 'dmarc') {
         const { messages, failed } = dmarcCounts(rows);

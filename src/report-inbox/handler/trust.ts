@@ -2,8 +2,8 @@
  * The inbox's trust decision: which reports count in the metrics the alarms watch, and whose
  * budget a message spends.
  */
-import { MessageTrust, TrustDecision, TrustReason, authenticateMessage, decideTrust } from '../../reports/trust';
 import { ParsedReport } from '../../reports';
+import { MessageTrust, TrustDecision, TrustReason, authenticateMessage, decideTrust } from '../../reports/trust';
 
 /** The one budget every message that is not authenticated shares, so forgeries cannot spend a real reporter's. */
 export const UNAUTHENTICATED_REPORTER = 'unauthenticated';

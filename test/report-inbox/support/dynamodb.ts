@@ -36,9 +36,7 @@ export class MemoryTable {
     this.beforeWrite?.('PutItem');
     const key = keyOf(input.Item!);
     const old = this.items.get(key);
-    if (input.ConditionExpression !== undefined && !truthy(evaluate(input.ConditionExpression, old ?? {}, input.ExpressionAttributeNames, input.ExpressionAttributeValues))) {
-      throw conditionFailed();
-    }
+    if (!holds(input.ConditionExpression, old ?? {}, input.ExpressionAttributeNames, input.ExpressionAttributeValues)) throw conditionFailed();
     this.items.set(key, structuredClone(input.Item!));
     return input.ReturnValues === 'ALL_OLD' && old !== undefined ? { Attributes: old } : {};
   }
@@ -48,14 +46,13 @@ export class MemoryTable {
     const key = keyOf(input.Key!);
     const old = this.items.get(key);
     const item: Item = structuredClone(old ?? { ...input.Key! });
-    if (input.ConditionExpression !== undefined && !truthy(evaluate(input.ConditionExpression, old ?? {}, input.ExpressionAttributeNames, input.ExpressionAttributeValues))) {
-      throw conditionFailed();
-    }
+    if (!holds(input.ConditionExpression, old ?? {}, input.ExpressionAttributeNames, input.ExpressionAttributeValues)) throw conditionFailed();
     const set = /^\s*SET\s+(.*)$/is.exec(input.UpdateExpression ?? '');
     if (set === null) throw new Error(`Only SET is supported: ${input.UpdateExpression}`);
     const updates = splitTop(set[1], ',').map((clause) => {
       const eq = clause.indexOf('=');
-      return [name(clause.slice(0, eq).trim(), input.ExpressionAttributeNames), evaluate(clause.slice(eq + 1), old ?? {}, input.ExpressionAttributeNames, input.ExpressionAttributeValues)] as const;
+      const value = evaluate(clause.slice(eq + 1), old ?? {}, input.ExpressionAttributeNames, input.ExpressionAttributeValues);
+      return [name(clause.slice(0, eq).trim(), input.ExpressionAttributeNames), value] as const;
     });
     for (const [n, v] of updates) item[n] = v as AttributeValue;
     this.items.set(key, item);
@@ -68,10 +65,15 @@ export class MemoryTable {
     const pk = input.ExpressionAttributeValues![m[2]].S;
     const items = [...this.items.values()].filter((i) => i.pk.S === pk).sort((a, b) => (a.sk.S! < b.sk.S! ? -1 : 1));
     // Two items a page, so paging is exercised.
-    const start = input.ExclusiveStartKey === undefined ? 0 : items.findIndex((i) => keyOf(i) === keyOf(input.ExclusiveStartKey!)) + 1;
+    const after = input.ExclusiveStartKey;
+    const start = after === undefined ? 0 : items.findIndex((i) => keyOf(i) === keyOf(after)) + 1;
     const page = items.slice(start, start + 2);
     return { Items: page, ...(start + 2 < items.length ? { LastEvaluatedKey: { pk: page[page.length - 1].pk, sk: page[page.length - 1].sk } } : {}) };
   }
+}
+
+function holds(condition: string | undefined, item: Item, names: Names, values: Values): boolean {
+  return condition === undefined || truthy(evaluate(condition, item, names, values));
 }
 
 function keyOf(item: Item): string {

@@ -7,7 +7,7 @@ import { CloudWatchClient, MetricDatum, PutMetricDataCommand } from '@aws-sdk/cl
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
+import { AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { MemoryTable } from './dynamodb';
 import { forgetDomainList } from '../../../src/report-inbox/handler/config';
 
@@ -36,8 +36,8 @@ export const DOMAIN_LIST = {
 };
 
 export interface Harness {
-  readonly s3: ReturnType<typeof mockClient<S3Client>>;
-  readonly cloudwatch: ReturnType<typeof mockClient<CloudWatchClient>>;
+  readonly s3: AwsClientStub<S3Client>;
+  readonly cloudwatch: AwsClientStub<CloudWatchClient>;
   readonly table: () => MemoryTable;
   /** S3 holds these raw messages. */
   stored(objects: Record<string, Buffer>): void;
