@@ -58,7 +58,8 @@ export function checkDane(mxHost: string, tlsa: DnsResult<TlsaAnswer>, chain: Bu
     findings.push(finding(DANE_RULES.notProbed, `${usable.length} usable TLSA record${usable.length === 1 ? '' : 's'} at ${name}, not checked: no certificate was seen from ${mxHost}.`, name));
     return { findings, records };
   }
-  const matched = usable.some((t) => tlsaMatches(t, chain, mxHost));
+  const certs = parseChain(chain);
+  const matched = certs !== undefined && usable.some((t) => matchesParsed(t, certs, mxHost));
   if (!matched) {
     findings.push(finding(DANE_RULES.noMatch,
       `None of the ${usable.length} usable TLSA record${usable.length === 1 ? '' : 's'} at ${name} matches the certificate chain ${mxHost} presents: DANE senders defer mail to it.`, name));
@@ -73,12 +74,21 @@ export function checkDane(mxHost: string, tlsa: DnsResult<TlsaAnswer>, chain: Bu
  * host's name (RFC 7672 §3.1.2, §3.2.2).
  */
 export function tlsaMatches(t: TlsaAnswer, chain: Buffer[], mxHost: string): boolean {
-  let certs: X509Certificate[];
+  const certs = parseChain(chain);
+  return certs !== undefined && matchesParsed(t, certs, mxHost);
+}
+
+/** The chain's certificates, parsed once for all of a host's TLSA records; undefined when one cannot be parsed. */
+function parseChain(chain: Buffer[]): X509Certificate[] | undefined {
   try {
-    certs = chain.map((der) => new X509Certificate(der));
+    return chain.map((der) => new X509Certificate(der));
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+function matchesParsed(t: TlsaAnswer, certs: X509Certificate[], mxHost: string): boolean {
+  if (certs.length === 0) return false;
   if (t.usage === 3) return associates(t, certs[0]);
   if (t.usage !== 2) return false;
   for (let i = 1; i < certs.length; i++) {

@@ -79,6 +79,11 @@ export type SmtpProbeOutcome =
   | 'unresolved'
   /** A timeout ran out: `phase` says which. */
   | 'timeout'
+  /**
+   * Not probed, or given up while connecting: earlier probes of the run found that no MX host
+   * could be reached on port 25 (see `ProbeLimiter`), so outbound port 25 appears to be blocked.
+   */
+  | 'blocked'
   /** The server broke SMTP: a malformed reply, too many octets or too long a line, data where there must be none, or the connection closed mid-conversation. */
   | 'protocol-error';
 
@@ -133,6 +138,17 @@ export interface SmtpProbeOptions {
    * @default - now
    */
   readonly now?: () => Date;
+  /**
+   * Whether the certificates after the leaf are wanted: the issuers the server sent and the trust
+   * anchor the chain leads to. The verdict does not need them (the chain is judged by OpenSSL's
+   * verification, the dates and the name on the leaf); a DANE match does (see `checkDane`).
+   * Reading them costs a probe more than the rest of its certificate work together (Node copies
+   * each certificate the server sent), so a caller that learns that the MX host has no TLSA
+   * record can say so. A function is called with the MX host when the probe starts; when its
+   * answer has not come by the end of the handshake, the whole chain is read.
+   * @default true
+   */
+  readonly fullChain?: boolean | ((host: string) => boolean | Promise<boolean>);
 }
 
 /** One certificate the server's chain holds, as a report and a DANE match need it. */
@@ -164,7 +180,10 @@ export interface PresentedCertificate {
 
 /** The certificate chain presented, and the verdict on it. */
 export interface SmtpCertificateCheck {
-  /** The leaf first, then each issuer as far as it is known. */
+  /**
+   * The leaf first, then each issuer as far as it is known; the leaf alone when
+   * `SmtpProbeOptions.fullChain` said the rest was not wanted.
+   */
   readonly chain: PresentedCertificate[];
   /**
    * The chain validates: it leads to a trusted root and every certificate in it is within its
@@ -236,7 +255,21 @@ export interface SmtpProbeResult {
  * with a verdict on it. Never rejects.
  */
 export async function probeMx(host: string, options: SmtpProbeOptions = {}): Promise<SmtpProbeResult> {
-  const probe = new Probe(host.toLowerCase().replace(/\.$/, ''), options);
+  return runProbe(host.toLowerCase().replace(/\.$/, ''), options);
+}
+
+/** @internal What a run-wide watcher (the port 25 breaker of `ProbeLimiter`) learns from one probe. */
+export interface ProbeWatcher {
+  /** The probe is trying to connect; `giveUp` ends it as `blocked`. */
+  connecting(giveUp: () => void): void;
+  /** The TCP connection was made. */
+  connected(): void;
+  /** The probe is past connecting, however it got there. */
+  leftConnect(): void;
+}
+
+async function runProbe(host: string, options: SmtpProbeOptions, watcher?: ProbeWatcher): Promise<SmtpProbeResult> {
+  const probe = new Probe(host, options, watcher);
   try {
     return await probe.run();
   } catch (err) {
@@ -244,6 +277,9 @@ export async function probeMx(host: string, options: SmtpProbeOptions = {}): Pro
     return probe.result('protocol-error', `the probe failed: ${(err as Error)?.message ?? String(err)}`);
   }
 }
+
+/** A certificate as the TLS socket gives it: with its issuers when the whole chain was read, else alone. */
+type PeerChain = tls.PeerCertificate & { issuerCertificate?: tls.DetailedPeerCertificate };
 
 /** An SMTP reply: its code and the text of each line. */
 interface Reply {
@@ -290,11 +326,25 @@ class Probe {
   /** Fail whatever is being waited for. */
   private pending?: (err: Error) => void;
 
-  constructor(private readonly host: string, private readonly options: SmtpProbeOptions) {
+  /** Whether to read the chain after the leaf; undefined until `fullChain`'s answer comes. */
+  private fullChain?: boolean;
+
+  constructor(private readonly host: string, private readonly options: SmtpProbeOptions, private readonly watcher?: ProbeWatcher) {
     this.port = options.connectTo?.port ?? options.port ?? SMTP_PORT;
     this.maxBytes = options.maxReplyBytes ?? MAX_REPLY_BYTES;
     this.maxLine = options.maxLineBytes ?? MAX_REPLY_LINE_BYTES;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
+    const want = options.fullChain;
+    if (typeof want === 'function') {
+      // Asked now, not waited for: the answer (a TLSA lookup) comes long before the handshake ends.
+      Promise.resolve().then(() => want(host)).then((w) => {
+        this.fullChain = w !== false;
+      }, () => {
+        this.fullChain = true;
+      });
+    } else {
+      this.fullChain = want ?? true;
+    }
   }
 
   public async run(): Promise<SmtpProbeResult> {
@@ -308,6 +358,7 @@ class Probe {
       return this.result(err.outcome, err.message);
     } finally {
       clearTimeout(deadline);
+      this.watcher?.leftConnect();
       this.secure?.destroy();
       this.raw?.destroy();
     }
@@ -333,7 +384,9 @@ class Probe {
     this.address = await this.resolve();
 
     this.phase = 'connect';
+    this.watcher?.connecting(() => this.fail(blockedEnd()));
     const raw = await this.connect(this.address);
+    this.watcher?.leftConnect();
 
     this.phase = 'banner';
     const greeting = await this.reply(this.options.bannerTimeoutMs ?? DEFAULT_BANNER_TIMEOUT_MS);
@@ -398,7 +451,10 @@ class Probe {
       socket.on('error', (err) => this.socketGone(err));
       socket.on('close', () => this.socketGone(undefined));
       socket.on('data', (chunk: Buffer) => this.onData(chunk));
-      socket.once('connect', () => resolve(socket));
+      socket.once('connect', () => {
+        this.watcher?.connected();
+        resolve(socket);
+      });
     });
   }
 
@@ -428,7 +484,10 @@ class Probe {
   private describeSession(secure: tls.TLSSocket): SmtpTlsSession {
     const version = secure.getProtocol() ?? 'unknown';
     const cipher = secure.getCipher();
-    const peer = secure.getPeerCertificate(true);
+    // The leaf alone is an object without issuerCertificate.
+    const peer: PeerChain = (this.fullChain ?? true)
+      ? secure.getPeerCertificate(true)
+      : secure.getPeerCertificate(false);
     const certificate = peer !== undefined && peer !== null && Object.keys(peer).length > 0
       ? this.judgeCertificate(secure, peer)
       : undefined;
@@ -441,11 +500,11 @@ class Probe {
     };
   }
 
-  private judgeCertificate(secure: tls.TLSSocket, leaf: tls.DetailedPeerCertificate): SmtpCertificateCheck {
+  private judgeCertificate(secure: tls.TLSSocket, leaf: PeerChain): SmtpCertificateCheck {
     const chain: PresentedCertificate[] = [];
     const anchors = trustAnchors(this.options.ca);
     const seen = new Set<string>();
-    for (let c: tls.DetailedPeerCertificate | undefined = leaf; c !== undefined && c.raw !== undefined; c = c.issuerCertificate) {
+    for (let c: PeerChain | undefined = leaf; c !== undefined && c.raw !== undefined; c = c.issuerCertificate) {
       if (seen.has(c.fingerprint256)) break;
       seen.add(c.fingerprint256);
       chain.push(new PeerCertificate(c, anchors));
@@ -857,8 +916,45 @@ function fingerprints(pem: string): string[] {
 }
 
 /**
+ * The run-wide port 25 breaker's default: probing stops when this many distinct MX hosts, of at
+ * least DEFAULT_BLOCKED_MIN_DOMAINS domains, have not accepted a connection within the connect
+ * timeout and no probe has connected. A network that drops outbound port 25 makes every probe wait
+ * for its connect timeout: at 10 s each, 32 at a time, a 1,000-domain check would wait 7 minutes
+ * to learn nothing.
+ */
+export const DEFAULT_BLOCKED_AFTER_HOSTS = 8;
+/** See DEFAULT_BLOCKED_AFTER_HOSTS: timeouts of one domain's hosts alone say more about the domain than the network. */
+export const DEFAULT_BLOCKED_MIN_DOMAINS = 3;
+
+/** What `ProbeLimiter` is given. */
+export interface ProbeLimiterOptions {
+  /** @default DEFAULT_MAX_CONNECTIONS */
+  readonly maxConnections?: number;
+  /** @default DEFAULT_MAX_CONNECTIONS_PER_HOST */
+  readonly maxConnectionsPerHost?: number;
+  /**
+   * Stop probing for the rest of the run once this many distinct MX hosts have failed to connect
+   * by timeout (not by refusal, and not after a greeting) while no probe has connected; 0 never
+   * stops. A probe that connects, to any host, turns the breaker off for the run.
+   * @default DEFAULT_BLOCKED_AFTER_HOSTS
+   */
+  readonly blockedAfterHosts?: number;
+  /**
+   * ... and those hosts are MX hosts of at least this many domains (`probeMxHosts` calls).
+   * @default DEFAULT_BLOCKED_MIN_DOMAINS
+   */
+  readonly blockedMinDomains?: number;
+  /** Called once, when probing stops, with a sentence saying why (`ProbeLimiter.blocked`). */
+  readonly onBlocked?: (notice: string) => void;
+}
+
+/**
  * Caps the probes running at once, in all and per MX host. `run` waits for a free slot, then
  * runs the task; tasks start in the order they were given.
+ *
+ * One limiter serves a whole run, so it also holds the run's port 25 breaker (see
+ * `ProbeLimiterOptions.blockedAfterHosts`), which `probeMxHosts` consults: once it has tripped,
+ * probes still connecting are given up and no more are made; each ends as `blocked`.
  */
 export class ProbeLimiter {
   private readonly maxConnections: number;
@@ -867,14 +963,33 @@ export class ProbeLimiter {
   private readonly perHost = new Map<string, number>();
   private readonly queue: Array<{ host: string; start: () => void }> = [];
 
-  constructor(options: {
-    /** @default DEFAULT_MAX_CONNECTIONS */
-    readonly maxConnections?: number;
-    /** @default DEFAULT_MAX_CONNECTIONS_PER_HOST */
-    readonly maxConnectionsPerHost?: number;
-  } = {}) {
+  // The port 25 breaker.
+  private readonly blockedAfterHosts: number;
+  private readonly blockedMinDomains: number;
+  private readonly onBlocked?: (notice: string) => void;
+  /** A probe has connected: the network lets port 25 out, and the breaker is off for the run. */
+  private anyConnected = false;
+  /** The MX hosts whose connect timed out, and the domains (`probeMxHosts` calls) they were probed for. */
+  private readonly timedOut = new Map<string, Set<object>>();
+  private readonly timedOutDomains = new Set<object>();
+  /** Probes now connecting, each with the means to give it up. */
+  private readonly connecting = new Set<() => void>();
+  private notice?: string;
+
+  constructor(options: ProbeLimiterOptions = {}) {
     this.maxConnections = Math.max(1, options.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
     this.maxPerHost = Math.max(1, options.maxConnectionsPerHost ?? DEFAULT_MAX_CONNECTIONS_PER_HOST);
+    this.blockedAfterHosts = Math.max(0, options.blockedAfterHosts ?? DEFAULT_BLOCKED_AFTER_HOSTS);
+    this.blockedMinDomains = Math.max(1, options.blockedMinDomains ?? DEFAULT_BLOCKED_MIN_DOMAINS);
+    this.onBlocked = options.onBlocked;
+  }
+
+  /**
+   * Once the breaker has tripped: the sentence that says so, for the run to print once. Undefined
+   * while probing goes on.
+   */
+  public get blocked(): string | undefined {
+    return this.notice;
   }
 
   /** Run `task` for `host` once the limits allow. */
@@ -897,6 +1012,61 @@ export class ProbeLimiter {
     });
   }
 
+  /** @internal What one probe of `domain` tells the breaker. */
+  public watcher(): ProbeWatcher {
+    let giveUp: (() => void) | undefined;
+    return {
+      connecting: (g) => {
+        giveUp = g;
+        if (this.notice !== undefined) g();
+        else this.connecting.add(g);
+      },
+      connected: () => {
+        this.anyConnected = true;
+      },
+      leftConnect: () => {
+        if (giveUp !== undefined) this.connecting.delete(giveUp);
+      },
+    };
+  }
+
+  /** @internal A probe's result, for the breaker: a connect that timed out counts towards tripping it. */
+  public record(result: SmtpProbeResult, domain: object): void {
+    if (this.notice !== undefined || this.anyConnected || this.blockedAfterHosts === 0) return;
+    if (result.outcome !== 'timeout' || result.phase !== 'connect') return;
+    let domains = this.timedOut.get(result.host);
+    if (domains === undefined) {
+      domains = new Set();
+      this.timedOut.set(result.host, domains);
+    }
+    domains.add(domain);
+    this.timedOutDomains.add(domain);
+    if (this.timedOut.size >= this.blockedAfterHosts && this.timedOutDomains.size >= this.blockedMinDomains) this.trip(result);
+  }
+
+  /** @internal A result for a probe not made because the breaker has tripped. */
+  public blockedResult(host: string, options: SmtpProbeOptions): SmtpProbeResult {
+    return {
+      host,
+      port: options.connectTo?.port ?? options.port ?? SMTP_PORT,
+      outcome: 'blocked',
+      phase: 'connect',
+      error: blockedEnd().message,
+      starttlsOffered: false,
+      elapsedMs: 0,
+    };
+  }
+
+  private trip(last: SmtpProbeResult): void {
+    this.notice = `No MX host could be reached on port ${last.port}: outbound port ${last.port} appears to be blocked from this network; `
+      + 'use --no-smtp, or run from a network that allows it. '
+      + `(The first ${this.timedOut.size} MX hosts tried, of ${this.timedOutDomains.size} domains, did not accept a connection in time`
+      + ' and none did; the other MX hosts were not probed.)';
+    for (const giveUp of [...this.connecting]) giveUp();
+    this.connecting.clear();
+    this.onBlocked?.(this.notice);
+  }
+
   private next(): void {
     for (let i = 0; i < this.queue.length && this.running < this.maxConnections;) {
       const item = this.queue[i];
@@ -913,6 +1083,11 @@ export class ProbeLimiter {
   }
 }
 
+/** How a probe given up, or not made, because the breaker tripped, ends. */
+function blockedEnd(): ProbeEnd {
+  return new ProbeEnd('blocked', 'not probed: no MX host could be reached on port 25 during this check, so outbound port 25 appears to be blocked from this network');
+}
+
 export interface MxProbeOptions extends SmtpProbeOptions {
   /**
    * Probe at most this many MX hosts, the first ones given (list them most preferred first).
@@ -920,7 +1095,7 @@ export interface MxProbeOptions extends SmtpProbeOptions {
    */
   readonly maxHosts?: number;
   /**
-   * Share connection limits with other domains' probes.
+   * Share connection limits, and the port 25 breaker, with other domains' probes.
    * @default - a limiter of this call's own, with the default limits
    */
   readonly limiter?: ProbeLimiter;
@@ -928,7 +1103,8 @@ export interface MxProbeOptions extends SmtpProbeOptions {
 
 /**
  * Probe a domain's MX hosts: the first `maxHosts` (null MX entries and repeats left out), each
- * once, within the limiter's limits. Never rejects.
+ * once, within the limiter's limits. Once the limiter's port 25 breaker has tripped, the hosts
+ * are neither looked up nor probed: each gets a `blocked` result. Never rejects.
  *
  * @returns the probes, in the order of `mxHosts`, and the hosts not probed because of `maxHosts`
  */
@@ -936,14 +1112,23 @@ export async function probeMxHosts(mxHosts: string[], options: MxProbeOptions = 
   const hosts = [...new Set(mxHosts.map((h) => h.toLowerCase().replace(/\.$/, '')).filter((h) => h !== ''))];
   const max = Math.max(0, options.maxHosts ?? DEFAULT_MAX_MX_PER_DOMAIN);
   const limiter = options.limiter ?? new ProbeLimiter();
+  /** This domain, for the breaker: it counts the domains whose hosts timed out. */
+  const domain = {};
+  const probe = async (h: string, opts: SmtpProbeOptions): Promise<SmtpProbeResult> => {
+    if (limiter.blocked !== undefined) return limiter.blockedResult(h, opts);
+    const r = await runProbe(h, opts, limiter.watcher());
+    limiter.record(r, domain);
+    return r;
+  };
   const probes = await Promise.all(hosts.slice(0, max).map(async (h) => {
+    if (limiter.blocked !== undefined) return limiter.blockedResult(h, options);
     // The address first, outside the limiter: a lookup holds no connection, so it should not
     // hold a slot (with round trips of tens of milliseconds, lookups inside the slots were what
     // bounded a run), and a host that does not resolve never takes one.
     const found = await lookupFirst(h, options);
-    if (found === undefined) return limiter.run(h, () => probeMx(h, options));
+    if (found === undefined) return limiter.run(h, () => probe(h, options));
     const resolved: SmtpProbeOptions = { ...options, lookup: () => (found.ok ? Promise.resolve(found.address) : Promise.reject(found.error)) };
-    return found.ok ? limiter.run(h, () => probeMx(h, resolved)) : probeMx(h, resolved);
+    return found.ok ? limiter.run(h, () => probe(h, resolved)) : probe(h, resolved);
   }));
   return { probes, notProbed: hosts.slice(max) };
 }

@@ -66,7 +66,23 @@ export function transitFindings(
       d, undefined, subjectOf(d, 'MX')));
   }
 
+  const enforce = applies && policy.mode === MtaStsMode.ENFORCE;
   const probed = [...byHost.values()];
+  const blocked = probed.filter((p) => p.outcome === 'blocked');
+  if (blocked.length > 0) {
+    // The run stopped probing: port 25 looked blocked from here. One finding for the domain says
+    // so, in place of a timeout for each host; what else was found is reported as usual.
+    const rest = probed.filter((p) => p.outcome !== 'blocked');
+    const explained = [...blocked, ...rest.filter(unreachable)];
+    const all = explained.length === probed.length;
+    findings.push(finding(TRANSIT_RULES.unreachable,
+      `${all ? `None of ${d}'s MX hosts was probed` : `${explained.length} of ${d}'s ${probed.length} MX hosts were not probed`} `
+      + `(${explained.map((p) => p.host).join(', ')}): no MX host could be reached on port ${blocked[0].port} during this check, `
+      + `so outbound port ${blocked[0].port} appears to be blocked from this network; use --no-smtp, or run from a network that allows it.`,
+      d, undefined, subjectOf(d, 'MX')));
+    for (const p of rest.filter((q) => !unreachable(q))) findings.push(...probeFindings(p, enforce));
+    return findings;
+  }
   if (probed.length > 0 && probed.every(unreachable)) {
     findings.push(finding(TRANSIT_RULES.unreachable,
       `None of ${d}'s MX hosts could be reached on port ${probed[0].port} from here (${probed.map((p) => `${p.host}: ${p.error ?? p.outcome}`).join('; ')}). `
@@ -76,7 +92,6 @@ export function transitFindings(
     return findings;
   }
 
-  const enforce = applies && policy.mode === MtaStsMode.ENFORCE;
   for (const p of probed) findings.push(...probeFindings(p, enforce));
   return findings;
 }
@@ -142,6 +157,15 @@ export function tlsReadiness(domain: string, probes: SmtpProbeResult[], mxHosts?
     return { domain: d, ready: false, known: false, summary: `${d}: no MX host to probe, so whether TLS can be required is not known.`, reasons: ['no MX host probed'] };
   }
   const probed = hosts.flatMap((h) => (byHost.has(h) ? [byHost.get(h)!] : []));
+  if (probed.length > 0 && probed.every(unreachable) && probed.some((p) => p.outcome === 'blocked')) {
+    return {
+      domain: d,
+      ready: false,
+      known: false,
+      summary: `${d}: not known; its MX hosts were not probed, as outbound port ${probed[0].port} appears to be blocked from this network (no MX host could be reached on it).`,
+      reasons: probed.map((p) => `${p.host}: ${p.error ?? p.outcome}`),
+    };
+  }
   if (probed.length > 0 && probed.every(unreachable)) {
     return {
       domain: d,
@@ -220,10 +244,11 @@ function notReadyBecause(p: SmtpProbeResult): string | undefined {
 
 /**
  * The probe failed before there was an SMTP server to talk to, in a way a blocked outbound
- * port 25 produces: a connect that timed out, was refused, or found no route.
+ * port 25 produces: a connect that timed out, was refused, or found no route; or it was not made
+ * because the run's probes found port 25 blocked.
  */
 function unreachable(p: SmtpProbeResult): boolean {
-  return p.outcome === 'unreachable' || ((p.outcome === 'timeout' || p.outcome === 'refused') && p.phase === 'connect');
+  return p.outcome === 'unreachable' || p.outcome === 'blocked' || ((p.outcome === 'timeout' || p.outcome === 'refused') && p.phase === 'connect');
 }
 
 function readPolicy(policy: MtaStsPolicyModel | string | undefined): MtaStsPolicyModel | undefined {
