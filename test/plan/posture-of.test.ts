@@ -1,4 +1,5 @@
-import { DomainPlan, PlannedEasyDkim, PlannedRecord, PlannedTlsPolicy, POSTURE_FIELDS, postureOf } from '../../src/plan';
+import * as fc from 'fast-check';
+import { DomainPlan, MAX_CNAME_LINKS, PlannedEasyDkim, PlannedRecord, PlannedTlsPolicy, POSTURE_FIELDS, postureOf } from '../../src/plan';
 
 const D = 'dept.gov.uk';
 const rec = (name: string, type: string, values: string[], unresolved: PlannedRecord['unresolved'] = []): PlannedRecord => ({ name, type, values, unresolved });
@@ -36,6 +37,34 @@ describe('postureOf', () => {
     const p = postureOf(plan([rec(`_dmarc.${D}`, 'CNAME', ['_dmarc.central.gov.uk'])]));
     expect(p.dmarc).toBeUndefined();
     expect(p.unresolved).toEqual(['dmarc']);
+  });
+
+  test('a CNAME whose target is in the plan: the field is read at the target, as a resolver reads it', () => {
+    const central = '_parked._dmarc-policy.central.gov.uk';
+    const p = postureOf(plan([rec(`_dmarc.${D}`, 'CNAME', [`${central.toUpperCase()}.`]), rec(central, 'TXT', ['"v=DMARC1; p=reject"'])]));
+    expect(p.dmarc).toEqual(['"v=DMARC1; p=reject"']);
+    expect(p.unresolved).toBeUndefined();
+    // A target in the plan with no TXT record: looked, and none.
+    expect(postureOf(plan([rec(`_dmarc.${D}`, 'CNAME', [central]), rec(central, 'A', ['192.0.2.1'])])).dmarc).toEqual([]);
+    // A target whose values are known only at deployment, or a CNAME whose target is: not evaluated.
+    expect(postureOf(plan([rec(`_dmarc.${D}`, 'CNAME', [central]), rec(central, 'TXT', [], ['values'])])).unresolved).toEqual(['dmarc']);
+    expect(postureOf(plan([rec(`_dmarc.${D}`, 'CNAME', [], ['values']), rec(central, 'TXT', ['"v=DMARC1"'])])).unresolved).toEqual(['dmarc']);
+  });
+
+  test('CNAME chains built at random: read at the end when it is in the plan within MAX_CNAME_LINKS links; a loop, a missing link or a longer chain is not evaluated', () => {
+    const label = fc.stringMatching(/^[a-z0-9_]([a-z0-9-]{0,8}[a-z0-9])?$/);
+    const targets = fc.uniqueArray(fc.array(label, { minLength: 2, maxLength: 3 }).map((l) => `${l.join('.')}.example`), { minLength: 1, maxLength: MAX_CNAME_LINKS + 3 });
+    fc.assert(fc.property(targets, fc.option(fc.nat(), { nil: undefined }), fc.boolean(), (chain, back, endPublished) => {
+      const names = [`_dmarc.${D}`, ...chain];
+      const records = chain.map((target, i) => rec(names[i], 'CNAME', [target]));
+      const loopsTo = back === undefined ? undefined : names[back % names.length];
+      if (loopsTo !== undefined) records.push(rec(names[names.length - 1], 'CNAME', [loopsTo]));
+      else if (endPublished) records.push(rec(names[names.length - 1], 'TXT', ['"v=DMARC1; p=reject"']));
+      const p = postureOf(plan([...records].reverse()));
+      const resolvable = loopsTo === undefined && endPublished && chain.length <= MAX_CNAME_LINKS;
+      expect(p.dmarc).toEqual(resolvable ? ['"v=DMARC1; p=reject"'] : undefined);
+      expect(p.unresolved).toEqual(resolvable ? undefined : ['dmarc']);
+    }));
   });
 
   test('fields the plan does not speak for are left out, not named', () => {
