@@ -196,7 +196,7 @@ describe('DomainPortfolio with a central DMARC policy', () => {
       parked('old-a.gov.uk'),
       parked('old-b.gov.uk'),
       parked('kept.gov.uk', { dmarc: ParkedDmarc.ownRecord(), dmarcReportTo: ['mailto:kept@kept.gov.uk'] }),
-      PortfolioDomain.sending({ domainName: 'dept-mail.gov.uk', hostedZoneId: 'Z0SEND', senders: [Sender.custom({ name: 'Relay', spfInclude: 'spf.relay.example' })], dmarc: { reportTo: [REPORT] } }),
+      PortfolioDomain.sending({ domainName: 'dept-mail.gov.uk', hostedZoneId: 'Z0SEND', senders: [Sender.custom({ name: 'Relay', spfMechanisms: ['ip4:192.0.2.0/24'] })], dmarc: { reportTo: [REPORT] } }),
     ]);
     const shard = lint.template(e.stacks[0]);
     lint.template(central);
