@@ -2,11 +2,13 @@
  * Mail servers on 127.0.0.1 for the STARTTLS probe: a real SMTP server (the `smtp-server`
  * package) with the certificate, TLS versions and STARTTLS offer a test asks for, and scripted
  * servers that misbehave at the socket level: a greeting sent a byte at a time, silence, a flood
- * of bytes without a line end, a connection closed in the middle of the TLS handshake.
+ * of bytes without a line end, a connection closed in the middle of the TLS handshake; and a port
+ * where connecting hangs, as where outbound port 25 is dropped.
  */
 import * as net from 'node:net';
 import { AddressInfo } from 'node:net';
 import * as tls from 'node:tls';
+import { Worker } from 'node:worker_threads';
 import { SMTPServer } from 'smtp-server';
 import { TestCertificate } from './certs';
 
@@ -225,3 +227,50 @@ export const injectAfterStarttls: Script = (conn) => {
     else if (verb === 'STARTTLS') conn.socket.write('220 go ahead\r\n250 injected\r\n');
   });
 };
+
+/**
+ * A port on 127.0.0.1 where connecting hangs, as it does where a firewall drops outbound port 25:
+ * a listener, with a backlog of 1, in a worker thread that is blocked (Atomics.wait, no CPU) and
+ * so never accepts. Once its accept queue is full (`start` fills it), the kernel drops every
+ * further SYN and a connect waits until the client gives up.
+ */
+export class HangingListener {
+  public static async start(): Promise<HangingListener> {
+    const flag = new SharedArrayBuffer(4);
+    const worker = new Worker(`
+      const { parentPort, workerData } = require('node:worker_threads');
+      const net = require('node:net');
+      const server = net.createServer();
+      server.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
+        parentPort.postMessage(server.address().port);
+        // Blocked here, this thread never runs its event loop again: nothing is accepted.
+        Atomics.wait(new Int32Array(workerData), 0, 0);
+        server.close();
+      });`, { eval: true, workerData: flag });
+    const port = await new Promise<number>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    const listener = new HangingListener(worker, flag, port);
+    // Linux queues backlog + 1 connections before it drops SYNs: these two fill the queue.
+    for (let i = 0; i < 2; i++) {
+      listener.fillers.push(await new Promise<net.Socket>((resolve, reject) => {
+        const s = net.connect({ host: '127.0.0.1', port }, () => resolve(s));
+        s.once('error', reject);
+      }));
+    }
+    return listener;
+  }
+
+  private readonly fillers: net.Socket[] = [];
+
+  private constructor(private readonly worker: Worker, private readonly flag: SharedArrayBuffer, public readonly port: number) {}
+
+  public async stop(): Promise<void> {
+    for (const s of this.fillers) s.destroy();
+    const word = new Int32Array(this.flag);
+    Atomics.store(word, 0, 1);
+    Atomics.notify(word, 0);
+    await this.worker.terminate();
+  }
+}
