@@ -647,6 +647,26 @@ function report(results: LatencyResult[], defaultConcurrency: number, load: numb
       cpuCell(r.floors.map((x) => x.cpu)),
     ]),
   );
+  // The checker's own CPU time is the figure least moved by the machine's load: what the probes
+  // cost the checker, apart from the servers and the relay that share its cores.
+  const checkerCpu = (xs: CheckRun[]) => medianOf(xs, (x) => x.cpu.measured);
+  const cpuTable = table(
+    ['Added round trip', 'Checker CPU with probes (s)', 'Checker CPU with --no-smtp (s)', 'With ÷ without', 'Probes', 'Checker CPU per probe (ms)',
+      'Servers + relay CPU per probe (ms)'],
+    results.map((r) => {
+      const probes = medianOf(r.checks, (x) => x.probes);
+      const others = (xs: CheckRun[]) => medianOf(xs, (x) => x.cpu.https + x.cpu.relay);
+      return [
+        `+${r.rttMs} ms`,
+        secs(checkerCpu(r.checks)),
+        secs(checkerCpu(r.noSmtp)),
+        ratio(checkerCpu(r.checks), checkerCpu(r.noSmtp)),
+        num(probes),
+        probes > 0 ? ((checkerCpu(r.checks) - checkerCpu(r.noSmtp)) / probes).toFixed(2) : '-',
+        probes > 0 ? ((others(r.checks) - others(r.noSmtp)) / probes).toFixed(2) : '-',
+      ];
+    }),
+  );
   const concurrencies = [...new Set([defaultConcurrency, ...SWEEP])].sort((a, b) => a - b);
   const sweepMs = (r: LatencyResult, c: number) => (c === defaultConcurrency ? checkMs(r) : median(r.sweep.get(c)!));
   const sweepTable = table(
@@ -717,6 +737,12 @@ function report(results: LatencyResult[], defaultConcurrency: number, load: numb
     ' knotd, the relay and the HTTPS and SMTP servers share its CPUs with what is measured, and so did other work: load average' +
     ` (1 min) ${load.map((l) => l.toFixed(1)).join(', ')} (at the start and after each round trip); rounds of one` +
     ` configuration varied by up to ${spread.toFixed(2)}×.`,
+    '',
+    'What the probes cost the checker: its CPU time (user and system, from /proc, medians), with probes and with' +
+    ' `--no-smtp`, and the difference per probe; and the same difference for the HTTPS + SMTP servers\' process and the relay,' +
+    ' which share the cores with it:',
+    '',
+    cpuTable,
     '',
     `Default \`--concurrency\` (${defaultConcurrency}); findings ${identical ? 'identical' : 'NOT identical'} in every run` +
     ' with probes, and in every run without:',
