@@ -75,7 +75,9 @@ export interface PortfolioDomainOptions {
 export interface PortfolioParkedDomainOptions extends PortfolioDomainOptions, ParkedDomainOptions {
   /**
    * Where DMARC aggregate reports go (`rua`): one or two `mailto:` URIs, as
-   * `ParkedDomainProps.dmarcReportTo`.
+   * `ParkedDomainProps.dmarcReportTo`, for a domain that publishes its own DMARC record. Not given
+   * for a domain whose `_dmarc` is a CNAME to a central policy (its `dmarc`, or the portfolio's
+   * `parkedDmarc`): `DMARC-CENTRAL-OPTIONS` otherwise.
    *
    * @default - the portfolio's `dmarcReportTo`
    */
