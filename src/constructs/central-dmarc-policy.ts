@@ -149,7 +149,7 @@ export class CentralDmarcPolicy extends Construct implements ICentralDmarcPolicy
    * @param recordName the record's name, for example `_parked._dmarc-policy.dept.gov.uk`
    */
   public static fromRecordName(recordName: string): ICentralDmarcPolicy {
-    return { recordName: Token.isUnresolved(recordName) ? recordName : normaliseDomainName(recordName) };
+    return new ImportedCentralDmarcPolicy(Token.isUnresolved(recordName) ? recordName : normaliseDomainName(recordName));
   }
 
   /** The record's name, lower case without the trailing dot. */
@@ -279,6 +279,11 @@ export class CentralDmarcPolicy extends Construct implements ICentralDmarcPolicy
         GOVUK_RULES.parkedDmarc.source);
     }
   }
+}
+
+/** A central DMARC policy record published elsewhere, known by its name. */
+class ImportedCentralDmarcPolicy implements ICentralDmarcPolicy {
+  constructor(public readonly recordName: string) {}
 }
 
 /**
