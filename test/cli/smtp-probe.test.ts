@@ -67,6 +67,52 @@ describeWithOpenssl('SMTP STARTTLS probe', () => {
     expect(s.connections).toBe(1);
   });
 
+  test('a presented certificate\'s names and key, read when asked, are X509Certificate\'s; as JSON it has every field', async () => {
+    const r = await probe(await real({ cert: ca.issue({ names: [MX, 'other.dept.test'] }) }));
+    const leaf = r.tls!.certificate!.chain[0];
+    const x = new X509Certificate(leaf.der);
+    const fields = {
+      subject: x.subject,
+      subjectAltNames: [`DNS:${MX}`, 'DNS:other.dept.test'],
+      issuer: x.issuer,
+      notBefore: new Date(x.validFrom).toISOString(),
+      notAfter: new Date(x.validTo).toISOString(),
+      fingerprint256: x.fingerprint256,
+      keyType: 'ec',
+      keyBits: 256,
+      trustAnchor: false,
+    };
+    expect(leaf).toMatchObject(fields);
+    const json = JSON.parse(JSON.stringify(leaf)) as Record<string, unknown>;
+    expect(json).toMatchObject(fields);
+    expect(Buffer.from((json.der as { data: number[] }).data).equals(leaf.der)).toBe(true);
+  });
+
+  test('fullChain false: the leaf alone, and the same verdict', async () => {
+    const r = await probe(await real(), { fullChain: false });
+    const cert = r.tls!.certificate!;
+    expect(cert).toMatchObject({ chainValid: true, trusted: true, expired: false, nameMatches: true });
+    expect(cert.chain).toHaveLength(1);
+    expect(cert.chain[0].der.equals(new X509Certificate(good.cert).raw)).toBe(true);
+    const untrusted = await probe(await real({ cert: ca.selfSigned([MX]) }), { fullChain: false });
+    expect(untrusted.tls!.certificate).toMatchObject({ chainValid: false, chainError: 'DEPTH_ZERO_SELF_SIGNED_CERT', trusted: false });
+  });
+
+  test('fullChain as a function: asked with the MX host; false reads the leaf alone, true or a failure the whole chain', async () => {
+    const s = await real();
+    const asked: string[] = [];
+    const leafOnly = await probe(s, {
+      fullChain: async (h) => {
+        asked.push(h);
+        return false;
+      },
+    });
+    expect(asked).toEqual([MX]);
+    expect(leafOnly.tls!.certificate!.chain).toHaveLength(1);
+    expect((await probe(s, { fullChain: () => true })).tls!.certificate!.chain.map((c) => c.trustAnchor)).toEqual([false, true]);
+    expect((await probe(s, { fullChain: () => Promise.reject(new Error('no answer')) })).tls!.certificate!.chain).toHaveLength(2);
+  });
+
   test('the EHLO name is the one given', async () => {
     const s = await real();
     await probe(s, { ehloName: 'checker.dept.test' });

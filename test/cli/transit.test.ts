@@ -57,6 +57,7 @@ function failed(host: string, outcome: SmtpProbeResult['outcome'], phase: SmtpPr
 }
 
 const ids = (fs: Finding[]) => fs.map((f) => f.ruleId);
+const BLOCKED = 'not probed: no MX host could be reached on port 25 during this check, so outbound port 25 appears to be blocked from this network';
 const policy = (mode: MtaStsMode, mx: string[]): MtaStsPolicyModel => ({ mode, maxAge: 1209600, mx });
 
 describe('transitFindings', () => {
@@ -123,6 +124,29 @@ describe('transitFindings', () => {
     expect(fs[0].message).toMatch(/^None of dept\.test's MX hosts could be reached on port 25 from here \(mx1\.dept\.test: .*; mx2\.dept\.test: .*ENETUNREACH\)\)\. /);
     expect(fs[0].message).toMatch(/port 25 are commonly blocked/);
     expect(fs[0].message).toMatch(/--no-smtp/);
+  });
+
+  test('MX hosts not probed because the run found port 25 blocked: one warning for the domain, saying so and naming --no-smtp', () => {
+    const mx = ['mx1.dept.test', 'mx2.dept.test'];
+    const fs = transitFindings(D, mx, [
+      failed('mx1.dept.test', 'timeout', 'connect', 'mx1.dept.test (192.0.2.25 port 25) did not accept a connection within 10 s'),
+      failed('mx2.dept.test', 'blocked', 'connect', BLOCKED),
+    ]);
+    expect(fs.map((f) => [f.ruleId, f.severity, f.path])).toEqual([['SMTP-UNREACHABLE', 'warning', D]]);
+    expect(fs[0].message).toBe('None of dept.test\'s MX hosts was probed (mx1.dept.test, mx2.dept.test): no MX host could be reached on port 25 during this check, '
+      + 'so outbound port 25 appears to be blocked from this network; use --no-smtp, or run from a network that allows it.');
+  });
+
+  test('hosts blocked beside a host with its own fault: the fault as usual, and one warning for the rest', () => {
+    const mx = ['mx1.dept.test', 'mx2.dept.test', 'mx3.dept.test'];
+    const fs = transitFindings(D, mx, [
+      failed('mx1.dept.test', 'unresolved', 'resolve', 'mx1.dept.test does not resolve: NXDOMAIN'),
+      failed('mx2.dept.test', 'blocked', 'connect', BLOCKED),
+      failed('mx3.dept.test', 'blocked', 'connect', BLOCKED),
+    ]);
+    expect(ids(fs)).toEqual(['SMTP-UNREACHABLE', 'SMTP-MX-FAILED']);
+    expect(fs[0].message).toMatch(/^2 of dept\.test's 3 MX hosts were not probed \(mx2\.dept\.test, mx3\.dept\.test\)/);
+    expect(fs[1].message).toMatch(/^mx1\.dept\.test does not resolve/);
   });
 
   test('a greeting timeout is the server\'s doing, not the network\'s: no SMTP-UNREACHABLE', () => {
@@ -200,6 +224,13 @@ describe('tlsReadiness', () => {
     expect(r.summary).toMatch(/not known; no MX host could be reached on port 25/);
     expect(readinessLine(r)).toMatch(/^unknown {3}dept\.test/);
     expect(tlsReadiness(D, [])).toMatchObject({ ready: false, known: false });
+  });
+
+  test('MX hosts not probed because port 25 looked blocked: not known, and the summary says why', () => {
+    const r = tlsReadiness(D, [failed('mx1.dept.test', 'blocked', 'connect', BLOCKED), failed('mx2.dept.test', 'timeout', 'connect', 'no connection within 10 s')]);
+    expect(r).toMatchObject({ ready: false, known: false, reasons: [`mx1.dept.test: ${BLOCKED}`, 'mx2.dept.test: no connection within 10 s'] });
+    expect(r.summary).toBe('dept.test: not known; its MX hosts were not probed, as outbound port 25 appears to be blocked from this network (no MX host could be reached on it).');
+    expect(readinessLine(r)).toMatch(/^unknown /);
   });
 
   test('the total line counts ready, not ready and not known', () => {

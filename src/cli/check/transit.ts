@@ -72,15 +72,14 @@ export function transitFindings(
   if (blocked.length > 0) {
     // The run stopped probing: port 25 looked blocked from here. One finding for the domain says
     // so, in place of a timeout for each host; what else was found is reported as usual.
-    const rest = probed.filter((p) => p.outcome !== 'blocked');
-    const explained = [...blocked, ...rest.filter(unreachable)];
+    const explained = probed.filter(unreachable);
     const all = explained.length === probed.length;
     findings.push(finding(TRANSIT_RULES.unreachable,
       `${all ? `None of ${d}'s MX hosts was probed` : `${explained.length} of ${d}'s ${probed.length} MX hosts were not probed`} `
       + `(${explained.map((p) => p.host).join(', ')}): no MX host could be reached on port ${blocked[0].port} during this check, `
       + `so outbound port ${blocked[0].port} appears to be blocked from this network; use --no-smtp, or run from a network that allows it.`,
       d, undefined, subjectOf(d, 'MX')));
-    for (const p of rest.filter((q) => !unreachable(q))) findings.push(...probeFindings(p, enforce));
+    for (const p of probed.filter((q) => !unreachable(q))) findings.push(...probeFindings(p, enforce));
     return findings;
   }
   if (probed.length > 0 && probed.every(unreachable)) {
