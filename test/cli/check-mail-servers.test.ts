@@ -9,7 +9,7 @@ import { TestCa } from './support/certs';
 import { TestDnsServer, TestZone } from './support/dns-server';
 import { runCheck } from './support/environment';
 import { TestHttpsServer } from './support/https-server';
-import { TestSmtpServer } from './support/smtp-server';
+import { HangingListener, TestSmtpServer } from './support/smtp-server';
 import { policy } from './support/zones';
 import { Report } from '../../src/cli/report';
 
@@ -136,5 +136,42 @@ describe('no mail server probed', () => {
   test('--no-smtp with --tls-readiness or --smtp-port is a usage error (exit 2)', async () => {
     expect((await runCheck([D, '--no-smtp', '--tls-readiness'])).code).toBe(2);
     expect((await runCheck([D, '--no-smtp', '--smtp-port', '2525'])).code).toBe(2);
+  });
+});
+
+describe('a network where outbound port 25 is dropped (every connect hangs)', () => {
+  // Five domains of two MX hosts each: 10 probes start together; the 8th timeout, of at least 3
+  // domains, trips the run's breaker, and the probes still connecting are given up.
+  const domains = ['a', 'b', 'c', 'd', 'e'].map((x) => `${x}.blocked.test`);
+  const blockedZone: TestZone = Object.fromEntries(domains.flatMap((d) => [
+    [d, { TXT: ['v=spf1 -all'], MX: [[10, `mx1.${d}`], [20, `mx2.${d}`]] }],
+    [`mx1.${d}`, { A: ['127.0.0.1'] }],
+    [`mx2.${d}`, { A: ['127.0.0.1'] }],
+    [`_dmarc.${d}`, { TXT: [`v=DMARC1; p=reject; rua=mailto:dmarc@${d}`] }],
+  ])) as TestZone;
+  let blockedDns: TestDnsServer;
+  let hanging: HangingListener;
+  beforeAll(async () => {
+    blockedDns = await TestDnsServer.start(blockedZone);
+    hanging = await HangingListener.start();
+  });
+  afterAll(async () => {
+    await Promise.all([blockedDns?.stop(), hanging?.stop()]);
+  });
+
+  test('each domain gets one SMTP-UNREACHABLE warning and no timeout per host; the blocked ones say to use --no-smtp', async () => {
+    const r = await runCheck([...domains, '--resolver', blockedDns.address, '--https-port', String(https.port), '--ca-file', ca.certFile,
+      '--timeout', '300ms', '--smtp-port', String(hanging.port), '--format', 'json']);
+    expect([0, 1]).toContain(r.code);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.domains).toHaveLength(5);
+    for (const d of report.domains) {
+      const smtp = d.findings.filter((f) => f.ruleId.startsWith('SMTP-'));
+      expect(smtp.map((f) => [f.ruleId, f.severity])).toEqual([['SMTP-UNREACHABLE', 'warning']]);
+      expect(d.tlsReadiness).toMatchObject({ ready: false, known: false });
+    }
+    const messages = report.domains.map((d) => d.findings.find((f) => f.ruleId === 'SMTP-UNREACHABLE')!.message);
+    expect(messages.filter((m) => m.includes('appears to be blocked from this network; use --no-smtp, or run from a network that allows it.')).length)
+      .toBeGreaterThanOrEqual(1);
   });
 });
