@@ -3,7 +3,7 @@
  * an Athena work group whose results stay encrypted in the report bucket, and saved queries for
  * what a reviewer asks first.
  */
-import { Aws, Lazy } from 'aws-cdk-lib';
+import { Aws, Lazy, RemovalPolicy } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import { Construct } from 'constructs';
@@ -38,6 +38,13 @@ export interface ReportCatalogProps {
    * when the template is synthesised, so domains added after the catalog is built are included.
    */
   readonly partitionDomains: () => string[];
+  /**
+   * What happens to the Athena work group (and the queries people saved in it) when it leaves
+   * the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /** What the catalog made. */
@@ -93,9 +100,11 @@ export function buildReportCatalog(scope: Construct, props: ReportCatalogProps):
     name: workGroupName,
     description: `Queries over the DMARC and TLS reports received at ${props.inboxDomain} (database ${props.databaseName})`,
     state: 'ENABLED',
-    // Deleting the inbox deletes its work group with the queries saved in it; query results stay
-    // in the report bucket until its lifecycle rule expires them.
-    recursiveDeleteOption: true,
+    // The work group holds the queries people save in it, so it is not deleted with what is in it:
+    // it follows the inbox's removal policy (retained by default), and a work group that is
+    // deleted fails to while queries of people's own are saved in it. Query results stay in the
+    // report bucket until its lifecycle rule expires them.
+    recursiveDeleteOption: false,
     workGroupConfiguration: {
       // Enforced, so no client setting can send results elsewhere or unencrypted.
       enforceWorkGroupConfiguration: true,
@@ -109,6 +118,7 @@ export function buildReportCatalog(scope: Construct, props: ReportCatalogProps):
       },
     },
   });
+  workGroup.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
 
   const namedQueries = SAVED_QUERIES.map((q) => {
     const query = new athena.CfnNamedQuery(scope, `Query${q.id}`, {

@@ -470,6 +470,7 @@ export class ReportInbox extends Construct {
       databaseName: this.databaseName,
       inboxDomain,
       partitionDomains: () => this.domainList.partitions,
+      removalPolicy,
     });
     this.dmarcTableName = DMARC_TABLE_NAME;
     this.tlsRptTableName = TLSRPT_TABLE_NAME;

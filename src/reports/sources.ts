@@ -4,9 +4,9 @@
  * SPF domains that passed and the MAIL FROM domain. No DNS is looked up.
  */
 import { DmarcRecordRow } from './model';
-import { RuleDefinition, Severity, rule } from '../records/finding';
 import { organisationalDomainOf } from '../records/private/dmarc-org-domain';
 import { SENDER_SIGNATURES, SenderSignature, matchesDomainPattern } from '../senders/private/signatures';
+import { REPORT_RULES } from '../standard/report-rules';
 
 /** What a report says about one source, as the classifier reads it. */
 export interface SenderEvidence {
@@ -50,17 +50,14 @@ export const SENDER_CLASS_IDS = {
 export const SENDER_CLASSES: string[] = [...SENDER_SIGNATURES.map((s) => s.id), SENDER_CLASS_IDS.CUSTOM, SENDER_CLASS_IDS.UNKNOWN];
 
 /**
- * The rules of the every-source view of `gov-email reports`: the sources it calls out. The ids
- * are stable: SARIF results and acknowledgements carry them.
+ * The rules of the every-source view of `gov-email reports`: the sources it calls out. They are
+ * report rules (REPORT_RULES, in the rule catalogue); the ids are stable: SARIF results and
+ * acknowledgements carry them.
  */
 export const SOURCE_RULES = {
-  dkimOnly: rule('REPORTS-SOURCE-DKIM-ONLY', Severity.INFO,
-    'A source\'s messages passed DMARC through aligned DKIM alone while aligned SPF failed: a service that sends as the domain and is missing from its SPF record (or its MAIL FROM domain\'s), or mail forwarded on by another server, which breaks SPF but keeps the DKIM signature.',
-    'RFC 7489 §4.2; RFC 9990 §2; RFC 7208 §2.4; RFC 7960 (indirect mail flows: forwarding, mailing lists)'),
-  failing: rule('REPORTS-SOURCE-FAILING', Severity.WARNING,
-    'A source\'s messages failed DMARC: neither aligned DKIM nor aligned SPF passed. A catalogue sender here is a service not yet set up for the domain (publish its DKIM keys, add its SPF include); an unknown source is spoofing the domain, or a service nobody has set up.',
-    'RFC 7489 §4.2, §7.2; RFC 9990 §2'),
-} satisfies Record<string, RuleDefinition>;
+  dkimOnly: REPORT_RULES.sourceDkimOnly,
+  failing: REPORT_RULES.sourceFailing,
+};
 
 /** What makes a catalogue sender's mail pass DMARC as the department's domain; undefined for custom and unknown. */
 export function senderSetUp(id: string): string | undefined {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, Aws, Stack } from 'aws-cdk-lib';
+import { App, Aws, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
@@ -190,6 +190,15 @@ describe('ReportCatalog: the Glue database and tables', () => {
 });
 
 describe('ReportCatalog: the Athena work group', () => {
+  test('is retained by default, with the queries people saved in it, and follows a removal policy given', () => {
+    const retained = lint.template(build().stack);
+    expect(Object.values(retained.findResources('AWS::Athena::WorkGroup')).map((r) => [r.DeletionPolicy, r.UpdateReplacePolicy]))
+      .toEqual([['Retain', 'Retain']]);
+    const destroyed = lint.template(build(undefined, { removalPolicy: RemovalPolicy.DESTROY }).stack);
+    expect(Object.values(destroyed.findResources('AWS::Athena::WorkGroup')).map((r) => [r.DeletionPolicy, r.UpdateReplacePolicy]))
+      .toEqual([['Delete', 'Delete']]);
+  });
+
   test('results encrypted under athena-results/ in the report bucket, configuration enforced, engine version 3', () => {
     const { stack, catalog, scope } = build();
     const template = lint.template(stack);
@@ -199,7 +208,7 @@ describe('ReportCatalog: the Athena work group', () => {
     template.hasResourceProperties('AWS::Athena::WorkGroup', {
       Name: catalog.workGroupName,
       State: 'ENABLED',
-      RecursiveDeleteOption: true,
+      RecursiveDeleteOption: false,
       WorkGroupConfiguration: {
         EnforceWorkGroupConfiguration: true,
         PublishCloudWatchMetricsEnabled: true,

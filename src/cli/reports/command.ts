@@ -182,7 +182,7 @@ function reports(args: string[], io: CliIo): number {
   };
   const env = io.env ?? process.env;
   const color = io.stdout.isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === '');
-  io.stdout.write(format === 'table' ? renderSummaryTable(report, color) : renderReport(report, format, { rules: [...Object.values(REPORT_RULES), ...Object.values(SOURCE_RULES)] }));
+  io.stdout.write(format === 'table' ? renderSummaryTable(report, color) : renderReport(report, format, { rules: Object.values(REPORT_RULES) }));
   return exitCodeFor(report, strict);
 }
 

@@ -1,12 +1,9 @@
 /** The AWS clients of the inbox function, made once per container. */
 // The Lambda runtime provides the AWS SDK; the bundle keeps it external (a development dependency, as for the entry point).
-// eslint-disable-next-line import/no-extraneous-dependencies
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 // The Lambda runtime provides the AWS SDK; the bundle keeps it external (a development dependency, as for the entry point).
-// eslint-disable-next-line import/no-extraneous-dependencies
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 // The Lambda runtime provides the AWS SDK; the bundle keeps it external (a development dependency, as for the entry point).
-// eslint-disable-next-line import/no-extraneous-dependencies
 import { S3Client } from '@aws-sdk/client-s3';
 
 let clients: { s3: S3Client; cloudwatch: CloudWatchClient; dynamodb: DynamoDBClient } | undefined;

@@ -4,7 +4,6 @@
  * (`config/domains.json`), read at most every five minutes.
  */
 // The Lambda runtime provides the AWS SDK; the bundle keeps it external (a development dependency, as for the entry point).
-// eslint-disable-next-line import/no-extraneous-dependencies
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { aws } from './clients';
 

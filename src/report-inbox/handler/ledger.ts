@@ -12,7 +12,6 @@
  */
 import { createHash } from 'node:crypto';
 // The Lambda runtime provides the AWS SDK; the bundle keeps it external (a development dependency, as for the entry point).
-// eslint-disable-next-line import/no-extraneous-dependencies
 import { AttributeValue, ConditionalCheckFailedException, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { aws } from './clients';
 

@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 // The Lambda runtime provides the AWS SDK; the bundle keeps it external (a development dependency, as for the entry point).
-// eslint-disable-next-line import/no-extraneous-dependencies
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { linesWithin, prefixWithin } from './bounds';
 import { aws } from './clients';

@@ -3,7 +3,6 @@
  * refuses data points more than two weeks old, and late reports are common).
  */
 // The Lambda runtime provides the AWS SDK; the bundle keeps it external (a development dependency, as for the entry point).
-// eslint-disable-next-line import/no-extraneous-dependencies
 import { MetricDatum, PutMetricDataCommand, StandardUnit } from '@aws-sdk/client-cloudwatch';
 import { aws } from './clients';
 
