@@ -10,6 +10,7 @@ import { PortfolioBuildContext } from './private/portfolio-build';
 import { PolicyHostLayout } from './private/portfolio-host-layout';
 import { DISTRIBUTIONS_PER_HOST_STACK, distributionOf, hostStackId, hostStackOf, shardId, shardOf } from './private/portfolio-shards';
 import { normaliseDomainName } from '../records/private/names';
+import type { ReportInbox } from '../report-inbox/report-inbox';
 import { isHostname } from '../records/private/uri';
 import { Senders } from '../senders/sender-set';
 import { CONSTRUCT_RULES, MTASTS_HOST_RULES, PORTFOLIO_RULES, RECORD_CONSTRUCT_RULES } from '../standard/platform-rules';
@@ -242,8 +243,12 @@ class SendingPortfolioDomain extends PortfolioDomain {
 
   public _mtaStsPin(): number | undefined {
     const o = this.options;
-    const receives = Senders.mxRecords(o.senders, normaliseDomainName(o.domainName)).length > 0;
-    return receives && (o.mtaSts?.publish ?? true) ? o.mtaSts?.distribution ?? 0 : undefined;
+    return this.receivesMail() && (o.mtaSts?.publish ?? true) ? o.mtaSts?.distribution ?? 0 : undefined;
+  }
+
+  /** Whether a sender receives the domain's mail (it has MX records). */
+  private receivesMail(): boolean {
+    return Senders.mxRecords(this.options.senders, normaliseDomainName(this.options.domainName)).length > 0;
   }
 
   public _build(scope: Construct, id: string, zone: route53.IHostedZone, context: PortfolioBuildContext): Construct {
@@ -256,7 +261,7 @@ class SendingPortfolioDomain extends PortfolioDomain {
       domainName: o.domainName,
       senders: o.senders,
       dmarc: o.dmarc,
-      tlsReportTo: o.tlsReportTo,
+      tlsReportTo: o.tlsReportTo ?? (this.receivesMail() ? context.tlsReportTo : undefined),
       mtaSts,
       // `publish: false` is the explicit choice to go without, for now.
       allowMissingMtaSts: o.mtaSts?.publish === false,
@@ -334,6 +339,23 @@ export interface DomainPortfolioProps {
    * @default ParkedDmarc.ownRecord(): each parked domain publishes its own DMARC record
    */
   readonly parkedDmarc?: ParkedDmarc;
+
+  /**
+   * The app's report inbox, which takes the reports of every domain of the portfolio. Each
+   * domain is added to it (`ReportInbox.addDomain`: sending domains as sending mail, parked
+   * domains as sending none, so only a sending domain whose reports stop raises the inbox's
+   * silent-domains alarm), before its records are built, unless the inbox lists it already. A
+   * parked domain with no `dmarcReportTo` of its own or the portfolio's sends its DMARC reports to
+   * the inbox's `dmarcAddress`; a sending domain that receives mail and gives no `tlsReportTo`
+   * sends its TLS reports to the inbox's `tlsReportAddress`. A sending domain names its DMARC
+   * report destinations in its `dmarc` options, which may be the inbox's `dmarcAddress`.
+   *
+   * The inbox may be in any stack of the app: its addresses are plain names, so no stack refers
+   * to another.
+   *
+   * @default - no inbox: reports go where the domains and the portfolio say
+   */
+  readonly reportInbox?: ReportInbox;
 
   /**
    * Options of the `MtaStsPolicyHost` that serves the MTA-STS policies of the sending domains
@@ -542,9 +564,19 @@ export class DomainPortfolio extends Construct {
     const plan = this.plan(props.domains);
     this.planDistributions(plan, props.mtaStsHost);
 
+    // The inbox learns its domains before their records are built: a record reporting to it is
+    // checked against its list when it is made.
+    if (props.reportInbox !== undefined) {
+      const listed = new Set(props.reportInbox.domains);
+      for (const p of plan) {
+        if (!listed.has(p.name)) props.reportInbox.addDomain(p.name, { sendsMail: p.domain.kind === PortfolioDomainKind.SENDING });
+      }
+    }
+
     const context: PortfolioBuildContext = {
       portfolio: this,
-      dmarcReportTo: props.dmarcReportTo,
+      dmarcReportTo: props.dmarcReportTo ?? (props.reportInbox === undefined ? undefined : [props.reportInbox.dmarcAddress]),
+      tlsReportTo: props.reportInbox === undefined ? undefined : [props.reportInbox.tlsReportAddress],
       parkedDmarc: props.parkedDmarc,
       mtaStsHost: () => this.policyHost(props.mtaStsHost),
     };
