@@ -10,8 +10,8 @@ import { PortfolioBuildContext } from './private/portfolio-build';
 import { PolicyHostLayout } from './private/portfolio-host-layout';
 import { DISTRIBUTIONS_PER_HOST_STACK, distributionOf, hostStackId, hostStackOf, shardId, shardOf } from './private/portfolio-shards';
 import { normaliseDomainName } from '../records/private/names';
-import type { ReportInbox } from '../report-inbox/report-inbox';
 import { isHostname } from '../records/private/uri';
+import type { ReportInbox } from '../report-inbox/report-inbox';
 import { Senders } from '../senders/sender-set';
 import { CONSTRUCT_RULES, MTASTS_HOST_RULES, PORTFOLIO_RULES, RECORD_CONSTRUCT_RULES } from '../standard/platform-rules';
 
