@@ -1,6 +1,9 @@
 /**
  * Integ test for a sandbox account: deploys a ReportInbox, sends it a DMARC aggregate report
- * with SES, and waits for the parser's row to appear under parsed/type=dmarc/.
+ * with SES, and waits for the parser's row to appear under parsed/type=dmarc/ and for the
+ * report's messages to appear in the inbox's DmarcMessages metric for the domain. The message is
+ * sent from the inbox's own verified domain, so SES signs it with that domain's DKIM key and
+ * the inbox trusts it as authenticated (only authenticated reports feed the metrics).
  *
  * It needs a public hosted zone in the account, delegated so that mail finds its MX, in a
  * region where SES receives email:
@@ -91,5 +94,18 @@ const parsed = integ.assertions.awsApiCall('S3', 'listObjectsV2', {
 // ListObjectsV2 is authorised by s3:ListBucket, which the provider cannot derive from the API name.
 parsed.provider.addToRolePolicy({ Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [inbox.bucket.bucketArn] });
 
-send.next(parsed);
+// The metric appears once the function has put a value for the domain: ListMetrics lists it
+// within minutes of the first PutMetricData.
+const metric = integ.assertions.awsApiCall('CloudWatch', 'listMetrics', {
+  Namespace: inbox.metricNamespace,
+  MetricName: 'DmarcMessages',
+  Dimensions: [{ Name: 'Domain', Value: ZONE_NAME.toLowerCase() }],
+}).expect(ExpectedResult.objectLike({
+  Metrics: Match.arrayWith([Match.objectLike({ MetricName: 'DmarcMessages' })]),
+})).waitForAssertions({
+  totalTimeout: Duration.minutes(30),
+  interval: Duration.minutes(1),
+});
+
+send.next(parsed).next(metric);
 app.synth();
