@@ -88,31 +88,6 @@ describeWithOpenssl('SMTP STARTTLS probe', () => {
     expect(Buffer.from((json.der as { data: number[] }).data).equals(leaf.der)).toBe(true);
   });
 
-  test('fullChain false: the leaf alone, and the same verdict', async () => {
-    const r = await probe(await real(), { fullChain: false });
-    const cert = r.tls!.certificate!;
-    expect(cert).toMatchObject({ chainValid: true, trusted: true, expired: false, nameMatches: true });
-    expect(cert.chain).toHaveLength(1);
-    expect(cert.chain[0].der.equals(new X509Certificate(good.cert).raw)).toBe(true);
-    const untrusted = await probe(await real({ cert: ca.selfSigned([MX]) }), { fullChain: false });
-    expect(untrusted.tls!.certificate).toMatchObject({ chainValid: false, chainError: 'DEPTH_ZERO_SELF_SIGNED_CERT', trusted: false });
-  });
-
-  test('fullChain as a function: asked with the MX host; false reads the leaf alone, true or a failure the whole chain', async () => {
-    const s = await real();
-    const asked: string[] = [];
-    const leafOnly = await probe(s, {
-      fullChain: async (h) => {
-        asked.push(h);
-        return false;
-      },
-    });
-    expect(asked).toEqual([MX]);
-    expect(leafOnly.tls!.certificate!.chain).toHaveLength(1);
-    expect((await probe(s, { fullChain: () => true })).tls!.certificate!.chain.map((c) => c.trustAnchor)).toEqual([false, true]);
-    expect((await probe(s, { fullChain: () => Promise.reject(new Error('no answer')) })).tls!.certificate!.chain).toHaveLength(2);
-  });
-
   test('the EHLO name is the one given', async () => {
     const s = await real();
     await probe(s, { ehloName: 'checker.dept.test' });

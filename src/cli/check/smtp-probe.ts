@@ -138,17 +138,6 @@ export interface SmtpProbeOptions {
    * @default - now
    */
   readonly now?: () => Date;
-  /**
-   * Whether the certificates after the leaf are wanted: the issuers the server sent and the trust
-   * anchor the chain leads to. The verdict does not need them (the chain is judged by OpenSSL's
-   * verification, the dates and the name on the leaf); a DANE match does (see `checkDane`).
-   * Reading them costs a probe more than the rest of its certificate work together (Node copies
-   * each certificate the server sent), so a caller that learns that the MX host has no TLSA
-   * record can say so. A function is called with the MX host when the probe starts; when its
-   * answer has not come by the end of the handshake, the whole chain is read.
-   * @default true
-   */
-  readonly fullChain?: boolean | ((host: string) => boolean | Promise<boolean>);
 }
 
 /** One certificate the server's chain holds, as a report and a DANE match need it. */
@@ -180,10 +169,7 @@ export interface PresentedCertificate {
 
 /** The certificate chain presented, and the verdict on it. */
 export interface SmtpCertificateCheck {
-  /**
-   * The leaf first, then each issuer as far as it is known; the leaf alone when
-   * `SmtpProbeOptions.fullChain` said the rest was not wanted.
-   */
+  /** The leaf first, then each issuer as far as it is known. */
   readonly chain: PresentedCertificate[];
   /**
    * The chain validates: it leads to a trusted root and every certificate in it is within its
@@ -278,7 +264,7 @@ async function runProbe(host: string, options: SmtpProbeOptions, watcher?: Probe
   }
 }
 
-/** A certificate as the TLS socket gives it: with its issuers when the whole chain was read, else alone. */
+/** A presented certificate as the TLS socket gives it, with its issuers (none for a leaf read alone). */
 type PeerChain = tls.PeerCertificate & { issuerCertificate?: tls.DetailedPeerCertificate };
 
 /** An SMTP reply: its code and the text of each line. */
@@ -326,25 +312,17 @@ class Probe {
   /** Fail whatever is being waited for. */
   private pending?: (err: Error) => void;
 
-  /** Whether to read the chain after the leaf; undefined until `fullChain`'s answer comes. */
-  private fullChain?: boolean;
+  /**
+   * The presented chain as Node read it to check the server's identity (it does so whenever the
+   * chain verifies): read again, it would cost as much a second time.
+   */
+  private verifiedPeer?: PeerChain;
 
   constructor(private readonly host: string, private readonly options: SmtpProbeOptions, private readonly watcher?: ProbeWatcher) {
     this.port = options.connectTo?.port ?? options.port ?? SMTP_PORT;
     this.maxBytes = options.maxReplyBytes ?? MAX_REPLY_BYTES;
     this.maxLine = options.maxLineBytes ?? MAX_REPLY_LINE_BYTES;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
-    const want = options.fullChain;
-    if (typeof want === 'function') {
-      // Asked now, not waited for: the answer (a TLSA lookup) comes long before the handshake ends.
-      Promise.resolve().then(() => want(host)).then((w) => {
-        this.fullChain = w !== false;
-      }, () => {
-        this.fullChain = true;
-      });
-    } else {
-      this.fullChain = want ?? true;
-    }
   }
 
   public async run(): Promise<SmtpProbeResult> {
@@ -469,9 +447,14 @@ class Probe {
         ...(isIP(this.host) === 0 ? { servername: this.host } : {}),
         secureContext: secureContextFor(this.options.ca),
         // Only so that what the server presents can be reported: the verdict is worked out
-        // below, from OpenSSL's verification (socket.authorized) and the name check.
+        // below, from OpenSSL's verification (socket.authorized) and the name check. Node calls
+        // this with the whole chain (getPeerCertificate(true)) when the chain verifies; it is
+        // kept for describeSession.
         rejectUnauthorized: false,
-        checkServerIdentity: () => undefined,
+        checkServerIdentity: (_name: string, cert: tls.PeerCertificate) => {
+          this.verifiedPeer = cert as PeerChain;
+          return undefined;
+        },
       });
       this.secure = secure;
       secure.on('error', (err) => this.socketGone(err));
@@ -484,10 +467,7 @@ class Probe {
   private describeSession(secure: tls.TLSSocket): SmtpTlsSession {
     const version = secure.getProtocol() ?? 'unknown';
     const cipher = secure.getCipher();
-    // The leaf alone is an object without issuerCertificate.
-    const peer: PeerChain = (this.fullChain ?? true)
-      ? secure.getPeerCertificate(true)
-      : secure.getPeerCertificate(false);
+    const peer: PeerChain | undefined = this.verifiedPeer ?? secure.getPeerCertificate(true);
     const certificate = peer !== undefined && peer !== null && Object.keys(peer).length > 0
       ? this.judgeCertificate(secure, peer)
       : undefined;
