@@ -173,5 +173,9 @@ describe('a network where outbound port 25 is dropped (every connect hangs)', ()
     const messages = report.domains.map((d) => d.findings.find((f) => f.ruleId === 'SMTP-UNREACHABLE')!.message);
     expect(messages.filter((m) => m.includes('appears to be blocked from this network; use --no-smtp, or run from a network that allows it.')).length)
       .toBeGreaterThanOrEqual(1);
+    // Said once for the run on stderr, after the progress bar, whatever the format.
+    const notices = r.stderr.split('\n').filter((l) => l.startsWith('No MX host could be reached on port'));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/appears to be blocked from this network; use --no-smtp, or run from a network that allows it\./);
   });
 });

@@ -115,6 +115,8 @@ async function runCheck(args: string[], io: CliIo): Promise<number> {
       onProgress: (done, total) => progress.update(done, total),
     });
     progress.end();
+    // Once for the run, after the progress bar: the domains' findings each say it again briefly.
+    if (smtp?.limiter.blocked !== undefined) io.stderr.write(`${smtp.limiter.blocked}\n`);
     const report: Report = { command: 'check', input: describeInput(options), domains: reports };
     if (options.tlsReadiness && options.format !== 'json') {
       const verdicts = reports.map((r) => r.tlsReadiness).filter((r): r is TlsReadiness => r !== undefined);
