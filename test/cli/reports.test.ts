@@ -1,12 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync, symlinkSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { FileRejectionReason, ReportsReport, UNREAD_FILES, reportsCommand } from '../../src/cli/reports/command';
 import { DEFAULT_LIMITS } from '../../src/reports';
 import { SENDERS_CORPUS, SENDER_SOURCES } from '../fixtures/reports/build-corpus';
 import { CORPUS, source } from '../report-inbox/support/mail';
+
+/** The senders corpus as a path relative to the repository, so the reports' `input` is the same in every clone. */
+const SENDERS = relative(process.cwd(), SENDERS_CORPUS);
 
 interface Run { code: number; stdout: string; stderr: string }
 
@@ -312,7 +315,7 @@ describe('gov-email reports: who sends mail as the domain (the table-built sende
   const callOutOf = (row: typeof SENDER_SOURCES[number]) => row.expectedCallOut;
 
   test('the table lists every source with its sender, totals and call-out; exit 0 (failures are warnings)', async () => {
-    const { code, stdout, stderr } = await run([SENDERS_CORPUS]);
+    const { code, stdout, stderr } = await run([SENDERS]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatchSnapshot();
@@ -332,7 +335,7 @@ describe('gov-email reports: who sends mail as the domain (the table-built sende
   });
 
   test('JSON: every source with its totals equal to the rows, the sender and the reason, and the call-outs as findings on the source', async () => {
-    const { stdout } = await run([SENDERS_CORPUS, '--format', 'json']);
+    const { stdout } = await run([SENDERS, '--format', 'json']);
     expect(stdout).toMatchSnapshot();
     const report = JSON.parse(stdout) as ReportsReport;
     const [domain] = report.domains;
@@ -349,7 +352,7 @@ describe('gov-email reports: who sends mail as the domain (the table-built sende
   });
 
   test('markdown: a line for every source, and the call-outs in the findings table', async () => {
-    const { stdout } = await run([SENDERS_CORPUS, '--format', 'markdown']);
+    const { stdout } = await run([SENDERS, '--format', 'markdown']);
     expect(stdout).toMatchSnapshot();
     for (const row of SENDER_SOURCES) {
       expect(stdout).toMatch(new RegExp(`\\n- ${row.ip.replace(/\./g, '\\.')}: ${senderName(row.expectedSender)}; `));
@@ -359,7 +362,7 @@ describe('gov-email reports: who sends mail as the domain (the table-built sende
   });
 
   test('SARIF: DKIM-only and failing sources are results of stable rules, located at the source address', async () => {
-    const { stdout } = await run([SENDERS_CORPUS, '--format', 'sarif']);
+    const { stdout } = await run([SENDERS, '--format', 'sarif']);
     expect(stdout).toMatchSnapshot();
     const sarif = JSON.parse(stdout);
     const run0 = sarif.runs[0];
@@ -374,7 +377,7 @@ describe('gov-email reports: who sends mail as the domain (the table-built sende
   });
 
   test('--strict: a failing source makes it exit 1', async () => {
-    expect((await run([SENDERS_CORPUS, '--strict'])).code).toBe(1);
+    expect((await run([SENDERS, '--strict'])).code).toBe(1);
   });
 });
 
