@@ -308,6 +308,8 @@ function decodeKey(publicKey: string, keyType: DkimKeyType): DecodedKey {
     }
     return { bits: 256 };
   }
+  const fast = rsaModulusBits(der);
+  if (fast !== undefined) return { bits: fast };
   for (const type of ['spki', 'pkcs1'] as const) {
     try {
       const key = nodeCrypto().createPublicKey({ key: der, format: 'der', type });
@@ -321,6 +323,74 @@ function decodeKey(publicKey: string, keyType: DkimKeyType): DecodedKey {
     }
   }
   return { problem: `The key is not an RSA public key (neither SubjectPublicKeyInfo nor RSAPublicKey DER): got "${preview(b64)}".`, rule: DKIM_RULES.keyInvalid };
+}
+
+/** The DER of the rsaEncryption algorithm identifier (OID 1.2.840.113549.1.1.1, NULL parameters). */
+const RSA_ENCRYPTION_ALGORITHM = Buffer.from('300d06092a864886f70d0101010500', 'hex');
+/** The moduli read from the octets (512 to 16,384 bits); others are left to OpenSSL. */
+const MIN_FAST_MODULUS_OCTETS = 64;
+const MAX_FAST_MODULUS_OCTETS = 2048;
+
+/**
+ * The modulus size of an RSA public key in strict DER, read from the octets: a
+ * SubjectPublicKeyInfo for rsaEncryption with NULL parameters or a PKCS#1 RSAPublicKey, every
+ * length in its shortest form, each INTEGER positive and minimally encoded, nothing after the
+ * key, a modulus of 64 to 2,048 octets (a one-octet modulus of 1, for one, is refused by
+ * OpenSSL). Anything else, however close, is undefined and left to OpenSSL
+ * (`createPublicKey`), which then gives the verdict; building a key object for every record
+ * costs far more than reading its length.
+ */
+function rsaModulusBits(der: Buffer): number | undefined {
+  let key = der;
+  const outer = derElement(der, 0, 0x30);
+  if (outer === undefined || outer.end !== der.length) return undefined;
+  if (der[outer.start] === 0x30) {
+    // SubjectPublicKeyInfo: the algorithm, then a BIT STRING with no unused bits holding the key.
+    const algorithmEnd = outer.start + RSA_ENCRYPTION_ALGORITHM.length;
+    if (algorithmEnd > outer.end || !der.subarray(outer.start, algorithmEnd).equals(RSA_ENCRYPTION_ALGORITHM)) return undefined;
+    const bits = derElement(der, algorithmEnd, 0x03);
+    if (bits === undefined || bits.end !== outer.end || bits.start >= bits.end || der[bits.start] !== 0) return undefined;
+    key = der.subarray(bits.start + 1, bits.end);
+  }
+  // RSAPublicKey: SEQUENCE { modulus INTEGER, publicExponent INTEGER }.
+  const seq = derElement(key, 0, 0x30);
+  if (seq === undefined || seq.end !== key.length) return undefined;
+  const modulus = derElement(key, seq.start, 0x02);
+  if (modulus === undefined || !positiveInteger(key, modulus)) return undefined;
+  const exponent = derElement(key, modulus.end, 0x02);
+  if (exponent === undefined || exponent.end !== seq.end || !positiveInteger(key, exponent)) return undefined;
+  let first = modulus.start;
+  if (key[first] === 0) first++;
+  if (modulus.end - first < MIN_FAST_MODULUS_OCTETS || modulus.end - first > MAX_FAST_MODULUS_OCTETS) return undefined;
+  // The bits of the top octet (not zero: the encoding is minimal and the modulus positive).
+  const topBits = 32 - Math.clz32(key[first]);
+  return (modulus.end - first - 1) * 8 + topBits;
+}
+
+/** One DER element with tag `tag` at `at`: where its contents start and end, or undefined when it is not one in the shortest form. */
+function derElement(der: Buffer, at: number, tag: number): { start: number; end: number } | undefined {
+  if (at + 2 > der.length || der[at] !== tag) return undefined;
+  let length = der[at + 1];
+  let start = at + 2;
+  if (length >= 0x80) {
+    const octets = length - 0x80;
+    // Long form only where the short form cannot say it, with no leading zero octet; at most
+    // three octets (16 MB), far beyond anything a TXT record holds.
+    if (octets === 0 || octets > 3 || start + octets > der.length || der[start] === 0) return undefined;
+    length = 0;
+    for (let i = 0; i < octets; i++) length = length * 256 + der[start + i];
+    if (length < 0x80) return undefined;
+    start += octets;
+  }
+  const end = start + length;
+  return end > der.length ? undefined : { start, end };
+}
+
+/** Whether an INTEGER's contents are a positive number in the fewest octets. */
+function positiveInteger(der: Buffer, e: { start: number; end: number }): boolean {
+  if (e.start >= e.end || der[e.start] >= 0x80) return false;
+  if (der[e.start] === 0) return e.end - e.start >= 2 && der[e.start + 1] >= 0x80;
+  return true;
 }
 
 function keyFindings(publicKey: string, keyType: DkimKeyType, name?: string): Finding[] {
