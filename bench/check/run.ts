@@ -35,10 +35,14 @@
  * same rounds. Results are printed and written into docs/benchmarks.md
  * under "## gov-email check".
  *
- *   npx projen bench:check [--domains 1000] [--rounds 3] [--latencies 0,10,40] [--sweep 8,64] [--no-write] [--profile <dir>]
+ *   npx projen bench:check [--domains 1000] [--rounds 3] [--latencies 0,10,40] [--sweep 8,64] [--no-write] [--profile <dir>] [--serve]
  *
- * --profile writes a CPU profile (node --cpu-prof) of one more checker run per latency, untimed,
- * into <dir>/rtt-<n>ms.
+ * --profile writes CPU profiles (node --cpu-prof) of two more checker runs per latency, untimed,
+ * one with probes into <dir>/rtt-<n>ms and one with --no-smtp into <dir>/rtt-<n>ms-no-smtp.
+ *
+ * --serve starts the servers and the relay (at +0 ms), prints on standard output one JSON line
+ * with the checker's arguments after `node <bin>` (with --no-smtp, and the ports and files to run
+ * it by hand or under a profiler), and keeps them up until interrupted; nothing is measured.
  *
  * BENCH_DOMAINS, when set, is the default for --domains.
  */
@@ -69,6 +73,7 @@ const { values } = parseArgs({
     'sweep': { type: 'string', default: '8,64' },
     'no-write': { type: 'boolean', default: false },
     'profile': { type: 'string' },
+    'serve': { type: 'boolean', default: false },
   },
 });
 const N = Number(values.domains);
@@ -518,6 +523,22 @@ async function main(): Promise<void> {
     process.stderr.write(`knotd on 127.0.0.1:${knotd.port}, HTTPS on 127.0.0.1:${httpsUpstream}, SMTP on 127.0.0.1:${smtpUpstream}` +
       ` (greets in ${greetingMs.toFixed(1)} ms), relay on 127.0.0.1:${dnsPort} (DNS), :${httpsPort} (HTTPS) and :${smtpPort} (SMTP)\n`);
 
+    if (values.serve) {
+      await reset(env, 0, false);
+      process.stdout.write(`${JSON.stringify({
+        checkNoSmtp: ['check', '--file', domainsFile, '--resolver', `127.0.0.1:${dnsPort}`, '--https-port', String(httpsPort),
+          '--no-smtp', '--ca-file', caFile, '--format', 'json'],
+        dnsPort,
+        httpsPort,
+        smtpPort,
+        caFile,
+        domainsFile,
+      })}\n`);
+      await new Promise<never>(() => {
+        // Up until a signal ends the process (cleanUp on exit stops the servers).
+      });
+    }
+
     // Untimed runs first: the JIT, the page cache and knotd's first answers.
     await runCheck(env, 0);
     await runCheck(env, 0, { smtp: false });
@@ -569,7 +590,8 @@ async function main(): Promise<void> {
       if (values.profile !== undefined) {
         const dir = join(values.profile, `rtt-${rtt}ms`);
         await runCheck(env, oneWay, { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', dir] });
-        process.stderr.write(`+${rtt} ms: a CPU profile of one more checker run is in ${dir}\n`);
+        await runCheck(env, oneWay, { smtp: false, nodeFlags: ['--cpu-prof', '--cpu-prof-dir', `${dir}-no-smtp`] });
+        process.stderr.write(`+${rtt} ms: CPU profiles of two more checker runs are in ${dir} (with probes) and ${dir}-no-smtp\n`);
       }
       load.push(loadavg()[0]);
     }
