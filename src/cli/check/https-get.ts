@@ -130,7 +130,10 @@ function request(req: HttpsGetRequest, address: string, port: number, options: H
     const connectTimeout = Math.min(options.connectTimeoutMs ?? options.timeoutMs, options.timeoutMs);
     const connectTimer = setTimeout(() => finish(new Error(`could not connect to ${host} within ${seconds(connectTimeout)}`)), connectTimeout);
     timers.push(connectTimer);
-    r.on('socket', (socket) => socket.once('secureConnect', () => clearTimeout(connectTimer)));
+    r.on('socket', (socket) => {
+      leafForNameCheck(socket as tls.TLSSocket);
+      socket.once('secureConnect', () => clearTimeout(connectTimer));
+    });
     r.on('error', (err) => finish(describeError(err, host)));
     r.on('response', (res) => {
       const status = res.statusCode ?? 0;
@@ -174,6 +177,20 @@ function request(req: HttpsGetRequest, address: string, port: number, options: H
     });
     r.end();
   });
+}
+
+/**
+ * Node checks the server's name (checkServerIdentity) with the peer's whole chain as objects,
+ * getPeerCertificate(true): every certificate's fields, key, modulus and three fingerprints, most
+ * of a TLS handshake's JavaScript cost. The name check reads only the leaf's subject and
+ * subjectAltName, and OpenSSL has verified the chain before it runs; nothing here reads the chain.
+ * So this socket hands out the leaf alone, the same names without the rest. The socket is given
+ * before its handshake can finish (the request's 'socket' event comes on the next tick; the
+ * handshake needs the network).
+ */
+function leafForNameCheck(socket: tls.TLSSocket): void {
+  const leaf = tls.TLSSocket.prototype.getPeerCertificate;
+  socket.getPeerCertificate = (() => leaf.call(socket, false)) as tls.TLSSocket['getPeerCertificate'];
 }
 
 const contexts = new WeakMap<readonly string[], tls.SecureContext>();
