@@ -1,4 +1,5 @@
 import { GOVUK_RULES as R } from './govuk-rules';
+import { CleanRecordSets, KeptByText } from './kept-texts';
 import { DomainPosture } from './posture';
 import { Bimi } from '../records/bimi';
 import { Caa } from '../records/caa';
@@ -91,13 +92,7 @@ export class GovUkProfile {
     const spf = spfModel(posture);
     const authorisesSomething = spf !== undefined && spf.terms.some((t) => t.mechanism !== undefined && t.mechanism !== 'all')
       || spf !== undefined && spf.terms.some((t) => t.modifier === 'redirect');
-    const hasKey = (posture.dkim ?? []).some((d) => d.values.some((v) => {
-      try {
-        return !Dkim.isRevoked(Dkim.parse(v));
-      } catch {
-        return false;
-      }
-    }));
+    const hasKey = (posture.dkim ?? []).some((d) => d.values.some((v) => DKIM_REVOKED.of(v) === false));
     return authorisesSomething || hasKey;
   }
 
@@ -154,13 +149,13 @@ export class GovUkProfile {
     out.push(...notEvaluated(posture));
 
     if (posture.apexTxt !== undefined) {
-      const spfValues = posture.apexTxt.filter((v) => Spf.isSpf(TxtChunks.parse(v)));
-      out.push(...Spf.checkRecordSet(posture.apexTxt, { name: domain }));
+      const spfValues = posture.apexTxt.filter((v) => Spf.isSpf(unquoted(v)));
+      out.push(...PARKED_SPF_SETS.findings<Finding>(posture.apexTxt, domain));
       const spf = spfModel(posture);
       const exact = spfValues.length === 1 && spf !== undefined && spf.terms.length === 1
         && spf.terms[0].mechanism === 'all' && spf.terms[0].qualifier === SpfQualifier.FAIL;
       if (!exact) {
-        const got = spfValues.length === 0 ? 'no SPF record' : spfValues.map((v) => `"${TxtChunks.parse(v)}"`).join(', ');
+        const got = spfValues.length === 0 ? 'no SPF record' : spfValues.map((v) => `"${unquoted(v)}"`).join(', ');
         out.push(finding(R.parkedSpf, `${domain} sends no mail, so its SPF record must be exactly "v=spf1 -all"; got: ${got}.`, domain, undefined, subjectOf(domain, 'TXT')));
       }
     }
@@ -182,29 +177,22 @@ export class GovUkProfile {
 
     if (posture.dkimWildcard !== undefined) {
       const name = `*._domainkey.${domain}`;
-      const revoked = posture.dkimWildcard.some((v) => {
-        try {
-          return Dkim.isRevoked(Dkim.parse(v));
-        } catch {
-          return false;
-        }
-      });
+      const revoked = posture.dkimWildcard.some((v) => DKIM_REVOKED.of(v) === true);
       if (!revoked) {
-        const got = posture.dkimWildcard.length === 0 ? 'no record' : posture.dkimWildcard.map((v) => `"${TxtChunks.parse(v)}"`).join(', ');
+        const got = posture.dkimWildcard.length === 0 ? 'no record' : posture.dkimWildcard.map((v) => `"${unquoted(v)}"`).join(', ');
         out.push(finding(R.parkedDkim, `${domain} sends no mail, so ${name} should hold TXT "v=DKIM1; p=" to revoke any key; got: ${got}.`, name, undefined, subjectOf(name, 'TXT')));
       }
     }
     for (const sel of posture.dkim ?? []) {
       for (const v of sel.values) {
-        const key = tryParse(() => Dkim.parse(v));
-        if (key !== undefined && !Dkim.isRevoked(key)) {
+        if (DKIM_REVOKED.of(v) === false) {
           out.push(finding(R.parkedDkim, `${domain} sends no mail but publishes a DKIM key at ${sel.selector}._domainkey.${domain}: revoke it with "v=DKIM1; p=".`, `${sel.selector}._domainkey.${domain}`, undefined, subjectOf(`${sel.selector}._domainkey.${domain}`, 'TXT')));
         }
       }
     }
 
     if (posture.mx !== undefined) {
-      out.push(...Mx.checkRecordSet(posture.mx, { name: domain }));
+      out.push(...MX_SETS.findings<Finding>(posture.mx, domain));
       const models = mxModels(posture);
       const onlyNull = models.length === 1 && Mx.isNullMx(models[0]);
       if (!onlyNull) {
@@ -214,7 +202,7 @@ export class GovUkProfile {
     }
 
     if (posture.caa !== undefined) {
-      const caa = posture.caa.map((v) => tryParse(() => Caa.parse(v))).filter((c): c is NonNullable<typeof c> => c !== undefined);
+      const caa = posture.caa.map((v) => CAA_MODELS.of(v)).filter((c): c is NonNullable<typeof c> => c !== undefined);
       if (caa.length === 0 || !Caa.forbidsIssuance(caa)) {
         const got = posture.caa.length === 0 ? 'no CAA record' : posture.caa.map((v) => `"${v}"`).join(', ');
         out.push(finding(R.parkedCaa, `${domain} serves nothing, so CAA 0 issue ";" can forbid certificates for it; got: ${got}.`, domain, undefined, subjectOf(domain, 'CAA')));
@@ -274,14 +262,14 @@ function evaluateDmarc(posture: DomainPosture): Finding[] {
   const domain = posture.domainName;
   const name = `_dmarc.${domain}`;
   const out: Finding[] = [];
-  const records = posture.dmarc.filter((v) => Dmarc.isDmarc(TxtChunks.parse(v)));
+  const records = posture.dmarc.filter((v) => Dmarc.isDmarc(unquoted(v)));
   if (records.length === 0) {
-    const others = posture.dmarc.length === 0 ? '' : ` (found ${posture.dmarc.map((v) => `"${TxtChunks.parse(v)}"`).join(', ')}, none a DMARC record)`;
+    const others = posture.dmarc.length === 0 ? '' : ` (found ${posture.dmarc.map((v) => `"${unquoted(v)}"`).join(', ')}, none a DMARC record)`;
     out.push(finding(R.dmarcMissing, `${domain} publishes no DMARC record at ${name}${others}.`, name, undefined, subjectOf(name, 'TXT')));
     return out;
   }
-  out.push(...Dmarc.checkRecordSet(posture.dmarc, { name }));
-  const text = TxtChunks.parse(records[0]);
+  out.push(...DMARC_SETS.findings<Finding>(posture.dmarc, name));
+  const text = unquoted(records[0]);
   const model = dmarcModel(posture);
   if (model === undefined) {
     return out;
@@ -335,8 +323,7 @@ function evaluateDkim(posture: DomainPosture, sends: boolean): Finding[] {
     const name = `${sel.selector}._domainkey.${domain}`;
     for (const v of sel.values) {
       out.push(...withSubject(Dkim.check(v).map((f) => ({ ...f, path: f.path ?? name })), subjectOf(name, 'TXT')));
-      const key = tryParse(() => Dkim.parse(v));
-      if (key !== undefined && !Dkim.isRevoked(key)) keys++;
+      if (DKIM_REVOKED.of(v) === false) keys++;
     }
     if (sel.expectedToSign && sel.values.length === 0) {
       out.push(finding(R.dkimMissing, `${name} holds no DKIM key, but a service signs ${domain}'s mail with selector "${sel.selector}".`, name, undefined, subjectOf(name, 'TXT')));
@@ -501,17 +488,44 @@ const POSTURE_FIELD_RECORDS: Record<string, (domain: string) => [string, string]
 };
 
 function spfModel(posture: DomainPosture) {
-  const values = (posture.apexTxt ?? []).map((v) => TxtChunks.parse(v)).filter((v) => Spf.isSpf(v));
-  return values.length === 1 ? tryParse(() => Spf.parse(values[0])) : undefined;
+  const values = (posture.apexTxt ?? []).map((v) => unquoted(v)).filter((v) => Spf.isSpf(v));
+  return values.length === 1 ? SPF_MODELS.of(values[0]) : undefined;
 }
 
 function dmarcModel(posture: DomainPosture): DmarcModel | undefined {
-  const values = (posture.dmarc ?? []).map((v) => TxtChunks.parse(v)).filter((v) => Dmarc.isDmarc(v));
-  return values.length === 1 ? tryParse(() => Dmarc.parse(values[0])) : undefined;
+  const values = (posture.dmarc ?? []).map((v) => unquoted(v)).filter((v) => Dmarc.isDmarc(v));
+  return values.length === 1 ? DMARC_MODELS.of(values[0]) : undefined;
 }
 
 function mxModels(posture: DomainPosture): MxModel[] {
-  return (posture.mx ?? []).map((v) => tryParse(() => Mx.parse(v))).filter((m): m is MxModel => m !== undefined);
+  return (posture.mx ?? []).map((v) => MX_MODELS.of(v)).filter((m): m is MxModel => m !== undefined);
+}
+
+// What the profile reads from a record text is read once for each text (see kept-texts.ts): the
+// parked domains of an estate publish the same records but for their names. Each is only read here.
+
+/** A TXT value as DNS holds it, its character-strings joined (`TxtChunks.parse`). */
+const UNQUOTED = new KeptByText((v) => TxtChunks.parse(v));
+const SPF_MODELS = new KeptByText((text) => tryParse(() => Spf.parse(text)));
+const DMARC_MODELS = new KeptByText((text) => tryParse(() => Dmarc.parse(text)));
+const MX_MODELS = new KeptByText((v) => tryParse(() => Mx.parse(v)));
+const CAA_MODELS = new KeptByText((v) => tryParse(() => Caa.parse(v)));
+/** Whether a DKIM value revokes the key (`p=` empty); undefined when it cannot be read. */
+const DKIM_REVOKED = new KeptByText((v) => {
+  const key = tryParse(() => Dkim.parse(v));
+  return key === undefined ? undefined : Dkim.isRevoked(key);
+});
+
+/**
+ * The record set checks whose findings name the record set only as their path and subject (the
+ * `name` each is given): a set of values found clean at one name is clean at every name.
+ */
+const PARKED_SPF_SETS = new CleanRecordSets((values, name) => Spf.checkRecordSet(values, { name }));
+const DMARC_SETS = new CleanRecordSets((values, name) => Dmarc.checkRecordSet(values, { name }));
+const MX_SETS = new CleanRecordSets((values, name) => Mx.checkRecordSet(values, { name }));
+
+function unquoted(value: string): string {
+  return UNQUOTED.of(value);
 }
 
 function tryParse<T>(fn: () => T): T | undefined {
