@@ -9,6 +9,7 @@ import { invalidInput } from './private/annotations';
 import { PortfolioBuildContext } from './private/portfolio-build';
 import { PolicyHostLayout } from './private/portfolio-host-layout';
 import { DISTRIBUTIONS_PER_HOST_STACK, distributionOf, hostStackId, hostStackOf, shardId, shardOf } from './private/portfolio-shards';
+import { PortfolioZone } from './private/portfolio-zone';
 import { normaliseDomainName } from '../records/private/names';
 import { isHostname } from '../records/private/uri';
 import type { ReportInbox } from '../report-inbox/report-inbox';
@@ -592,7 +593,7 @@ export class DomainPortfolio extends Construct {
       let zone = stackZones.get(p.hostedZoneId);
       if (zone === undefined) {
         const zonesScope = (stack.node.tryFindChild('Zones') as Construct | undefined) ?? new Construct(stack, 'Zones');
-        zone = route53.HostedZone.fromHostedZoneAttributes(zonesScope, p.hostedZoneId, { hostedZoneId: p.hostedZoneId, zoneName: p.zoneName });
+        zone = new PortfolioZone(zonesScope, p.hostedZoneId, { hostedZoneId: p.hostedZoneId, zoneName: p.zoneName });
         stackZones.set(p.hostedZoneId, zone);
       }
       const construct = p.domain._build(stack, p.name, zone, context);
