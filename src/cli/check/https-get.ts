@@ -181,16 +181,26 @@ function request(req: HttpsGetRequest, address: string, port: number, options: H
 
 /**
  * Node checks the server's name (checkServerIdentity) with the peer's whole chain as objects,
- * getPeerCertificate(true): every certificate's fields, key, modulus and three fingerprints, most
- * of a TLS handshake's JavaScript cost. The name check reads only the leaf's subject and
- * subjectAltName, and OpenSSL has verified the chain before it runs; nothing here reads the chain.
- * So this socket hands out the leaf alone, the same names without the rest. The socket is given
- * before its handshake can finish (the request's 'socket' event comes on the next tick; the
- * handshake needs the network).
+ * getPeerCertificate(true): every certificate's fields, key, modulus and fingerprints, and their
+ * issuers' in turn, a large part of a fetch's CPU. The name check reads only the leaf's
+ * subjectAltName and subject; OpenSSL has verified the chain before it runs, and nothing here
+ * reads the chain. So this socket hands Node `peerNames` instead. The socket is given before its
+ * handshake can finish (the request's 'socket' event comes on the next tick; the handshake needs
+ * the network).
  */
 function leafForNameCheck(socket: tls.TLSSocket): void {
-  const leaf = tls.TLSSocket.prototype.getPeerCertificate;
-  socket.getPeerCertificate = (() => leaf.call(socket, false)) as tls.TLSSocket['getPeerCertificate'];
+  socket.getPeerCertificate = (() => peerNames(socket)) as tls.TLSSocket['getPeerCertificate'];
+}
+
+/**
+ * The peer's certificate without its issuers: all that `tls.checkServerIdentity` reads.
+ * (Not getPeerX509Certificate: on a client socket it takes the leaf out of the chain OpenSSL
+ * keeps, and getPeerCertificate then describes the next certificate, or none.)
+ *
+ * @internal exported for tests
+ */
+export function peerNames(socket: tls.TLSSocket): tls.PeerCertificate {
+  return tls.TLSSocket.prototype.getPeerCertificate.call(socket, false);
 }
 
 const contexts = new WeakMap<readonly string[], tls.SecureContext>();
