@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tls from 'node:tls';
-import { peerNames } from '../../src/cli/check/https-get';
 import { hasOpenssl } from './support/certs';
+import { peerNames } from '../../src/cli/check/https-get';
 
 const maybe = hasOpenssl() ? describe : describe.skip;
 
