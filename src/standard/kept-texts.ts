@@ -78,12 +78,18 @@ export class CleanRecordSets {
   }
 }
 
-/** The key of a list of values, or undefined when one is not a string (it is then never kept). */
+/**
+ * The key of a list of values (one value, the most common, as itself), or undefined when one is
+ * not a string (it is then never kept).
+ */
 function keyOf(values: string[]): string | undefined {
-  if (!Array.isArray(values) || !values.every((v) => typeof v === 'string')) {
+  if (!Array.isArray(values)) {
     return undefined;
   }
-  return JSON.stringify(values);
+  if (values.length === 1) {
+    return typeof values[0] === 'string' ? `1${values[0]}` : undefined;
+  }
+  return values.every((v) => typeof v === 'string') ? `*${JSON.stringify(values)}` : undefined;
 }
 
 function deepFreeze<T>(value: T): T {

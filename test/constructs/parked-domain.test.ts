@@ -306,6 +306,29 @@ describe('ParkedDomain: at scale', () => {
     // AND the template is under CloudFormation's 1 MB limit for templates uploaded to S3
     expect(JSON.stringify(template.toJSON()).length).toBeLessThan(1024 * 1024);
   });
+
+  test('a TXT text written for one domain is written the same for the next, and a refused one is refused for each, naming it', () => {
+    // GIVEN one stack of parked domains, each with the same extra apex values
+    const stack = new Stack(new App(), 'Estate');
+    const long = `verification=${'b'.repeat(300)}`;
+    const park = (i: number, additionalApexTxt: string[]) => new ParkedDomain(stack, `Parked${i}`, {
+      zone: route53.HostedZone.fromHostedZoneAttributes(stack, `Zone${i}`, { hostedZoneId: `Z${i}`, zoneName: `old-${i}.gov.uk` }),
+      dmarcReportTo: [REPORT],
+      additionalApexTxt,
+    });
+    // WHEN two domains publish the same texts
+    const first = park(1, ['MS=ms1', long]);
+    const second = park(2, [long, 'MS=ms1']);
+    // THEN each group holds them as the writer splits and quotes them
+    const apexTxt = (d: ParkedDomain) => (stack.resolve((d.recordSetGroup.recordSets as any[])[0]).resourceRecords as string[]);
+    expect(apexTxt(first)).toEqual(['"v=spf1 -all"', '"MS=ms1"', `"verification=${'b'.repeat(242)}" "${'b'.repeat(58)}"`]);
+    expect(apexTxt(second)).toEqual(['"v=spf1 -all"', `"verification=${'b'.repeat(242)}" "${'b'.repeat(58)}"`, '"MS=ms1"']);
+    // AND a text that cannot be published is refused for every domain that gives it, each error naming that domain
+    for (const i of [3, 4]) {
+      expect(() => park(i, ['"MS=ms1"'])).toThrow(`Estate/Parked${i}: [TXT-QUOTED-VALUE]`);
+      expect(() => park(i + 10, ['a\tb'])).toThrow(`Estate/Parked${i + 10}: [TXT-NON-ASCII]`);
+    }
+  });
 });
 
 /** The scenarios snapshotted, and whose TXT values are read back through the foundation parsers. */

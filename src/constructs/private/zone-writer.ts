@@ -282,6 +282,27 @@ function txtValue(scope: IConstruct, text: string, wording: TxtWording): string 
   if (Token.isUnresolved(text)) {
     return `"${text}"`;
   }
+  const written = writtenTxt.get(text);
+  if (written !== undefined) {
+    return written;
+  }
+  const value = checkedTxtValue(scope, text, wording);
+  if (writtenTxt.size >= TXT_KEPT) writtenTxt.clear();
+  writtenTxt.set(text, value);
+  return value;
+}
+
+/**
+ * The TXT values written so far, by their text: the parked domains of an estate publish the same
+ * SPF, DKIM and DMARC texts. Only values that passed every check are kept (a refused text throws,
+ * naming its construct, each time); whether a text passes, and how it is written, depend on the
+ * text alone.
+ */
+const writtenTxt = new Map<string, string>();
+const TXT_KEPT = 1000;
+
+/** `txtValue` of a text known at synth, checked and written. */
+function checkedTxtValue(scope: IConstruct, text: string, wording: TxtWording): string {
   refuseQuotedTxt(scope, text);
   const apex = wording === TxtWording.APEX_VALUE;
   const nonAscii = /[^\x20-\x7e]/.exec(text);
