@@ -123,17 +123,14 @@ function request(req: HttpsGetRequest, address: string, port: number, options: H
       rejectUnauthorized: true,
       // The certificate must be valid for the host named, whatever address was dialled.
       checkServerIdentity: (_name, cert) => tls.checkServerIdentity(host, cert),
-      agent: false,
+      agent: new OneFetchAgent(),
     };
     const r = https.request(requestOptions);
     timers.push(setTimeout(() => finish(new Error(`no answer within ${seconds(options.timeoutMs)}`)), options.timeoutMs));
     const connectTimeout = Math.min(options.connectTimeoutMs ?? options.timeoutMs, options.timeoutMs);
     const connectTimer = setTimeout(() => finish(new Error(`could not connect to ${host} within ${seconds(connectTimeout)}`)), connectTimeout);
     timers.push(connectTimer);
-    r.on('socket', (socket) => {
-      leafForNameCheck(socket as tls.TLSSocket);
-      socket.once('secureConnect', () => clearTimeout(connectTimer));
-    });
+    r.on('socket', (socket) => socket.once('secureConnect', () => clearTimeout(connectTimer)));
     r.on('error', (err) => finish(describeError(err, host)));
     r.on('response', (res) => {
       const status = res.statusCode ?? 0;
@@ -180,16 +177,25 @@ function request(req: HttpsGetRequest, address: string, port: number, options: H
 }
 
 /**
- * Node checks the server's name (checkServerIdentity) with the peer's whole chain as objects,
- * getPeerCertificate(true): every certificate's fields, key, modulus and fingerprints, and their
- * issuers' in turn, a large part of a fetch's CPU. The name check reads only the leaf's
- * subjectAltName and subject; OpenSSL has verified the chain before it runs, and nothing here
- * reads the chain. So this socket hands Node `peerNames` instead. The socket is given before its
- * handshake can finish (the request's 'socket' event comes on the next tick; the handshake needs
- * the network).
+ * The agent of one fetch, as `agent: false` would make (a connection of its own, closed after the
+ * answer), with two costs of Node's taken out of its connections:
+ *
+ * - Node checks the server's name (checkServerIdentity) with the peer's whole chain as objects,
+ *   getPeerCertificate(true): every certificate's fields, key, modulus and fingerprints, and
+ *   their issuers' in turn. The name check reads only the leaf's subjectAltName and subject;
+ *   OpenSSL has verified the chain before it runs, and nothing here reads the chain. So the
+ *   socket hands Node `peerNames` instead.
+ * - Node's agents keep every TLS session ticket a server sends (usually two per handshake, each
+ *   serialised with the server's certificates) to resume later connections to the same host; an
+ *   agent that makes one connection never resumes one, and a socket with no 'session' listener
+ *   has OpenSSL skip the serialising.
  */
-function leafForNameCheck(socket: tls.TLSSocket): void {
-  socket.getPeerCertificate = (() => peerNames(socket)) as tls.TLSSocket['getPeerCertificate'];
+class OneFetchAgent extends https.Agent {
+  public createConnection(options: https.RequestOptions): tls.TLSSocket {
+    const socket = tls.connect(options as tls.ConnectionOptions);
+    socket.getPeerCertificate = (() => peerNames(socket)) as tls.TLSSocket['getPeerCertificate'];
+    return socket;
+  }
 }
 
 /**
