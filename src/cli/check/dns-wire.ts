@@ -45,44 +45,82 @@ export interface QueryOptions {
 
 /** The wire form of a name: labels of at most 63 octets, at most 255 octets in all. @throws DnsWireError */
 export function encodeName(name: string): Buffer {
+  const trimmed = checkName(name);
+  const wire = Buffer.allocUnsafe(nameWireLength(trimmed));
+  writeName(trimmed, wire, 0);
+  return wire;
+}
+
+/**
+ * The name without its trailing dot, once every label is 1 to 63 octets of Latin-1 and the whole
+ * fits in 255 octets on the wire. @throws DnsWireError
+ */
+function checkName(name: string): string {
   const trimmed = name.endsWith('.') ? name.slice(0, -1) : name;
-  const labels = trimmed === '' ? [] : trimmed.split('.');
-  const parts: Buffer[] = [];
-  for (const label of labels) {
-    const bytes = Buffer.from(label, 'latin1');
-    if (bytes.length === 0 || bytes.length > 63 || label !== bytes.toString('latin1')) {
+  if (trimmed === '') return trimmed;
+  let labelStart = 0;
+  for (let i = 0; i <= trimmed.length; i++) {
+    const c = i < trimmed.length ? trimmed.charCodeAt(i) : 0x2e;
+    if (c === 0x2e) {
+      const length = i - labelStart;
+      if (length === 0 || length > 63) throw new DnsWireError(`"${name}" is not a DNS name: each label must be 1 to 63 octets`);
+      labelStart = i + 1;
+    } else if (c > 0xff) {
       throw new DnsWireError(`"${name}" is not a DNS name: each label must be 1 to 63 octets`);
     }
-    parts.push(Buffer.from([bytes.length]), bytes);
   }
-  parts.push(Buffer.from([0]));
-  const wire = Buffer.concat(parts);
-  if (wire.length > 255) throw new DnsWireError(`"${name}" is not a DNS name: longer than 255 octets`);
-  return wire;
+  if (nameWireLength(trimmed) > 255) throw new DnsWireError(`"${name}" is not a DNS name: longer than 255 octets`);
+  return trimmed;
+}
+
+/** Octets on the wire of a name checked by `checkName`: a length octet per label, each label, the root's zero. */
+function nameWireLength(trimmed: string): number {
+  return trimmed === '' ? 1 : trimmed.length + 2;
+}
+
+/** Write a name checked by `checkName` at `at`; returns where it ends. */
+function writeName(trimmed: string, out: Buffer, at: number): number {
+  let pos = at;
+  if (trimmed !== '') {
+    let lengthAt = pos++;
+    for (let i = 0; i < trimmed.length; i++) {
+      const c = trimmed.charCodeAt(i);
+      if (c === 0x2e) {
+        out[lengthAt] = pos - lengthAt - 1;
+        lengthAt = pos++;
+      } else {
+        out[pos++] = c;
+      }
+    }
+    out[lengthAt] = pos - lengthAt - 1;
+  }
+  out[pos++] = 0;
+  return pos;
 }
 
 /** A query for one name and type, class IN. @throws DnsWireError for a name that cannot be sent */
 export function encodeQuery(id: number, name: string, type: number, options: QueryOptions): Buffer {
-  const qname = encodeName(name);
+  const qname = checkName(name);
   const edns = options.ednsUdpPayloadSize !== undefined;
-  const header = Buffer.alloc(12);
-  header.writeUInt16BE(id & 0xffff, 0);
-  header.writeUInt16BE((options.recursionDesired ? 0x0100 : 0) | (options.authenticatedData ? 0x0020 : 0), 2);
-  header.writeUInt16BE(1, 4);
-  header.writeUInt16BE(edns ? 1 : 0, 10);
-  const question = Buffer.alloc(4);
-  question.writeUInt16BE(type, 0);
-  question.writeUInt16BE(CLASS_IN, 2);
-  if (!edns) return Buffer.concat([header, qname, question]);
-  // OPT pseudo-record (RFC 6891 §6.1.2): root name, type OPT, class = payload size, TTL = 0
-  // (extended RCODE 0, version 0, no DO bit), no options.
-  const opt = Buffer.alloc(11);
-  opt.writeUInt8(0, 0);
-  opt.writeUInt16BE(RR_TYPE.OPT, 1);
-  opt.writeUInt16BE(options.ednsUdpPayloadSize!, 3);
-  opt.writeUInt32BE(0, 5);
-  opt.writeUInt16BE(0, 9);
-  return Buffer.concat([header, qname, question, opt]);
+  // Header (12), question (name, type, class), and with EDNS(0) the OPT pseudo-record (11).
+  const query = Buffer.alloc(12 + nameWireLength(qname) + 4 + (edns ? 11 : 0));
+  query.writeUInt16BE(id & 0xffff, 0);
+  query.writeUInt16BE((options.recursionDesired ? 0x0100 : 0) | (options.authenticatedData ? 0x0020 : 0), 2);
+  query.writeUInt16BE(1, 4);
+  query.writeUInt16BE(edns ? 1 : 0, 10);
+  let pos = writeName(qname, query, 12);
+  pos = query.writeUInt16BE(type, pos);
+  pos = query.writeUInt16BE(CLASS_IN, pos);
+  if (edns) {
+    // OPT pseudo-record (RFC 6891 §6.1.2): root name, type OPT, class = payload size, TTL = 0
+    // (extended RCODE 0, version 0, no DO bit), no options.
+    pos = query.writeUInt8(0, pos);
+    pos = query.writeUInt16BE(RR_TYPE.OPT, pos);
+    pos = query.writeUInt16BE(options.ednsUdpPayloadSize!, pos);
+    pos = query.writeUInt32BE(0, pos);
+    query.writeUInt16BE(0, pos);
+  }
+  return query;
 }
 
 /** One resource record, its data still on the wire (names in it may point into the message). */
