@@ -26,7 +26,7 @@ function plainName(name: string): Buffer {
 
 function plainQuery(id: number, name: string, type: number, edns: boolean, rd: boolean, ad: boolean): Buffer {
   const header = Buffer.alloc(12);
-  header.writeUInt16BE(id & 0xffff, 0);
+  header.writeUInt16BE(id % 0x10000, 0);
   header.writeUInt16BE((rd ? 0x0100 : 0) + (ad ? 0x0020 : 0), 2);
   header.writeUInt16BE(1, 4);
   header.writeUInt16BE(edns ? 1 : 0, 10);
@@ -74,7 +74,8 @@ describe('DNS query encoding', () => {
   });
 
   test('queries: the same octets as the plain encoding, with and without EDNS(0)', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 0x1ffff }), names, fc.constantFrom(...Object.values(RR_TYPE)), fc.boolean(), fc.boolean(), fc.boolean(),
+    const types = fc.constantFrom(...Object.values(RR_TYPE));
+    fc.assert(fc.property(fc.integer({ min: 0, max: 0x1ffff }), names, types, fc.boolean(), fc.boolean(), fc.boolean(),
       (id, name, type, edns, rd, ad) => {
         const options = { recursionDesired: rd, authenticatedData: ad, ...(edns ? { ednsUdpPayloadSize: EDNS_UDP_PAYLOAD_SIZE } : {}) };
         expect(outcome(() => encodeQuery(id, name, type, options))).toBe(outcome(() => plainQuery(id, name, type, edns, rd, ad)));
