@@ -837,7 +837,6 @@ export class DomainPortfolio extends Construct {
   /** Every stack within `maxResourcesPerStack`, or a message that says what to do. */
   private checkResources(plan: PlannedDomain[]): void {
     const resourcesOf = (c: IConstruct) => c.node.findAll().filter((x) => CfnResource.isCfnResource(x)).length;
-    const perDomain = new Map(plan.map((p) => [p.name, resourcesOf(this.placed.get(p.name)!.construct)]));
     const counts = new Map<number, number>();
     for (const [n, stack] of this.shardStacks) counts.set(n, resourcesOf(stack));
     for (const [n, count] of [...counts].sort(([a], [b]) => a - b)) {
@@ -845,6 +844,8 @@ export class DomainPortfolio extends Construct {
       const stack = this.shardStacks.get(n)!;
       const room = [...counts].filter(([, c]) => c < this.maxResourcesPerStack).sort(([a], [b]) => a - b)
         .map(([m, c]) => `${m} (${this.maxResourcesPerStack - c} free)`);
+      // Each domain's resources are counted only for the suggestion: most portfolios fit.
+      const perDomain = new Map(plan.map((p) => [p.name, resourcesOf(this.placed.get(p.name)!.construct)]));
       const suggestion = this.smallestShardCount(plan, perDomain);
       throw invalidInput(this, PORTFOLIO_RULES.stackResources.id,
         `stack ${n} (${stack.stackName}) with ${count} resources for ${plan.filter((p) => p.stack === n).length} domains`,
