@@ -227,7 +227,7 @@ function readRecord(bytes: Buffer, start: number): { record: WireRecord; next: n
  * escaped as zone files write them (`\.`, `\\`, `\DDD`).
  */
 export function readName(bytes: Buffer, start: number): { name: string; next: number } {
-  const labels: string[] = [];
+  let name = '';
   let offset = start;
   let next = -1;
   let octets = 1;
@@ -250,15 +250,26 @@ export function readName(bytes: Buffer, start: number): { name: string; next: nu
     need(bytes, offset + 1, len);
     octets += len + 1;
     if (octets > 255) throw new DnsWireError('a name longer than 255 octets');
-    labels.push(escapeLabel(bytes.subarray(offset + 1, offset + 1 + len)));
+    const label = readLabel(bytes, offset + 1, offset + 1 + len);
+    name = octets === len + 2 ? label : `${name}.${label}`;
     offset += len + 1;
   }
-  return { name: labels.join('.'), next };
+  return { name, next };
 }
 
-function escapeLabel(label: Buffer): string {
+/** A label's octets as text: as they are when all are printable and neither `.` nor `\`, otherwise escaped. */
+function readLabel(bytes: Buffer, start: number, end: number): string {
+  for (let i = start; i < end; i++) {
+    const b = bytes[i];
+    if (b < 0x21 || b > 0x7e || b === 0x2e || b === 0x5c) return escapeLabel(bytes, start, end);
+  }
+  return bytes.toString('latin1', start, end);
+}
+
+function escapeLabel(bytes: Buffer, start: number, end: number): string {
   let out = '';
-  for (const b of label) {
+  for (let i = start; i < end; i++) {
+    const b = bytes[i];
     if (b === 0x2e || b === 0x5c) out += `\\${String.fromCharCode(b)}`;
     else if (b < 0x21 || b > 0x7e) out += `\\${String(b).padStart(3, '0')}`;
     else out += String.fromCharCode(b);
