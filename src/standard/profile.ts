@@ -149,7 +149,7 @@ export class GovUkProfile {
     out.push(...notEvaluated(posture));
 
     if (posture.apexTxt !== undefined) {
-      const spfValues = posture.apexTxt.filter((v) => Spf.isSpf(unquoted(v)));
+      const spfValues = posture.apexTxt.filter((v) => IS_SPF.of(unquoted(v)));
       out.push(...PARKED_SPF_SETS.findings<Finding>(posture.apexTxt, domain));
       const spf = spfModel(posture);
       const exact = spfValues.length === 1 && spf !== undefined && spf.terms.length === 1
@@ -262,7 +262,7 @@ function evaluateDmarc(posture: DomainPosture): Finding[] {
   const domain = posture.domainName;
   const name = `_dmarc.${domain}`;
   const out: Finding[] = [];
-  const records = posture.dmarc.filter((v) => Dmarc.isDmarc(unquoted(v)));
+  const records = posture.dmarc.filter((v) => IS_DMARC.of(unquoted(v)));
   if (records.length === 0) {
     const others = posture.dmarc.length === 0 ? '' : ` (found ${posture.dmarc.map((v) => `"${unquoted(v)}"`).join(', ')}, none a DMARC record)`;
     out.push(finding(R.dmarcMissing, `${domain} publishes no DMARC record at ${name}${others}.`, name, undefined, subjectOf(name, 'TXT')));
@@ -488,12 +488,12 @@ const POSTURE_FIELD_RECORDS: Record<string, (domain: string) => [string, string]
 };
 
 function spfModel(posture: DomainPosture) {
-  const values = (posture.apexTxt ?? []).map((v) => unquoted(v)).filter((v) => Spf.isSpf(v));
+  const values = (posture.apexTxt ?? []).map((v) => unquoted(v)).filter((v) => IS_SPF.of(v));
   return values.length === 1 ? SPF_MODELS.of(values[0]) : undefined;
 }
 
 function dmarcModel(posture: DomainPosture): DmarcModel | undefined {
-  const values = (posture.dmarc ?? []).map((v) => unquoted(v)).filter((v) => Dmarc.isDmarc(v));
+  const values = (posture.dmarc ?? []).map((v) => unquoted(v)).filter((v) => IS_DMARC.of(v));
   return values.length === 1 ? DMARC_MODELS.of(values[0]) : undefined;
 }
 
@@ -506,6 +506,9 @@ function mxModels(posture: DomainPosture): MxModel[] {
 
 /** A TXT value as DNS holds it, its character-strings joined (`TxtChunks.parse`). */
 const UNQUOTED = new KeptByText((v) => TxtChunks.parse(v));
+/** Whether a text (its strings joined) is an SPF record, and a DMARC record, as receivers select them. */
+const IS_SPF = new KeptByText((text) => Spf.isSpf(text));
+const IS_DMARC = new KeptByText((text) => Dmarc.isDmarc(text));
 const SPF_MODELS = new KeptByText((text) => tryParse(() => Spf.parse(text)));
 const DMARC_MODELS = new KeptByText((text) => tryParse(() => Dmarc.parse(text)));
 const MX_MODELS = new KeptByText((v) => tryParse(() => Mx.parse(v)));
