@@ -65,6 +65,20 @@ export function catalogueSelectors(): string[] {
   return [...new Set(selectors)];
 }
 
+/** The selectors asked for, by the extra selectors given (the same for every domain of a run). */
+const selectorLists = new Map<string, readonly string[]>();
+
+/** The catalogue's selectors and `extra`, lower case, each once: worked out once per run, not per domain. */
+function selectorsFor(extra: readonly string[] | undefined): readonly string[] {
+  const key = JSON.stringify(extra ?? []);
+  let selectors = selectorLists.get(key);
+  if (selectors === undefined) {
+    selectors = [...new Set([...catalogueSelectors(), ...(extra ?? [])].map((s) => s.toLowerCase()))];
+    selectorLists.set(key, selectors);
+  }
+  return selectors;
+}
+
 /**
  * A `*._domainkey` wildcard cannot be asked for by name: a query for the literal label `*`
  * only matches a record whose owner is literally `*` (RFC 4592 §2.1.3), and says nothing about
@@ -122,7 +136,7 @@ class Part {
 
 async function check(domain: string, options: DomainCheckOptions): Promise<DomainReport> {
   const dns = options.dns;
-  const selectors = [...new Set([...catalogueSelectors(), ...(options.selectors ?? [])].map((s) => s.toLowerCase()))];
+  const selectors = selectorsFor(options.selectors);
   const probe = options.wildcardProbe ?? DEFAULT_WILDCARD_PROBE;
   const names = {
     dmarc: `_dmarc.${domain}`,

@@ -251,11 +251,11 @@ export class DnsClient {
    * `MAX_CNAME_LINKS` links in all; a loop, or a longer chain, is a failure (`ECNAMELOOP`).
    */
   private async following<T>(type: DnsQueryType, name: string, extract: Extract<T>): Promise<DnsResult<T>> {
-    const seen = new Set([name.toLowerCase().replace(/\.$/, '')]);
-    const cnames: string[] = [];
     let answer = await this.query(type, name, extract);
     // No alias: the cached answer itself, shared with everyone who asked.
     if (answer.cnames === undefined && answer.continueAt === undefined && answer.cnameLoop !== true) return answer;
+    const seen = new Set([name.toLowerCase().replace(/\.$/, '')]);
+    const cnames: string[] = [];
     for (;;) {
       for (const target of answer.cnames ?? []) {
         if (seen.has(target) || cnames.length >= MAX_CNAME_LINKS) return { outcome: 'failed', records: [], code: 'ECNAMELOOP', cnames: [...cnames, target], cnameLoop: true };
