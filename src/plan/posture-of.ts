@@ -127,6 +127,8 @@ export const MAX_CNAME_LINKS = 8;
 function atEndOfChain(
   name: string, type: string, at: (name: string, type: string) => PlannedRecord[], names: ReadonlySet<string>,
 ): PlannedRecord[] | undefined {
+  // Most names are no alias: their records, before any bookkeeping of a chain.
+  if (at(name, 'CNAME').length === 0) return at(name, type);
   let owner = name;
   const seen = new Set([owner]);
   for (let links = 0; links <= MAX_CNAME_LINKS; links++) {

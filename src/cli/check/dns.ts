@@ -274,7 +274,8 @@ export class DnsClient {
   }
 
   private query<T>(type: DnsQueryType, rawName: string, extract: Extract<T>): Promise<Answer<T>> {
-    const name = rawName.toLowerCase().replace(/\.$/, '');
+    const lower = rawName.toLowerCase();
+    const name = lower.endsWith('.') ? lower.slice(0, -1) : lower;
     const key = `${type} ${name}`;
     const cached = this.cache.get(key);
     if (cached !== undefined) {
