@@ -84,11 +84,17 @@ class UdpChannel {
   private readonly waiting = new Map<number, Waiter>();
   /** The error that broke the socket: every later send fails with it. */
   private broken?: string;
+  /** Undefined until the socket is connected (or failed to): then true, or the error code. */
+  private connected?: true | string;
 
   constructor(readonly server: DnsServer, private readonly onBroken: (code: string) => void) {
     this.socket = dgram.createSocket({ type: server.family === 6 ? 'udp6' : 'udp4' });
     this.socket.unref();
-    this.ready = new Promise((resolve) => {
+    this.ready = new Promise<string | undefined>((resolvePromise) => {
+      const resolve = (code: string | undefined) => {
+        this.connected ??= code ?? true;
+        resolvePromise(code);
+      };
       this.socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'ECONNREFUSED'));
       this.socket.connect(server.port, server.address, () => {
         // Room for a burst of answers: ones that do not fit are lost and cost a retransmission.
@@ -104,21 +110,35 @@ class UdpChannel {
     this.socket.on('error', (err: NodeJS.ErrnoException) => this.fail(err.code ?? 'ECONNREFUSED'));
   }
 
-  /** Send one datagram; `settle` gets the answer (or undefined if the id is dropped unanswered). */
-  public async send(query: Buffer, id: number, waiter: Waiter): Promise<string | undefined> {
-    const failed = (await this.ready) ?? this.broken;
-    if (failed !== undefined) return failed;
+  /**
+   * Send one datagram once the socket is connected; `waiter.settle` gets the answer (or undefined
+   * if the id is dropped unanswered), `failed` the error code when it cannot be sent.
+   */
+  public send(query: Buffer, id: number, waiter: Waiter, failed: (code: string) => void): void {
+    if (this.connected === undefined) {
+      void this.ready.then(() => this.send(query, id, waiter, failed));
+      return;
+    }
+    const broken = this.connected === true ? this.broken : this.connected;
+    if (broken !== undefined) {
+      failed(broken);
+      return;
+    }
     this.waiting.set(id, waiter);
-    return new Promise((resolve) => {
+    try {
       this.socket.send(query, (err) => {
-        if (!err) return resolve(undefined);
+        if (!err) return;
         // A refusal (ICMP port unreachable) reaches whichever call on the socket comes next, not
         // the query it answered: it says the server refuses them all.
         const code = (err as NodeJS.ErrnoException).code ?? 'ECONNREFUSED';
         this.fail(code);
-        resolve(code);
+        failed(code);
       });
-    });
+    } catch {
+      // The socket was closed (the run is over): nothing more is sent on it.
+      this.waiting.delete(id);
+      failed('ECANCELLED');
+    }
   }
 
   public hasId(id: number): boolean {
@@ -284,9 +304,7 @@ export class DnsTransport {
         resolve(e);
       };
       const timer = setTimeout(() => settle(undefined), waitMs);
-      void channel.send(query, id, { name, type, settle }).then((code) => {
-        if (code !== undefined) settle({ kind: 'failed', code });
-      });
+      channel.send(query, id, { name, type, settle }, (code) => settle({ kind: 'failed', code }));
     });
   }
 
