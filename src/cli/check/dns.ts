@@ -250,10 +250,17 @@ export class DnsClient {
    * end asked for again while an answer leaves the chain without records of the type. At most
    * `MAX_CNAME_LINKS` links in all; a loop, or a longer chain, is a failure (`ECNAMELOOP`).
    */
-  private async following<T>(type: DnsQueryType, name: string, extract: Extract<T>): Promise<DnsResult<T>> {
-    let answer = await this.query(type, name, extract);
+  private following<T>(type: DnsQueryType, name: string, extract: Extract<T>): Promise<DnsResult<T>> {
     // No alias: the cached answer itself, shared with everyone who asked.
-    if (answer.cnames === undefined && answer.continueAt === undefined && answer.cnameLoop !== true) return answer;
+    return this.query(type, name, extract).then((answer) => {
+      const alias = answer.cnames !== undefined || answer.continueAt !== undefined || answer.cnameLoop === true;
+      return alias ? this.chain(type, name, extract, answer) : answer;
+    });
+  }
+
+  /** The rest of `following` for a first answer that is an alias. */
+  private async chain<T>(type: DnsQueryType, name: string, extract: Extract<T>, first: Answer<T>): Promise<DnsResult<T>> {
+    let answer = first;
     const seen = new Set([name.toLowerCase().replace(/\.$/, '')]);
     const cnames: string[] = [];
     for (;;) {
