@@ -3,6 +3,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { ANNOTATION_PREFIX, invalidInput, reportFindings } from './private/annotations';
 import { isCentralRecordName, registerCentralDmarcPolicy } from './private/central-dmarc-policies';
+import { checkDmarcAlignmentChoice, checkDmarcFailureOptions, checkDmarcPolicyChoice } from './private/dmarc-options';
 import { RecordNames, isInZone, literalZoneName } from './private/record-names';
 import { checkDmarcAggregateUris, checkDmarcFailureUris } from './private/report-uris';
 import { ZoneWriter } from './private/zone-writer';
@@ -11,8 +12,8 @@ import { normaliseDomainName } from '../records/private/names';
 import { GOVUK_RULES } from '../standard/govuk-rules';
 import { RECORD_CONSTRUCT_RULES } from '../standard/platform-rules';
 
-/** The failure reporting options DMARC defines (`fo`). */
-const FAILURE_OPTIONS = ['0', '1', 'd', 's'];
+/** How the allowed policies are introduced in errors: the record is for domains that send no mail. */
+const PARKED_POLICY = 'DmarcPolicy.REJECT (what a parked domain needs)';
 
 /**
  * A central DMARC policy record that domains' `_dmarc` names point at with a CNAME: one built in
@@ -168,17 +169,17 @@ export class CentralDmarcPolicy extends Construct implements ICentralDmarcPolicy
     this.monitoringOnly = props.allowMonitoringOnly ?? false;
     this.recordName = this.checkRecordName(props.zone, props.recordName);
 
-    const policy = this.checkPolicy('policy', props.policy ?? DmarcPolicy.REJECT, GOVUK_RULES.dmarcPolicy.id);
-    const subdomainPolicy = this.checkPolicy('subdomainPolicy', props.subdomainPolicy ?? policy, GOVUK_RULES.dmarcSubdomainPolicy.id);
-    const nonExistent = this.checkPolicy('nonExistentSubdomainPolicy', props.nonExistentSubdomainPolicy ?? DmarcPolicy.REJECT,
-      GOVUK_RULES.dmarcSubdomainPolicy.id);
+    const policy = checkDmarcPolicyChoice(this, 'policy', props.policy ?? DmarcPolicy.REJECT, GOVUK_RULES.dmarcPolicy.id, this.monitoringOnly, PARKED_POLICY);
+    const subdomainPolicy = checkDmarcPolicyChoice(this, 'subdomainPolicy', props.subdomainPolicy ?? policy, GOVUK_RULES.dmarcSubdomainPolicy.id, this.monitoringOnly, PARKED_POLICY);
+    const nonExistent = checkDmarcPolicyChoice(this, 'nonExistentSubdomainPolicy', props.nonExistentSubdomainPolicy ?? DmarcPolicy.REJECT,
+      GOVUK_RULES.dmarcSubdomainPolicy.id, this.monitoringOnly, PARKED_POLICY);
     const model: DmarcModel = {
       policy,
       subdomainPolicy,
       nonExistentSubdomainPolicy: nonExistent,
-      dkimAlignment: this.checkAlignment('dkimAlignment', props.dkimAlignment ?? DmarcAlignment.STRICT),
-      spfAlignment: this.checkAlignment('spfAlignment', props.spfAlignment ?? DmarcAlignment.STRICT),
-      failureOptions: this.checkFailureOptions(props.failureOptions ?? ['1']),
+      dkimAlignment: checkDmarcAlignmentChoice(this, 'dkimAlignment', props.dkimAlignment ?? DmarcAlignment.STRICT, DmarcAlignment.STRICT),
+      spfAlignment: checkDmarcAlignmentChoice(this, 'spfAlignment', props.spfAlignment ?? DmarcAlignment.STRICT, DmarcAlignment.STRICT),
+      failureOptions: checkDmarcFailureOptions(this, props.failureOptions ?? ['1']),
       aggregateReportUris: checkDmarcAggregateUris(this, props.reportTo),
       ...(props.failureReportTo === undefined ? {} : { failureReportUris: checkDmarcFailureUris(this, props.failureReportTo) }),
     };
@@ -220,32 +221,6 @@ export class CentralDmarcPolicy extends Construct implements ICentralDmarcPolicy
         `a name under the zone "${zoneName}", such as "_parked._dmarc-policy.${zoneName}" (the apex's TXT record set is the domain's SPF)`);
     }
     return name;
-  }
-
-  private checkPolicy(prop: string, policy: DmarcPolicy, ruleId: string): DmarcPolicy {
-    if (!Object.values(DmarcPolicy).includes(policy)) {
-      throw invalidInput(this, DMARC_RULES.policyValue.id, policy, `DmarcPolicy.REJECT, DmarcPolicy.QUARANTINE or DmarcPolicy.NONE for ${prop}`);
-    }
-    if (policy === DmarcPolicy.NONE && !this.monitoringOnly) {
-      throw invalidInput(this, ruleId, policy,
-        `DmarcPolicy.REJECT (what a parked domain needs) or DmarcPolicy.QUARANTINE for ${prop}; DmarcPolicy.NONE (monitoring only) only with allowMonitoringOnly: true`);
-    }
-    return policy;
-  }
-
-  private checkAlignment(prop: string, alignment: DmarcAlignment): DmarcAlignment {
-    if (!Object.values(DmarcAlignment).includes(alignment)) {
-      throw invalidInput(this, DMARC_RULES.alignmentValue.id, alignment, `DmarcAlignment.STRICT or DmarcAlignment.RELAXED for ${prop}`);
-    }
-    return alignment;
-  }
-
-  private checkFailureOptions(options: string[]): string[] {
-    if (options.length === 0 || options.some((o) => !FAILURE_OPTIONS.includes(o))) {
-      throw invalidInput(this, DMARC_RULES.failureOptionsValue.id, options,
-        'one or more of "0", "1", "d" and "s", for example ["1"] or ["d", "s"]');
-    }
-    return options;
   }
 
   /**

@@ -3,7 +3,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { postureOf } from '../plan';
 import { acceptMonitoringOnly } from './private/accepted-findings';
-import { ANNOTATION_PREFIX, invalidInput, reportFindings, warnNotEvaluated } from './private/annotations';
+import { ANNOTATION_PREFIX, reportFindings, warnNotEvaluated } from './private/annotations';
 import { isEvaluatedByParent } from './private/evaluating-parent';
 import { plannedRecord } from './private/planned-records';
 import { RecordNames, isInZone, literalZoneName } from './private/record-names';
@@ -12,11 +12,9 @@ import { DMARC_FORMAT, DMARC_RULES, Dmarc, DmarcAlignment, DmarcModel, DmarcPoli
 import { Finding } from '../records/finding';
 import { GOVUK_RULES } from '../standard/govuk-rules';
 import { GovUkProfile } from '../standard/profile';
+import { checkDmarcAlignmentChoice, checkDmarcFailureOptions, checkDmarcPolicyChoice } from './private/dmarc-options';
 import { checkDmarcAggregateUris, checkDmarcFailureUris } from './private/report-uris';
 import { ZoneWriter } from './private/zone-writer';
-
-/** The failure reporting options DMARC defines (`fo`). */
-const FAILURE_OPTIONS = ['0', '1', 'd', 's'];
 
 /**
  * The DMARC choices of a domain: its policy, alignment and report destinations.
@@ -194,17 +192,17 @@ export class DmarcRecord extends Construct {
     const standalone = !isEvaluatedByParent(this);
     this.monitoringOnly = props.allowMonitoringOnly ?? false;
 
-    const policy = this.checkPolicy('policy', props.policy ?? DmarcPolicy.REJECT, GOVUK_RULES.dmarcPolicy.id);
-    const subdomainPolicy = this.checkPolicy('subdomainPolicy', props.subdomainPolicy ?? policy, GOVUK_RULES.dmarcSubdomainPolicy.id);
-    const nonExistent = this.checkPolicy('nonExistentSubdomainPolicy', props.nonExistentSubdomainPolicy ?? DmarcPolicy.REJECT,
-      GOVUK_RULES.dmarcSubdomainPolicy.id);
+    const policy = checkDmarcPolicyChoice(this, 'policy', props.policy ?? DmarcPolicy.REJECT, GOVUK_RULES.dmarcPolicy.id, this.monitoringOnly);
+    const subdomainPolicy = checkDmarcPolicyChoice(this, 'subdomainPolicy', props.subdomainPolicy ?? policy, GOVUK_RULES.dmarcSubdomainPolicy.id, this.monitoringOnly);
+    const nonExistent = checkDmarcPolicyChoice(this, 'nonExistentSubdomainPolicy', props.nonExistentSubdomainPolicy ?? DmarcPolicy.REJECT,
+      GOVUK_RULES.dmarcSubdomainPolicy.id, this.monitoringOnly);
     const model: DmarcModel = {
       policy,
       subdomainPolicy,
       nonExistentSubdomainPolicy: nonExistent,
-      dkimAlignment: this.checkAlignment('dkimAlignment', props.dkimAlignment ?? DmarcAlignment.RELAXED),
-      spfAlignment: this.checkAlignment('spfAlignment', props.spfAlignment ?? DmarcAlignment.RELAXED),
-      failureOptions: this.checkFailureOptions(props.failureOptions ?? ['1']),
+      dkimAlignment: checkDmarcAlignmentChoice(this, 'dkimAlignment', props.dkimAlignment ?? DmarcAlignment.RELAXED, DmarcAlignment.RELAXED),
+      spfAlignment: checkDmarcAlignmentChoice(this, 'spfAlignment', props.spfAlignment ?? DmarcAlignment.RELAXED, DmarcAlignment.RELAXED),
+      failureOptions: checkDmarcFailureOptions(this, props.failureOptions ?? ['1']),
       aggregateReportUris: checkDmarcAggregateUris(this, props.reportTo),
       ...(props.failureReportTo === undefined ? {} : {
         failureReportUris: checkDmarcFailureUris(this, props.failureReportTo),
@@ -241,33 +239,6 @@ export class DmarcRecord extends Construct {
     const notNoted = findings.filter((f) => f.ruleId !== DMARC_RULES.reportSize.id);
     return this.monitoringOnly ? acceptMonitoringOnly(notNoted) : notNoted;
   }
-
-  private checkPolicy(prop: string, policy: DmarcPolicy, ruleId: string): DmarcPolicy {
-    if (!Object.values(DmarcPolicy).includes(policy)) {
-      throw invalidInput(this, DMARC_RULES.policyValue.id, policy, `DmarcPolicy.REJECT, DmarcPolicy.QUARANTINE or DmarcPolicy.NONE for ${prop}`);
-    }
-    if (policy === DmarcPolicy.NONE && !this.monitoringOnly) {
-      throw invalidInput(this, ruleId, policy,
-        `DmarcPolicy.REJECT or DmarcPolicy.QUARANTINE for ${prop}; DmarcPolicy.NONE (monitoring only) only with allowMonitoringOnly: true`);
-    }
-    return policy;
-  }
-
-  private checkAlignment(prop: string, alignment: DmarcAlignment): DmarcAlignment {
-    if (!Object.values(DmarcAlignment).includes(alignment)) {
-      throw invalidInput(this, DMARC_RULES.alignmentValue.id, alignment, `DmarcAlignment.RELAXED or DmarcAlignment.STRICT for ${prop}`);
-    }
-    return alignment;
-  }
-
-  private checkFailureOptions(options: string[]): string[] {
-    if (options.length === 0 || options.some((o) => !FAILURE_OPTIONS.includes(o))) {
-      throw invalidInput(this, DMARC_RULES.failureOptionsValue.id, options,
-        'one or more of "0", "1", "d" and "s", for example ["1"] or ["d", "s"]');
-    }
-    return options;
-  }
-
 
   /**
    * A weaker policy than reject, chosen explicitly, is compliant but noted. `p=none` (and
