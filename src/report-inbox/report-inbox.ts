@@ -22,6 +22,7 @@ import { RecordNames, literalZoneName } from '../constructs/private/record-names
 import { registerReportDestination } from '../constructs/private/report-destinations';
 import { ZoneWriter } from '../constructs/private/zone-writer';
 import { MtaStsMode } from '../records/mta-sts';
+import { INBOX_DEFAULTS } from '../reports/limits';
 import { REPORT_RULES } from '../standard/report-rules';
 
 /** RFC 1035 §2.3.1 label. */
@@ -685,11 +686,11 @@ export class ReportInbox extends Construct {
       return n;
     };
     const settings: ParserSettings = {
-      maxRowsPerMessage: count('maxRowsPerMessage', limits.maxRowsPerMessage, 50_000),
-      maxBytesPerMessage: bytes('maxParsedBytesPerMessage', limits.maxParsedBytesPerMessage, 32 * 1024 * 1024),
-      maxRowsPerReporterDay: count('maxRowsPerReporterPerDay', limits.maxRowsPerReporterPerDay, 500_000),
-      maxBytesPerReporterDay: bytes('maxParsedBytesPerReporterPerDay', limits.maxParsedBytesPerReporterPerDay, 256 * 1024 * 1024),
-      silentAfterDays: this.wholeDays(props.silentAfter ?? Duration.days(3), id, 'a whole number of days from 1 to 365 for silentAfter', 1, 365),
+      maxRowsPerMessage: count('maxRowsPerMessage', limits.maxRowsPerMessage, INBOX_DEFAULTS.maxRowsPerMessage),
+      maxBytesPerMessage: bytes('maxParsedBytesPerMessage', limits.maxParsedBytesPerMessage, INBOX_DEFAULTS.maxBytesPerMessage),
+      maxRowsPerReporterDay: count('maxRowsPerReporterPerDay', limits.maxRowsPerReporterPerDay, INBOX_DEFAULTS.maxRowsPerReporterDay),
+      maxBytesPerReporterDay: bytes('maxParsedBytesPerReporterPerDay', limits.maxParsedBytesPerReporterPerDay, INBOX_DEFAULTS.maxBytesPerReporterDay),
+      silentAfterDays: this.wholeDays(props.silentAfter ?? Duration.days(INBOX_DEFAULTS.silentAfterDays), id, 'a whole number of days from 1 to 365 for silentAfter', 1, 365),
       countUnauthenticated: props.countUnauthenticatedReports ?? false,
     };
     if (Token.isUnresolved(settings.silentAfterDays)) {

@@ -60,6 +60,24 @@ export const DEFAULT_LIMITS: ReportLimits = {
   maxTextLength: 1_024,
 };
 
+/**
+ * The report inbox function's bounds and silence threshold when the inbox sets none: the
+ * defaults of `ReportInbox`'s `limits` and `silentAfter`, and what the function falls back to
+ * when its environment leaves one out.
+ */
+export const INBOX_DEFAULTS = {
+  /** Rows one message may store. */
+  maxRowsPerMessage: 50_000,
+  /** Bytes of JSON lines one message may store. */
+  maxBytesPerMessage: 32 * MiB,
+  /** Rows one reporter may store in a day (UTC). */
+  maxRowsPerReporterDay: 500_000,
+  /** Bytes of JSON lines one reporter may store in a day (UTC). */
+  maxBytesPerReporterDay: 256 * MiB,
+  /** Days without an aggregate report after which a domain that sends mail is silent. */
+  silentAfterDays: 3,
+} as const;
+
 /** The defaults with some limits replaced. */
 export function limitsWith(overrides: Partial<ReportLimits> | undefined): ReportLimits {
   return { ...DEFAULT_LIMITS, ...(overrides ?? {}) };

@@ -6,6 +6,7 @@
 // The Lambda runtime provides the AWS SDK; the bundle keeps it external (a development dependency, as for the entry point).
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { aws } from './clients';
+import { INBOX_DEFAULTS } from '../../reports/limits';
 
 /** The function's environment. */
 export interface InboxConfig {
@@ -28,14 +29,6 @@ export interface InboxConfig {
   readonly countUnauthenticated: boolean;
 }
 
-/** The environment's defaults, as ReportInbox sets them. */
-export const CONFIG_DEFAULTS = {
-  maxRowsPerMessage: 50_000,
-  maxBytesPerMessage: 33_554_432,
-  maxRowsPerReporterDay: 500_000,
-  maxBytesPerReporterDay: 268_435_456,
-  silentAfterDays: 3,
-} as const;
 
 export function inboxConfig(env: NodeJS.ProcessEnv = process.env): InboxConfig {
   const required = (name: string): string => {
@@ -58,11 +51,11 @@ export function inboxConfig(env: NodeJS.ProcessEnv = process.env): InboxConfig {
     namespace: required('METRIC_NAMESPACE'),
     domainsKey: required('DOMAINS_KEY'),
     ledgerTable: required('LEDGER_TABLE'),
-    maxRowsPerMessage: count('MAX_ROWS_PER_MESSAGE', CONFIG_DEFAULTS.maxRowsPerMessage),
-    maxBytesPerMessage: count('MAX_BYTES_PER_MESSAGE', CONFIG_DEFAULTS.maxBytesPerMessage),
-    maxRowsPerReporterDay: count('MAX_ROWS_PER_REPORTER_DAY', CONFIG_DEFAULTS.maxRowsPerReporterDay),
-    maxBytesPerReporterDay: count('MAX_BYTES_PER_REPORTER_DAY', CONFIG_DEFAULTS.maxBytesPerReporterDay),
-    silentAfterDays: count('SILENT_AFTER_DAYS', CONFIG_DEFAULTS.silentAfterDays),
+    maxRowsPerMessage: count('MAX_ROWS_PER_MESSAGE', INBOX_DEFAULTS.maxRowsPerMessage),
+    maxBytesPerMessage: count('MAX_BYTES_PER_MESSAGE', INBOX_DEFAULTS.maxBytesPerMessage),
+    maxRowsPerReporterDay: count('MAX_ROWS_PER_REPORTER_DAY', INBOX_DEFAULTS.maxRowsPerReporterDay),
+    maxBytesPerReporterDay: count('MAX_BYTES_PER_REPORTER_DAY', INBOX_DEFAULTS.maxBytesPerReporterDay),
+    silentAfterDays: count('SILENT_AFTER_DAYS', INBOX_DEFAULTS.silentAfterDays),
     countUnauthenticated: flag === 'true',
   };
 }

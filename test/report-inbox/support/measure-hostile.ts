@@ -11,12 +11,12 @@
  */
 import { hostileMail } from './hostile-mail';
 import { linesWithin } from '../../../src/report-inbox/handler/bounds';
-import { CONFIG_DEFAULTS } from '../../../src/report-inbox/handler/config';
 import { parseReportMessage, partitionDomain, reportObjects } from '../../../src/reports';
+import { INBOX_DEFAULTS } from '../../../src/reports/limits';
 
 const unbounded = process.env.UNBOUNDED === '1';
-const maxRows = unbounded ? Infinity : Number(process.env.MAX_ROWS_PER_MESSAGE ?? CONFIG_DEFAULTS.maxRowsPerMessage);
-let bytesLeft = unbounded ? Infinity : Number(process.env.MAX_BYTES_PER_MESSAGE ?? CONFIG_DEFAULTS.maxBytesPerMessage);
+const maxRows = unbounded ? Infinity : Number(process.env.MAX_ROWS_PER_MESSAGE ?? INBOX_DEFAULTS.maxRowsPerMessage);
+let bytesLeft = unbounded ? Infinity : Number(process.env.MAX_BYTES_PER_MESSAGE ?? INBOX_DEFAULTS.maxBytesPerMessage);
 const raw = hostileMail();
 const domains = ['dept.gov.uk', 'reports.dept.gov.uk'];
 const start = process.hrtime.bigint();
