@@ -2,7 +2,7 @@
  * What a set of reports says, per domain: the numbers `gov-email reports` prints and the
  * ReportInbox function sends to CloudWatch.
  */
-import { DmarcAggregateReport, DmarcRecordRow, ParsedReport } from './model';
+import { DmarcAggregateReport, DmarcPolicyPublished, DmarcRecordRow, ParsedReport } from './model';
 import { SENDER_CLASSES, SENDER_CLASS_IDS, SenderClass, classifyRecord, senderClassName } from './sources';
 
 /** One source IP whose messages failed DMARC. */
@@ -81,19 +81,9 @@ export interface SenderSummary {
  * A DMARC record as reporters found it published (`policy_published`), and how many reports
  * said so. RFC 9990 reports add `np`, `testing` (`t=`), `psd` and `discovery_method`.
  */
-export interface PublishedPolicySummary {
+export interface PublishedPolicySummary extends Omit<DmarcPolicyPublished, 'domain'> {
   /** `rfc7489` or `rfc9990`: the schema of the reports that said so. */
   readonly schema: string;
-  readonly p?: string;
-  readonly sp?: string;
-  readonly np?: string;
-  readonly adkim?: string;
-  readonly aspf?: string;
-  readonly pct?: number;
-  readonly fo?: string;
-  readonly testing?: string;
-  readonly psd?: string;
-  readonly discoveryMethod?: string;
   readonly reports: number;
 }
 
@@ -382,19 +372,10 @@ function countResults(into: Map<string, Map<string, number>>, results: ReadonlyA
 }
 
 function addPolicy(acc: DmarcAcc, report: DmarcAggregateReport): void {
-  const p = report.policy;
+  const { domain: _domain, ...published } = report.policy;
   const policy: Omit<PublishedPolicySummary, 'reports'> = {
     schema: report.schema,
-    ...(p.p === undefined ? {} : { p: p.p }),
-    ...(p.sp === undefined ? {} : { sp: p.sp }),
-    ...(p.np === undefined ? {} : { np: p.np }),
-    ...(p.adkim === undefined ? {} : { adkim: p.adkim }),
-    ...(p.aspf === undefined ? {} : { aspf: p.aspf }),
-    ...(p.pct === undefined ? {} : { pct: p.pct }),
-    ...(p.fo === undefined ? {} : { fo: p.fo }),
-    ...(p.testing === undefined ? {} : { testing: p.testing }),
-    ...(p.psd === undefined ? {} : { psd: p.psd }),
-    ...(p.discoveryMethod === undefined ? {} : { discoveryMethod: p.discoveryMethod }),
+    ...Object.fromEntries(Object.entries(published).filter(([, v]) => v !== undefined)),
   };
   const key = JSON.stringify(policy);
   const seen = acc.policies.get(key) ?? { policy, reports: 0 };
