@@ -61,13 +61,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
   githubOptions: { mergify: false },
 
   // ts-jest only transpiles (test/tsconfig.json has isolatedModules), so the test task
-  // type-checks the tests once with `tsc --noEmit -p test/tsconfig.json`.
+  // type-checks the tests, the examples' apps and the benchmarks once with
+  // `tsc --noEmit -p test/tsconfig.json`; what the tests run with ts-node is transpiled only.
   typecheckTests: true,
   jestOptions: {
     // Snapshots are compared, never silently rewritten: `npx projen test:update` refreshes them.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 30000,
+      // A worker for every core: the main process only schedules (jest's default leaves one idle).
+      maxWorkers: '100%',
       // Coverage is collected only by `npx projen test:coverage`; nothing in CI reads it.
       collectCoverage: false,
       // Every synthesised template is linted in ONE cfn-lint process at the end of the run
@@ -170,6 +173,10 @@ project.addTask('bench:startup', {
 const selfReferencePaths = { 'cdk-gov-email': ['../src'], 'cdk-gov-email/lib/*': ['../src/*'] };
 project.tsconfigDev.file.addOverride('compilerOptions.paths', selfReferencePaths);
 project.tsconfigDev.file.addOverride('ts-node', { require: ['./util/package-self-reference.ts'] });
+// The examples' apps and the benchmarks are type-checked with the tests, in one program.
+project.tsconfigDev.addInclude('../examples/**/*.ts');
+project.tsconfigDev.addInclude('../bench/**/*.ts');
+project.tsconfigDev.addExclude('../examples/**/cdk.out');
 // The report inbox function's modules run in Lambda, whose runtime provides the AWS SDK clients
 // they import; the bundle keeps them external, as for its entry point.
 project.eslint!.allowDevDeps('src/report-inbox/handler/**');

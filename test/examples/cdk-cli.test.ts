@@ -2,7 +2,8 @@
  * Each example as its README runs it: `npx cdk synth` in its folder, with the AWS CDK CLI, no
  * AWS credentials and nothing fetched from the network (no version check, notices or telemetry,
  * no instance metadata). The CLI reads the annotations of the assembly, so this also proves
- * every annotation the constructs write is one the CLI can read.
+ * every annotation the constructs write is one the CLI can read. The apps are transpiled only
+ * (TS_NODE_TRANSPILE_ONLY): the test task type-checks them, with the tests, before jest runs.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -31,6 +32,7 @@ describe.each([
           CDK_DISABLE_VERSION_CHECK: '1',
           CDK_DISABLE_CLI_TELEMETRY: '1',
           AWS_EC2_METADATA_DISABLED: 'true',
+          TS_NODE_TRANSPILE_ONLY: 'true',
           // No credentials: synth must not need them.
           AWS_ACCESS_KEY_ID: '',
           AWS_SECRET_ACCESS_KEY: '',

@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -41,21 +41,49 @@ export function cfnLintAvailable(): boolean {
   return available;
 }
 
+const CFN_LINT_ARGS = ['--format', 'json', '--'];
+
 /** Run one cfn-lint process over the template files in `dir`; match file names are relative to `dir`. */
 export function lintFiles(dir: string, files: string[]): CfnLintMatch[] {
   if (files.length === 0) return [];
-  const run = spawnSync('cfn-lint', ['--format', 'json', '--', ...files.map((f) => join(dir, f))], {
+  const run = spawnSync('cfn-lint', [...CFN_LINT_ARGS, ...files.map((f) => join(dir, f))], {
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
   });
-  if (run.error) {
-    throw new Error(`cfn-lint could not be run (${run.error.message}); install cfn-lint 1.x so templates can be checked`);
-  }
+  if (run.error) throw cannotRun(run.error);
+  return parseMatches(dir, run.stdout, run.stderr, run.status);
+}
+
+/** As {@link lintFiles}, without blocking: several can run at once. */
+export function lintFilesAsync(dir: string, files: string[]): Promise<CfnLintMatch[]> {
+  if (files.length === 0) return Promise.resolve([]);
+  return new Promise((resolve, reject) => {
+    const child = spawn('cfn-lint', [...CFN_LINT_ARGS, ...files.map((f) => join(dir, f))], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e) => reject(cannotRun(e)));
+    child.on('close', (status) => {
+      try {
+        resolve(parseMatches(dir, Buffer.concat(out).toString('utf8'), Buffer.concat(err).toString('utf8'), status));
+      } catch (e) {
+        reject(e);
+      }
+    });
+  });
+}
+
+function cannotRun(e: Error): Error {
+  return new Error(`cfn-lint could not be run (${e.message}); install cfn-lint 1.x so templates can be checked`);
+}
+
+function parseMatches(dir: string, stdout: string, stderr: string, status: number | null): CfnLintMatch[] {
   let parsed: any[];
   try {
-    parsed = JSON.parse(run.stdout || '[]');
+    parsed = JSON.parse(stdout || '[]');
   } catch {
-    throw new Error(`cfn-lint printed something other than JSON (exit ${run.status}): ${run.stdout}${run.stderr}`);
+    throw new Error(`cfn-lint printed something other than JSON (exit ${status}): ${stdout}${stderr}`);
   }
   return parsed.map((m) => ({
     file: relative(dir, String(m.Filename ?? '')),
@@ -66,33 +94,139 @@ export function lintFiles(dir: string, files: string[]): CfnLintMatch[] {
   }));
 }
 
+/**
+ * A folder two jest runs of one CI job can share (the oldest and the newest aws-cdk-lib run at
+ * the same time), so that a template both synthesise alike is linted once. Each run claims the
+ * templates it will lint (an exclusive `<digest>.claim` file), writes what cfn-lint said of each
+ * (`<digest>.result`), and reads the other run's results for the templates it claimed. Without
+ * it, a run lints every template it collected itself.
+ */
+export const CFN_LINT_STORE_ENV = 'GOV_EMAIL_CFN_LINT_STORE';
+
 /** What {@link lintCollected} found: how many templates, how many distinct, and the errors per template. */
 export interface CollectedLint {
   readonly templates: number;
   readonly distinct: number;
+  /** Distinct templates this run linted itself. */
+  readonly linted: number;
+  /** Distinct templates whose results came from another run sharing the store. */
+  readonly shared: number;
+  /** cfn-lint processes this run used. */
+  readonly processes: number;
   readonly errors: CfnLintMatch[];
 }
 
+/** How to lint a collected folder. */
+export interface LintCollectedOptions {
+  /** The shared store; default: the one named by {@link CFN_LINT_STORE_ENV}, or a folder of this call's own. */
+  readonly store?: string;
+  /** cfn-lint processes at most; default: the machine's available parallelism, at most 4. */
+  readonly processes?: number;
+  /** How long to wait for another run's result before linting the template here; default 20 minutes. */
+  readonly waitMs?: number;
+}
+
 /**
- * Lint every template file in `dir` (as the test files wrote them) in one cfn-lint process.
- * Templates with the same content are linted once, and an error in one is reported under the
- * name of every template that has that content.
+ * Lint every template file in `dir` (as the test files wrote them). Templates with the same
+ * content are linted once, and an error in one is reported under the name of every template that
+ * has that content. The templates are split over a few cfn-lint processes, the largest first;
+ * with a shared store, those another run has claimed are not linted again here, but their
+ * results are read (and if that run never writes them, they are linted here after all).
  */
-export function lintCollected(dir: string): CollectedLint {
+export async function lintCollected(dir: string, options: LintCollectedOptions = {}): Promise<CollectedLint> {
   const names = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
   const byDigest = new Map<string, string[]>();
+  const bodies = new Map<string, Buffer>();
   for (const name of names) {
-    const digest = createHash('sha256').update(readFileSync(join(dir, name))).digest('hex');
+    const body = readFileSync(join(dir, name));
+    const digest = createHash('sha256').update(body).digest('hex');
     byDigest.set(digest, [...(byDigest.get(digest) ?? []), name]);
+    bodies.set(digest, body);
   }
-  const unique = join(dir, '.distinct');
-  mkdirSync(unique, { recursive: true });
-  for (const [digest, [first]] of byDigest) writeFileSync(join(unique, `${digest}.json`), readFileSync(join(dir, first)));
-  const matches = lintFiles(unique, [...byDigest.keys()].map((d) => `${d}.json`));
-  const errors = matches
-    .filter((m) => m.level === 'Error')
-    .flatMap((m) => (byDigest.get(m.file.replace(/\.json$/, '')) ?? [m.file]).map((file) => ({ ...m, file })));
-  return { templates: names.length, distinct: byDigest.size, errors };
+  const shared = options.store ?? process.env[CFN_LINT_STORE_ENV];
+  const store = shared ?? mkdtempSync(join(tmpdir(), 'cfn-lint-store-'));
+  mkdirSync(store, { recursive: true });
+  const processes = Math.max(1, options.processes ?? Math.min(4, availableParallelism()));
+  const waitMs = options.waitMs ?? 20 * 60 * 1000;
+  try {
+    const results = new Map<string, CfnLintMatch[]>();
+    const mine = [...byDigest.keys()].filter((d) => claim(store, d));
+    let linted = mine.length;
+    await lintInto(store, mine, bodies, processes, results);
+    // What another run claimed: wait for its results; lint here what it gave up on.
+    let theirs = [...byDigest.keys()].filter((d) => !results.has(d));
+    const deadline = Date.now() + waitMs;
+    while (theirs.length > 0) {
+      for (const d of theirs) {
+        const result = readResult(store, d);
+        if (result) results.set(d, result);
+      }
+      theirs = theirs.filter((d) => !results.has(d));
+      const orphans = theirs.filter((d) => Date.now() > deadline || (!existsSync(claimFile(store, d)) && claim(store, d)));
+      if (orphans.length > 0) {
+        linted += orphans.length;
+        await lintInto(store, orphans, bodies, processes, results);
+        theirs = theirs.filter((d) => !results.has(d));
+      }
+      if (theirs.length > 0) await new Promise((ok) => setTimeout(ok, 250));
+    }
+    const errors = [...results]
+      .flatMap(([d, matches]) => matches.filter((m) => m.level === 'Error').flatMap((m) => byDigest.get(d)!.map((file) => ({ ...m, file }))));
+    return { templates: names.length, distinct: byDigest.size, linted, shared: byDigest.size - linted, processes, errors };
+  } finally {
+    if (!shared) rmSync(store, { recursive: true, force: true });
+  }
+}
+
+const claimFile = (store: string, digest: string) => join(store, `${digest}.claim`);
+
+/** Claim a template for this run: true when no run had claimed it. */
+function claim(store: string, digest: string): boolean {
+  try {
+    closeSync(openSync(claimFile(store, digest), 'wx'));
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
+}
+
+function readResult(store: string, digest: string): CfnLintMatch[] | undefined {
+  const file = join(store, `${digest}.result`);
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as CfnLintMatch[] : undefined;
+}
+
+/**
+ * Lint these templates in up to `processes` cfn-lint processes at once (each template to the
+ * process with the fewest bytes so far, the largest first), and record each one's matches in
+ * `results` and in the store. On failure the claims are given up, so another run can lint them.
+ */
+async function lintInto(
+  store: string, digests: string[], bodies: Map<string, Buffer>, processes: number, results: Map<string, CfnLintMatch[]>,
+): Promise<void> {
+  if (digests.length === 0) return;
+  const bins: { bytes: number; files: string[] }[] = Array.from({ length: Math.min(processes, digests.length) }, () => ({ bytes: 0, files: [] }));
+  for (const d of [...digests].sort((a, b) => bodies.get(b)!.length - bodies.get(a)!.length || a.localeCompare(b))) {
+    writeFileSync(join(store, `${d}.json`), bodies.get(d)!);
+    const bin = bins.reduce((low, b) => (b.bytes < low.bytes ? b : low));
+    bin.bytes += bodies.get(d)!.length;
+    bin.files.push(`${d}.json`);
+  }
+  let matches: CfnLintMatch[];
+  try {
+    matches = (await Promise.all(bins.map((b) => lintFilesAsync(store, b.files)))).flat();
+  } catch (e) {
+    for (const d of digests) rmSync(claimFile(store, d), { force: true });
+    throw e;
+  }
+  for (const d of digests) {
+    const own = matches.filter((m) => m.file === `${d}.json`);
+    results.set(d, own);
+    const file = join(store, `${d}.result`);
+    writeFileSync(`${file}.${process.pid}`, JSON.stringify(own));
+    renameSync(`${file}.${process.pid}`, file);
+    rmSync(join(store, `${d}.json`), { force: true });
+  }
 }
 
 /** A readable list of errors: the template, the rule, where and what. */
