@@ -13,7 +13,8 @@ const ROOT = join(__dirname, '..', '..');
 const MARKER = 'LOADED-MODULES ';
 
 /**
- * Run `script` (which may return a promise) in a child process that loads src/ through ts-node;
+ * Run `script` (which may return a promise) in a child process that loads src/ transpiled by
+ * esbuild (test/util/register-ts.js);
  * the files in `require.cache` when it has finished.
  */
 function modulesLoadedBy(script: string): string[] {
@@ -23,7 +24,7 @@ function modulesLoadedBy(script: string): string[] {
 /** As modulesLoadedBy, with what the script returned. */
 function run(script: string): { modules: string[]; result: unknown } {
   const program = `
-    require('ts-node').register({ project: 'test/tsconfig.json', transpileOnly: true });
+    require('./test/util/register-ts.js');
     Promise.resolve((() => { ${script} })()).then((result) => {
       process.stdout.write('\\n${MARKER}' + JSON.stringify({ modules: Object.keys(require.cache), result }) + '\\n');
     });

@@ -20,7 +20,7 @@ function withoutCdkNag(script: string): { status: number | null; stdout: string;
       }
       return resolve.call(this, request, ...rest);
     };
-    require('ts-node').register({ project: 'test/tsconfig.json', transpileOnly: true });
+    require('./test/util/register-ts.js');
   `;
   const result = spawnSync(process.execPath, ['-e', prelude + script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
-import { CFN_LINT_DIR_ENV, CFN_LINT_STORE_ENV, TemplateLinter, cfnLintAvailable, lintCollected } from './cfn-lint';
+import { CFN_LINT_DIR_ENV, CFN_LINT_STORE_ENV, CfnLintMatch, TemplateLinter, cfnLintAvailable, lintCollected } from './cfn-lint';
 import teardown from './cfn-lint-teardown';
 
 const withCfnLint = cfnLintAvailable() ? test : test.skip;
@@ -135,31 +135,49 @@ describe('one cfn-lint for the whole run (jest global setup and teardown)', () =
     return { a, b, store: join(dir, 'store') };
   }
 
-  withCfnLint('two runs sharing a store lint a template they have in common once, and both report its errors', async () => {
+  /**
+   * A stand-in for cfn-lint in the tests of the store's protocol (claims, results, orphans): an
+   * error for each template with an invalid record type, and a list of every file it was given.
+   * cfn-lint itself is run by the tests above and below.
+   */
+  function fakeLinter(): { lint: (d: string, files: string[]) => Promise<CfnLintMatch[]>; linted: string[] } {
+    const linted: string[] = [];
+    const lint = async (d: string, files: string[]) => {
+      await new Promise((ok) => setTimeout(ok, 20));
+      linted.push(...files);
+      return files.filter((f) => readFileSync(join(d, f), 'utf8').includes('"NOPE"'))
+        .map((file) => ({ file, rule: 'E3030', level: 'Error', message: 'NOPE is not a record type', path: 'Resources/Bad/Properties/Type' }));
+    };
+    return { lint, linted };
+  }
+
+  test('two runs sharing a store lint a template they have in common once, and both report its errors', async () => {
     const { a, b, store } = twoRuns();
-    const [ra, rb] = await Promise.all([lintCollected(a, { store }), lintCollected(b, { store })]);
+    const fake = fakeLinter();
+    const [ra, rb] = await Promise.all([lintCollected(a, { store, linter: fake.lint }), lintCollected(b, { store, linter: fake.lint })]);
     expect([ra.distinct, rb.distinct]).toEqual([2, 2]);
-    // Three distinct templates in all, each linted by one of the two runs
-    expect(ra.linted + rb.linted).toBe(3);
+    // Three distinct templates in all, each linted by one of the two runs, once
+    expect([ra.linted + rb.linted, fake.linted.length, new Set(fake.linted).size]).toEqual([3, 3, 3]);
     expect(ra.shared + rb.shared).toBe(1);
     expect([...new Set(ra.errors.map((e) => e.file))]).toEqual(['a--Common.json']);
     expect([...new Set(rb.errors.map((e) => e.file))].sort()).toEqual(['b--Common.json', 'b--OnlyB.json']);
     // One after the other: the second reads the first's results and lints only its own
     const later = join(dir, 'store2');
-    const first = await lintCollected(a, { store: later });
-    const second = await lintCollected(b, { store: later });
+    const first = await lintCollected(a, { store: later, linter: fake.lint });
+    const second = await lintCollected(b, { store: later, linter: fake.lint });
     expect([first.linted, first.shared, second.linted, second.shared]).toEqual([2, 0, 1, 1]);
     expect([...new Set(second.errors.map((e) => e.file))].sort()).toEqual(['b--Common.json', 'b--OnlyB.json']);
   });
 
-  withCfnLint('a template another run claimed and never linted is linted here: when it gives up its claim, or after the wait', async () => {
+  test('a template another run claimed and never linted is linted here: when it gives up its claim, or after the wait', async () => {
     const { a, store } = twoRuns();
     mkdirSync(store);
     const digests = readdirSync(a).map((f) => createHash('sha256').update(readFileSync(join(a, f))).digest('hex'));
     for (const d of digests) writeFileSync(join(store, `${d}.claim`), '');
     // Claims that stay: linted here once the wait is over
-    const waited = await lintCollected(a, { store, waitMs: 300 });
-    expect([waited.linted, waited.shared]).toEqual([2, 0]);
+    const fake = fakeLinter();
+    const waited = await lintCollected(a, { store, waitMs: 300, linter: fake.lint });
+    expect([waited.linted, waited.shared, fake.linted.length]).toEqual([2, 0, 2]);
     expect(new Set(waited.errors.map((e) => e.file))).toEqual(new Set(['a--Common.json']));
     // Claims given up while this run waits: claimed and linted here without waiting out the time
     const store2 = join(dir, 'given-up');
@@ -167,9 +185,21 @@ describe('one cfn-lint for the whole run (jest global setup and teardown)', () =
     for (const d of digests) writeFileSync(join(store2, `${d}.claim`), '');
     setTimeout(() => digests.forEach((d) => rmSync(join(store2, `${d}.claim`))), 300);
     const started = Date.now();
-    const given = await lintCollected(a, { store: store2, waitMs: 600_000 });
-    expect(Date.now() - started).toBeLessThan(300_000);
+    const given = await lintCollected(a, { store: store2, waitMs: 600_000, linter: fakeLinter().lint });
+    expect(Date.now() - started).toBeLessThan(60_000);
     expect([given.linted, given.shared]).toEqual([2, 0]);
+  });
+
+  test('a run whose linter fails gives up its claims, so the run sharing the store lints them', async () => {
+    const { a, store } = twoRuns();
+    const failing = async (): Promise<CfnLintMatch[]> => {
+      throw new Error('cfn-lint could not be run');
+    };
+    await expect(lintCollected(a, { store, linter: failing })).rejects.toThrow('could not be run');
+    expect(readdirSync(store).filter((f) => f.endsWith('.claim'))).toEqual([]);
+    const fake = fakeLinter();
+    const again = await lintCollected(a, { store, waitMs: 600_000, linter: fake.lint });
+    expect([again.linted, fake.linted.length]).toEqual([2, 2]);
   });
 
   withCfnLint('templates are split over the processes asked for, and every one is still linted', async () => {

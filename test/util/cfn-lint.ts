@@ -124,6 +124,8 @@ export interface LintCollectedOptions {
   readonly processes?: number;
   /** How long to wait for another run's result before linting the template here; default 20 minutes. */
   readonly waitMs?: number;
+  /** What lints a batch of files in a folder; default {@link lintFilesAsync} (cfn-lint). */
+  readonly linter?: (dir: string, files: string[]) => Promise<CfnLintMatch[]>;
 }
 
 /**
@@ -148,11 +150,12 @@ export async function lintCollected(dir: string, options: LintCollectedOptions =
   mkdirSync(store, { recursive: true });
   const processes = Math.max(1, options.processes ?? Math.min(4, availableParallelism()));
   const waitMs = options.waitMs ?? 20 * 60 * 1000;
+  const linter = options.linter ?? lintFilesAsync;
   try {
     const results = new Map<string, CfnLintMatch[]>();
     const mine = [...byDigest.keys()].filter((d) => claim(store, d));
     let linted = mine.length;
-    await lintInto(store, mine, bodies, processes, results);
+    await lintInto(store, mine, bodies, processes, linter, results);
     // What another run claimed: wait for its results; lint here what it gave up on.
     let theirs = [...byDigest.keys()].filter((d) => !results.has(d));
     const deadline = Date.now() + waitMs;
@@ -165,7 +168,7 @@ export async function lintCollected(dir: string, options: LintCollectedOptions =
       const orphans = theirs.filter((d) => Date.now() > deadline || (!existsSync(claimFile(store, d)) && claim(store, d)));
       if (orphans.length > 0) {
         linted += orphans.length;
-        await lintInto(store, orphans, bodies, processes, results);
+        await lintInto(store, orphans, bodies, processes, linter, results);
         theirs = theirs.filter((d) => !results.has(d));
       }
       if (theirs.length > 0) await new Promise((ok) => setTimeout(ok, 250));
@@ -202,7 +205,8 @@ function readResult(store: string, digest: string): CfnLintMatch[] | undefined {
  * `results` and in the store. On failure the claims are given up, so another run can lint them.
  */
 async function lintInto(
-  store: string, digests: string[], bodies: Map<string, Buffer>, processes: number, results: Map<string, CfnLintMatch[]>,
+  store: string, digests: string[], bodies: Map<string, Buffer>, processes: number,
+  linter: (dir: string, files: string[]) => Promise<CfnLintMatch[]>, results: Map<string, CfnLintMatch[]>,
 ): Promise<void> {
   if (digests.length === 0) return;
   const bins: { bytes: number; files: string[] }[] = Array.from({ length: Math.min(processes, digests.length) }, () => ({ bytes: 0, files: [] }));
@@ -214,7 +218,7 @@ async function lintInto(
   }
   let matches: CfnLintMatch[];
   try {
-    matches = (await Promise.all(bins.map((b) => lintFilesAsync(store, b.files)))).flat();
+    matches = (await Promise.all(bins.map((b) => linter(store, b.files)))).flat();
   } catch (e) {
     for (const d of digests) rmSync(claimFile(store, d), { force: true });
     throw e;
