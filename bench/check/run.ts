@@ -55,6 +55,7 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import * as tls from 'node:tls';
 import { parseArgs } from 'node:util';
+import { transformSync } from 'esbuild';
 import type { ProxyStats } from './proxy';
 import type { BenchSmtpStats } from './smtp';
 import { BENCH_DOMAINS, BENCH_ZONE, benchDomains, benchWorld, zoneFile } from './world';
@@ -321,6 +322,8 @@ interface FloorPlan {
   readonly questions: number;
   readonly outstanding: number;
   readonly curlConfig: string;
+  /** The policy hosts fetched, one a line (for the Node.js floor). */
+  readonly hostsFile: string;
   readonly fetches: number;
   readonly parallel: number;
   /** The questions by type, most first: `TXT 6,000`. */
@@ -335,6 +338,8 @@ async function capturePlan(env: Env, oneWayMs: number): Promise<{ plan: FloorPla
   writeFileSync(queriesFile, `${run.stats.captured!.join('\n')}\n`);
   const curlConfig = join(env.work, `fetches-${tag}.curl`);
   writeFileSync(curlConfig, served.hosts.map((h) => `url = "https://${h}/.well-known/mta-sts.txt"\noutput = "/dev/null"\n`).join(''));
+  const hostsFile = join(env.work, `hosts-${tag}.txt`);
+  writeFileSync(hostsFile, `${served.hosts.join('\n')}\n`);
   return {
     run,
     plan: {
@@ -342,6 +347,7 @@ async function capturePlan(env: Env, oneWayMs: number): Promise<{ plan: FloorPla
       questions: run.stats.captured!.length,
       outstanding: Math.max(1, run.stats.peakOutstanding),
       curlConfig,
+      hostsFile,
       fetches: served.hosts.length,
       parallel: Math.max(1, run.stats.peakHttpsConnections),
       byType: countByType(run.stats.captured!),
@@ -414,6 +420,37 @@ async function runFloor(env: Env, oneWayMs: number, plan: FloorPlan): Promise<Fl
   };
 }
 
+/** What the Node.js floor (bench/check/node-floor.ts) did in one run. */
+interface NodeFloorRun {
+  readonly ms: number;
+  readonly dnsMs: number;
+  readonly httpsMs: number;
+  readonly lost: number;
+  readonly fetched: number;
+  readonly cpu: CpuTimes;
+}
+
+/** The floor's work done by the cheapest Node.js program: what the checker's runtime costs before the checker does anything. */
+async function runNodeFloor(env: Env, oneWayMs: number, plan: FloorPlan): Promise<NodeFloorRun> {
+  await reset(env, oneWayMs, false);
+  const cpuBefore = cpuNow(env);
+  const r = runNode([join(env.work, 'node-floor.js'), plan.queriesFile, String(plan.outstanding), plan.hostsFile, String(plan.parallel),
+    String(env.dnsPort), String(env.httpsPort), env.caFile, String(TIMEOUT_S)], 'pipe');
+  const cpu = cpuSince(env, cpuBefore);
+  if (r.status !== 0) throw new Error(`the Node.js floor exited ${r.status}:\n${r.stdout}${r.stderr}`);
+  const out = JSON.parse(r.stdout.trim()) as { answered: number; lost: number; dnsMs: number; fetched: number; failed: number; httpsMs: number };
+  if (out.answered + out.lost !== plan.questions || out.fetched + out.failed !== plan.fetches) {
+    throw new Error(`the Node.js floor did not do the floor's work: ${r.stdout}`);
+  }
+  return { ms: r.ms, dnsMs: out.dnsMs, httpsMs: out.httpsMs, lost: out.lost, fetched: out.fetched, cpu };
+}
+
+/** node-floor.ts as plain JavaScript in the work folder, so no TypeScript loader is in its time. */
+function compileNodeFloor(work: string): void {
+  const { code } = transformSync(readFileSync(join(__dirname, 'node-floor.ts'), 'utf8'), { loader: 'ts', format: 'cjs', target: 'node20' });
+  writeFileSync(join(work, 'node-floor.js'), code);
+}
+
 /** How many names the certificate the policy host presents for `host` holds. */
 function namesOnCertificate(port: number, host: string, caFile: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -475,6 +512,8 @@ interface LatencyResult {
   /** The same check with --no-smtp. */
   readonly noSmtp: CheckRun[];
   readonly floors: FloorRun[];
+  /** The floor's work done by a Node.js program (bench/check/node-floor.ts). */
+  readonly nodeFloors: NodeFloorRun[];
   readonly sweep: Map<number, number[]>;
   /** Findings the same in every run with probes, and in every run without. */
   readonly identical: boolean;
@@ -490,6 +529,7 @@ async function main(): Promise<void> {
   const load: number[] = [loadavg()[0]];
   try {
     compileSrc(join(work, 'cli'));
+    compileNodeFloor(work);
     const bin = join(work, 'cli', 'cli', 'bin.js');
     const help = runNode([bin, 'check', '--help'], 'pipe');
     // What every run pays before any query: node starting and the CLI loading (`check --help`).
@@ -551,6 +591,7 @@ async function main(): Promise<void> {
       const checks: CheckRun[] = [];
       const noSmtp: CheckRun[] = [];
       const floors: FloorRun[] = [];
+      const nodeFloors: NodeFloorRun[] = [];
       const sweep = new Map<number, number[]>(SWEEP.map((c) => [c, []]));
       let identical = true;
       let noSmtpSummary: string | undefined;
@@ -576,8 +617,13 @@ async function main(): Promise<void> {
             floors.push(f);
             process.stderr.write(`${at}: floor ${secs(f.ms)} s (dnsperf ${secs(f.dnsMs)} s, curl ${secs(f.httpsMs)} s; CPU ${secs(f.cpu.measured)} s)\n`);
           },
+          async () => {
+            const f = await runNodeFloor(env, oneWay, plan);
+            nodeFloors.push(f);
+            process.stderr.write(`${at}: Node.js floor ${secs(f.ms)} s (DNS ${secs(f.dnsMs)} s, HTTPS ${secs(f.httpsMs)} s; CPU ${secs(f.cpu.measured)} s)\n`);
+          },
         ];
-        // Each round starts with the next of the three, so each goes first as often as the others.
+        // Each round starts with the next of the four, so each goes first as often as the others.
         for (let i = 0; i < steps.length; i++) await steps[(round + i) % steps.length]();
         for (const c of SWEEP) {
           const s = await runCheck(env, oneWay, { concurrency: c });
@@ -586,7 +632,7 @@ async function main(): Promise<void> {
           process.stderr.write(`${at}: check --concurrency ${c} ${secs(s.ms)} s\n`);
         }
       }
-      results.push({ rttMs: rtt, plan, checks, noSmtp, floors, sweep, identical });
+      results.push({ rttMs: rtt, plan, checks, noSmtp, floors, nodeFloors, sweep, identical });
       if (values.profile !== undefined) {
         const dir = join(values.profile, `rtt-${rtt}ms`);
         await runCheck(env, oneWay, { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', dir] });
@@ -620,10 +666,11 @@ function report(results: LatencyResult[], defaultConcurrency: number, load: numb
   const checkMs = (r: LatencyResult) => medianOf(r.checks, (x) => x.ms);
   const noSmtpMs = (r: LatencyResult) => medianOf(r.noSmtp, (x) => x.ms);
   const floorMs = (r: LatencyResult) => medianOf(r.floors, (x) => x.ms);
+  const nodeFloorMs = (r: LatencyResult) => medianOf(r.nodeFloors, (x) => x.ms);
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
   const timesTable = table(
     ['Added round trip', 'gov-email check (s)', 'check --no-smtp (s)', 'With probes ÷ without', 'Floor (s)', 'Check ÷ floor', '--no-smtp ÷ floor',
-      'Floor: dnsperf / curl (s)'],
+      'Floor: dnsperf / curl (s)', 'Node.js floor (s)', 'Node.js floor ÷ floor', '--no-smtp ÷ Node.js floor'],
     results.map((r) => [
       `+${r.rttMs} ms`,
       secs(checkMs(r)),
@@ -633,12 +680,15 @@ function report(results: LatencyResult[], defaultConcurrency: number, load: numb
       ratio(checkMs(r), floorMs(r)),
       ratio(noSmtpMs(r), floorMs(r)),
       `${secs(medianOf(r.floors, (x) => x.dnsMs))} / ${secs(medianOf(r.floors, (x) => x.httpsMs))}`,
+      secs(nodeFloorMs(r)),
+      ratio(nodeFloorMs(r), floorMs(r)),
+      ratio(noSmtpMs(r), nodeFloorMs(r)),
     ]),
   );
   const both = (r: LatencyResult, f: (x: CheckRun) => number) => `${num(medianOf(r.checks, f))} / ${num(medianOf(r.noSmtp, f))}`;
   const countsTable = table(
     ['Added round trip', 'Probes: made / STARTTLS with a valid certificate / most open at once at the relay', 'Queries sent: UDP (with EDNS0) + TCP',
-      'Questions: check / --no-smtp', 'UDP retransmissions: median (most)', 'Truncated → TCP connections', 'Timeouts: check / --no-smtp / floor',
+      'Questions: check / --no-smtp', 'UDP retransmissions: median (most)', 'Truncated → TCP connections', 'Timeouts: check / --no-smtp / floor / Node.js floor',
       'Policy fetches: check / --no-smtp / floor'],
     results.map((r) => [
       `+${r.rttMs} ms`,
@@ -648,7 +698,8 @@ function report(results: LatencyResult[], defaultConcurrency: number, load: numb
       both(r, (x) => x.stats.questions),
       `${num(medianOf(r.checks, (x) => x.stats.udpRepeats))} (${num(Math.max(...r.checks.map((x) => x.stats.udpRepeats)))})`,
       `${num(medianOf(r.checks, (x) => x.stats.truncated))} → ${num(medianOf(r.checks, (x) => x.stats.tcpConnections))}`,
-      `${Math.max(...r.checks.map((x) => x.timeouts + x.probeTimeouts))} / ${Math.max(...r.noSmtp.map((x) => x.timeouts))} / ${Math.max(...r.floors.map((x) => x.lost))}`,
+      `${Math.max(...r.checks.map((x) => x.timeouts + x.probeTimeouts))} / ${Math.max(...r.noSmtp.map((x) => x.timeouts))} / ${Math.max(...r.floors.map((x) => x.lost))}` +
+        ` / ${Math.max(...r.nodeFloors.map((x) => x.lost))}`,
       `${both(r, (x) => x.fetches)} / ${num(medianOf(r.floors, (x) => x.fetched))}`,
     ]),
   );
@@ -658,7 +709,7 @@ function report(results: LatencyResult[], defaultConcurrency: number, load: numb
   const floorTable = table(
     ['Added round trip', 'dnsperf -q (most outstanding)', 'curl --parallel-max (most connections)', 'Floor sent: UDP queries, truncated, TCP',
       'CPU (s) during check: checker / HTTPS + SMTP servers / relay / knotd', 'CPU (s) during check --no-smtp: same',
-      'CPU (s) during floor: dnsperf + curl / HTTPS + SMTP servers / relay / knotd'],
+      'CPU (s) during floor: dnsperf + curl / HTTPS + SMTP servers / relay / knotd', 'CPU (s) during Node.js floor: same'],
     results.map((r) => [
       `+${r.rttMs} ms`,
       String(r.plan.outstanding),
@@ -667,6 +718,7 @@ function report(results: LatencyResult[], defaultConcurrency: number, load: numb
       cpuCell(r.checks.map((x) => x.cpu)),
       cpuCell(r.noSmtp.map((x) => x.cpu)),
       cpuCell(r.floors.map((x) => x.cpu)),
+      cpuCell(r.nodeFloors.map((x) => x.cpu)),
     ]),
   );
   // The checker's own CPU time is the figure least moved by the machine's load: what the probes
@@ -703,7 +755,7 @@ function report(results: LatencyResult[], defaultConcurrency: number, load: numb
     const ok = concurrencies.filter((c) => sweepMs(r, c) <= 1.5 * floorMs(r));
     return `+${r.rttMs} ms: ${ok.length === 0 ? 'none' : ok.join(', ')}`;
   });
-  const spread = Math.max(...results.flatMap((r) => [r.checks, r.noSmtp, r.floors].map((xs) => spreadOf(xs.map((x) => x.ms)))
+  const spread = Math.max(...results.flatMap((r) => [r.checks, r.noSmtp, r.floors, r.nodeFloors].map((xs) => spreadOf(xs.map((x) => x.ms)))
     .concat([...r.sweep.values()].map(spreadOf))));
   const drops = results.reduce((n, r) => n + [...r.checks, ...r.noSmtp].reduce((m, x) => m + x.udp.rcvbufErrors, 0), 0);
   const worst = Math.max(...results.map((r) => checkMs(r) / floorMs(r)));
@@ -747,12 +799,18 @@ function report(results: LatencyResult[], defaultConcurrency: number, load: numb
     ' no answer is truncated), and `curl --parallel --parallel-max <most connections> --connect-to --cacert` for the' +
     ' same fetches. It asks no question twice, waits for no answer before asking the next, and evaluates nothing.',
     '',
-    `Each figure is the median of ${ROUNDS} rounds; each round runs the check, the check with \`--no-smtp\` and the floor,` +
-    ' starting with the next of the three each round, and ends with the sweep. Counts are the relay\'s, the HTTPS server\'s and the' +
+    'The Node.js floor does the floor\'s work in one Node.js process (bench/check/node-floor.ts, compiled to JavaScript first,' +
+    ' sharing no code with the checker): the same questions with EDNS0 and the same most outstanding, written with the' +
+    ' dns-packet package on one UDP socket and answers matched by id (as dnsperf does), and the same fetches with node:https,' +
+    ' a new connection each, at most as many at once.' +
+    ' What the checker costs over it is the checker\'s own; what the Node.js floor costs over the floor is the runtime\'s.',
+    '',
+    `Each figure is the median of ${ROUNDS} rounds; each round runs the check, the check with \`--no-smtp\`, the floor and the` +
+    ' Node.js floor, starting with the next of the four each round, and ends with the sweep. Counts are the relay\'s, the HTTPS server\'s and the' +
     ' SMTP server\'s (medians over the checker\'s runs); "Probes made" are the connections the SMTP server accepted, "with a valid' +
     ' certificate" the report\'s MX facts saying so. "UDP retransmissions" are queries for a question already asked; "Timeouts" are' +
     ' the most, over the runs, of the checker\'s findings of a query or fetch without an answer in time (with probes, and probes' +
-    ' that ran out of time), and of the queries dnsperf lost. src/ is compiled by tsc into a temporary folder at' +
+    ' that ran out of time), and of the queries dnsperf and the Node.js floor lost. src/ is compiled by tsc into a temporary folder at' +
     ' the start of every run, so the code measured is the work tree\'s as it was then. Run with:',
     '',
     '```sh',
@@ -780,7 +838,8 @@ function report(results: LatencyResult[], defaultConcurrency: number, load: numb
     '',
     `Goal: at most 1.5× the floor at every round trip. Measured at the default concurrency: with probes at most ${worst.toFixed(2)}×,` +
     ` ${worst <= 1.5 ? 'met' : 'not met'} (the floor has no SMTP); with \`--no-smtp\` at most ${worstNoSmtp.toFixed(2)}×,` +
-    ` ${worstNoSmtp <= 1.5 ? 'met' : 'not met'}.`,
+    ` ${worstNoSmtp <= 1.5 ? 'met' : 'not met'}. The Node.js floor alone is ${results.map((r) => `${ratio(nodeFloorMs(r), floorMs(r))} at +${r.rttMs} ms`).join(', ')}` +
+    ` of the floor, and the check with \`--no-smtp\` ${results.map((r) => `${ratio(noSmtpMs(r), nodeFloorMs(r))}`).join(', ')} of the Node.js floor.`,
     '',
     'What was sent:',
     '',
