@@ -102,3 +102,20 @@ describe('gov-email loads no AWS SDK module before verify', () => {
     expect(ofPackage(modules, '@aws-sdk/').length).toBeGreaterThan(0);
   }, TIMEOUT);
 });
+
+describe('gov-email check loads the XML parser only to read a BIMI logo', () => {
+  test('check --help loads no fast-xml-parser', () => {
+    const modules = modulesLoadedBy(cli(['check', '--help']));
+    expect(modules.some((f) => f.includes(join('src', 'cli', 'check', 'bimi-svg.ts')))).toBe(true);
+    expect(ofPackage(modules, 'fast-xml-parser')).toEqual([]);
+  }, TIMEOUT);
+
+  test('control: reading a logo loads it, and the listing sees it', () => {
+    const modules = modulesLoadedBy(`
+      const { checkBimiSvg } = require('./src/cli/check/bimi-svg');
+      const svg = '<svg xmlns="http://www.w3.org/2000/svg" version="1.2" baseProfile="tiny-ps" viewBox="0 0 10 10"><title>x</title></svg>';
+      return checkBimiSvg(Buffer.from(svg), { url: 'https://example.gov.uk/logo.svg' }).length;
+    `);
+    expect(ofPackage(modules, 'fast-xml-parser').length).toBeGreaterThan(0);
+  }, TIMEOUT);
+});

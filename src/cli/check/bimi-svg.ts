@@ -9,9 +9,18 @@
  * the profile does not list, other than those above, is not reported.
  */
 import { gunzipSync } from 'node:zlib';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type * as FastXmlParser from 'fast-xml-parser';
 import { BIMI_RULES } from '../../records/bimi';
 import { Finding, FindingSubject, finding } from '../../records/finding';
+
+/**
+ * fast-xml-parser, loaded when the first logo is read rather than when `gov-email check` starts:
+ * most runs fetch no logo.
+ */
+function xml(): typeof FastXmlParser {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('fast-xml-parser');
+}
 
 /** The size receivers are asked to accept (BIMI Group; draft-brand-indicators-for-message-identification §7.6). */
 export const MAX_SVG_BYTES = 32 * 1024;
@@ -70,6 +79,7 @@ export function checkBimiSvg(served: Buffer, options: BimiSvgCheckOptions): Find
     add(BIMI_RULES.svgXml, `The SVG at ${options.url} has a document type or entity declaration; SVG Tiny Portable/Secure has none, and it is not read.`);
     return findings;
   }
+  const { XMLParser, XMLValidator } = xml();
   const valid = XMLValidator.validate(text, { allowBooleanAttributes: false });
   if (valid !== true) {
     add(BIMI_RULES.svgXml, `The document at ${options.url} is not well-formed XML: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col}).`);
