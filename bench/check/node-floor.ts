@@ -5,27 +5,38 @@
  * can be compared with what Node.js itself costs as well as with dnsperf and curl. It shares no
  * code with the checker: questions are written with the dns-packet package and answers matched by
  * their id (as dnsperf), one UDP socket, no retransmission, and the fetches are node:https GETs on a new
- * connection each (as curl to hosts of different names). Nothing is evaluated.
+ * connection each (as curl to hosts of different names), one TLS context for all (as the checker).
+ * Nothing is evaluated.
  *
  *   node node-floor.js <queries file> <outstanding> <hosts file> <parallel> <dns port> <https port> <CA file> <timeout s>
+ *                      [<MX hosts file> <smtp port> <probes at once>]
  *
  * The queries file has a line `<name> <TYPE>` per question (dnsperf's format), the hosts file a
- * policy host per line. Prints one JSON line: answered, lost, fetched (status 200), failed, and
- * the milliseconds each half took.
+ * policy host per line. With an MX hosts file it also makes the checker's STARTTLS probes, at
+ * most as many at once as the checker had: connect, the greeting, EHLO, STARTTLS, the TLS
+ * handshake with the host's name (the chain verified against the CA) and its certificate, then
+ * QUIT written without waiting for the answer, as the checker does. Prints one JSON line:
+ * answered, lost, fetched (status 200), failed, probed, probeFailures, and the milliseconds each
+ * part took.
  */
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
-import { request } from 'node:https';
+import { RequestOptions, request } from 'node:https';
+import { connect as connectTcp } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { SecureContext, connect as connectTls, createSecureContext } from 'node:tls';
 import * as packet from 'dns-packet';
 
 const [queriesFile, outstandingArg, hostsFile, parallelArg, dnsPortArg, httpsPortArg, caFile, timeoutArg] = process.argv.slice(2);
+const [mxFile, smtpPortArg, probesArg] = process.argv.slice(10);
 const outstanding = Number(outstandingArg);
 const parallel = Number(parallelArg);
 const dnsPort = Number(dnsPortArg);
 const httpsPort = Number(httpsPortArg);
 const timeoutMs = Number(timeoutArg) * 1000;
 const start = performance.now();
+/** One TLS context, with the CA, for every connection (as the checker has). */
+const secureContext = createSecureContext({ ca: readFileSync(caFile) });
 
 function askAll(): Promise<{ answered: number; lost: number; ms: number }> {
   const questions = readFileSync(queriesFile, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => {
@@ -87,7 +98,6 @@ function askAll(): Promise<{ answered: number; lost: number; ms: number }> {
 
 function fetchAll(): Promise<{ fetched: number; failed: number; ms: number }> {
   const hosts = readFileSync(hostsFile, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '');
-  const ca = readFileSync(caFile);
   let next = 0;
   let fetched = 0;
   let failed = 0;
@@ -107,16 +117,18 @@ function fetchAll(): Promise<{ fetched: number; failed: number; ms: number }> {
           fetchNext();
           done();
         };
-        const req = request({
+        // node:https hands the options to tls.connect, which takes a context (its types do not say so).
+        const options: RequestOptions & { secureContext: SecureContext } = {
           host: '127.0.0.1',
           port: httpsPort,
           servername: host,
           path: '/.well-known/mta-sts.txt',
-          ca,
+          secureContext,
           headers: { host },
           agent: false,
           timeout: timeoutMs,
-        }, (res) => {
+        };
+        const req = request(options, (res) => {
           res.on('data', () => undefined);
           res.on('end', () => finish(res.statusCode === 200));
           res.on('error', () => finish(false));
@@ -131,6 +143,78 @@ function fetchAll(): Promise<{ fetched: number; failed: number; ms: number }> {
   });
 }
 
-void Promise.all([askAll(), fetchAll()]).then(([dns, https]) => {
-  process.stdout.write(`${JSON.stringify({ answered: dns.answered, lost: dns.lost, dnsMs: dns.ms, fetched: https.fetched, failed: https.failed, httpsMs: https.ms })}\n`);
+/** One STARTTLS probe; resolves true when the TLS session was established. */
+function probe(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const socket = connectTcp({ host: '127.0.0.1', port });
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    function finish(ok: boolean): void {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (!ok) socket.destroy();
+      resolve(ok);
+    }
+    let buffered = '';
+    let step = 0;
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString('latin1');
+      // A reply is complete at a line whose code is followed by a space.
+      const end = /(^|\r\n)\d{3} [^\r\n]*\r\n/.exec(buffered);
+      if (end === null) return;
+      const code = buffered.slice(end.index + end[1].length, end.index + end[1].length + 3);
+      buffered = '';
+      if (step === 0 && code === '220') {
+        step = 1;
+        socket.write('EHLO floor.invalid\r\n');
+      } else if (step === 1 && code === '250') {
+        step = 2;
+        socket.write('STARTTLS\r\n');
+      } else if (step === 2 && code === '220') {
+        socket.removeListener('data', onData);
+        const secure = connectTls({ socket, servername: host, secureContext }, () => {
+          secure.getPeerCertificate();
+          secure.end('QUIT\r\n');
+          finish(true);
+        });
+        secure.on('error', () => finish(false));
+      } else {
+        finish(false);
+      }
+    };
+    socket.on('data', onData);
+    socket.on('error', () => finish(false));
+    socket.on('close', () => finish(false));
+  });
+}
+
+function probeAll(): Promise<{ probed: number; probeFailures: number; ms: number }> {
+  if (mxFile === undefined) return Promise.resolve({ probed: 0, probeFailures: 0, ms: 0 });
+  const hosts = readFileSync(mxFile, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const atOnce = Number(probesArg);
+  let next = 0;
+  let probed = 0;
+  let probeFailures = 0;
+  const worker = async () => {
+    while (next < hosts.length) {
+      if (await probe(hosts[next++], Number(smtpPortArg))) probed++;
+      else probeFailures++;
+    }
+  };
+  return Promise.all(Array.from({ length: atOnce }, worker)).then(() => ({ probed, probeFailures, ms: performance.now() - start }));
+}
+
+void Promise.all([askAll(), fetchAll(), probeAll()]).then(([dns, https, smtp]) => {
+  process.stdout.write(`${JSON.stringify({
+    answered: dns.answered,
+    lost: dns.lost,
+    dnsMs: dns.ms,
+    fetched: https.fetched,
+    failed: https.failed,
+    httpsMs: https.ms,
+    probed: smtp.probed,
+    probeFailures: smtp.probeFailures,
+    smtpMs: smtp.ms,
+  })}\n`);
 });

@@ -173,6 +173,8 @@ interface Env {
   readonly smtpPort: number;
   readonly caFile: string;
   readonly knotdPid: number;
+  /** The MX hosts of the domains in use, one a line: what the Node.js floor with probes probes. */
+  readonly mxFile: string;
 }
 
 interface CheckRun {
@@ -325,6 +327,8 @@ interface FloorPlan {
   /** The policy hosts fetched, one a line (for the Node.js floor). */
   readonly hostsFile: string;
   readonly fetches: number;
+  /** The most probes the checker had open at once (at the relay). */
+  readonly probesAtOnce: number;
   readonly parallel: number;
   /** The questions by type, most first: `TXT 6,000`. */
   readonly byType: string;
@@ -349,6 +353,7 @@ async function capturePlan(env: Env, oneWayMs: number): Promise<{ plan: FloorPla
       curlConfig,
       hostsFile,
       fetches: served.hosts.length,
+      probesAtOnce: Math.max(1, run.stats.peakSmtpConnections),
       parallel: Math.max(1, run.stats.peakHttpsConnections),
       byType: countByType(run.stats.captured!),
     },
@@ -425,24 +430,39 @@ interface NodeFloorRun {
   readonly ms: number;
   readonly dnsMs: number;
   readonly httpsMs: number;
+  /** Probes that reached TLS, and how long the probing took (0 without probes). */
+  readonly probed: number;
+  readonly smtpMs: number;
   readonly lost: number;
   readonly fetched: number;
   readonly cpu: CpuTimes;
 }
 
 /** The floor's work done by the cheapest Node.js program: what the checker's runtime costs before the checker does anything. */
-async function runNodeFloor(env: Env, oneWayMs: number, plan: FloorPlan): Promise<NodeFloorRun> {
+async function runNodeFloor(env: Env, oneWayMs: number, plan: FloorPlan, smtp: boolean): Promise<NodeFloorRun> {
   await reset(env, oneWayMs, false);
   const cpuBefore = cpuNow(env);
   const r = runNode([join(env.work, 'node-floor.js'), plan.queriesFile, String(plan.outstanding), plan.hostsFile, String(plan.parallel),
-    String(env.dnsPort), String(env.httpsPort), env.caFile, String(TIMEOUT_S)], 'pipe');
+    String(env.dnsPort), String(env.httpsPort), env.caFile, String(TIMEOUT_S),
+    ...(smtp ? [env.mxFile, String(env.smtpPort), String(plan.probesAtOnce)] : [])], 'pipe');
   const cpu = cpuSince(env, cpuBefore);
   if (r.status !== 0) throw new Error(`the Node.js floor exited ${r.status}:\n${r.stdout}${r.stderr}`);
-  const out = JSON.parse(r.stdout.trim()) as { answered: number; lost: number; dnsMs: number; fetched: number; failed: number; httpsMs: number };
+  const out = JSON.parse(r.stdout.trim()) as {
+    answered: number;
+    lost: number;
+    dnsMs: number;
+    fetched: number;
+    failed: number;
+    httpsMs: number;
+    probed: number;
+    probeFailures: number;
+    smtpMs: number;
+  };
   if (out.answered + out.lost !== plan.questions || out.fetched + out.failed !== plan.fetches) {
     throw new Error(`the Node.js floor did not do the floor's work: ${r.stdout}`);
   }
-  return { ms: r.ms, dnsMs: out.dnsMs, httpsMs: out.httpsMs, lost: out.lost, fetched: out.fetched, cpu };
+  if (smtp && out.probeFailures > 0) throw new Error(`the Node.js floor's probes failed: ${r.stdout}`);
+  return { ms: r.ms, dnsMs: out.dnsMs, httpsMs: out.httpsMs, probed: out.probed, smtpMs: out.smtpMs, lost: out.lost, fetched: out.fetched, cpu };
 }
 
 /** node-floor.ts as plain JavaScript in the work folder, so no TypeScript loader is in its time. */
@@ -514,6 +534,8 @@ interface LatencyResult {
   readonly floors: FloorRun[];
   /** The floor's work done by a Node.js program (bench/check/node-floor.ts). */
   readonly nodeFloors: NodeFloorRun[];
+  /** The same, with the checker's STARTTLS probes too. */
+  readonly nodeProbeFloors: NodeFloorRun[];
   readonly sweep: Map<number, number[]>;
   /** Findings the same in every run with probes, and in every run without. */
   readonly identical: boolean;
@@ -541,6 +563,8 @@ async function main(): Promise<void> {
     const domainsFile = join(work, 'domains.txt');
     writeFileSync(domainsFile, `${domains.join('\n')}\n`);
     const world = benchWorld(rsaPublicKey(2048), N);
+    const mxFile = join(work, 'mx-hosts.txt');
+    writeFileSync(mxFile, `${world.mxHosts.join('\n')}\n`);
     const zonePath = join(work, `${BENCH_ZONE}.zone`);
     writeFileSync(zonePath, zoneFile(world.zone));
     const zc = spawnSync('kzonecheck', ['-o', `${BENCH_ZONE}.`, zonePath], { encoding: 'utf8' });
@@ -559,7 +583,7 @@ async function main(): Promise<void> {
     const p = await LineChild.start('proxy.ts', [String(knotd.port), String(httpsUpstream), String(smtpUpstream)]);
     proxy = p.child;
     const { dnsPort, httpsPort, smtpPort } = p.first as { dnsPort: number; httpsPort: number; smtpPort: number };
-    const env: Env = { work, bin, domainsFile, proxy, https, dnsPort, httpsPort, smtpPort, caFile, knotdPid: knotd.child.pid! };
+    const env: Env = { work, bin, domainsFile, proxy, https, dnsPort, httpsPort, smtpPort, caFile, knotdPid: knotd.child.pid!, mxFile };
     process.stderr.write(`knotd on 127.0.0.1:${knotd.port}, HTTPS on 127.0.0.1:${httpsUpstream}, SMTP on 127.0.0.1:${smtpUpstream}` +
       ` (greets in ${greetingMs.toFixed(1)} ms), relay on 127.0.0.1:${dnsPort} (DNS), :${httpsPort} (HTTPS) and :${smtpPort} (SMTP)\n`);
 
@@ -592,6 +616,7 @@ async function main(): Promise<void> {
       const noSmtp: CheckRun[] = [];
       const floors: FloorRun[] = [];
       const nodeFloors: NodeFloorRun[] = [];
+      const nodeProbeFloors: NodeFloorRun[] = [];
       const sweep = new Map<number, number[]>(SWEEP.map((c) => [c, []]));
       let identical = true;
       let noSmtpSummary: string | undefined;
@@ -618,12 +643,17 @@ async function main(): Promise<void> {
             process.stderr.write(`${at}: floor ${secs(f.ms)} s (dnsperf ${secs(f.dnsMs)} s, curl ${secs(f.httpsMs)} s; CPU ${secs(f.cpu.measured)} s)\n`);
           },
           async () => {
-            const f = await runNodeFloor(env, oneWay, plan);
+            const f = await runNodeFloor(env, oneWay, plan, false);
             nodeFloors.push(f);
             process.stderr.write(`${at}: Node.js floor ${secs(f.ms)} s (DNS ${secs(f.dnsMs)} s, HTTPS ${secs(f.httpsMs)} s; CPU ${secs(f.cpu.measured)} s)\n`);
           },
+          async () => {
+            const f = await runNodeFloor(env, oneWay, plan, true);
+            nodeProbeFloors.push(f);
+            process.stderr.write(`${at}: Node.js floor with probes ${secs(f.ms)} s (${f.probed} probes in ${secs(f.smtpMs)} s; CPU ${secs(f.cpu.measured)} s)\n`);
+          },
         ];
-        // Each round starts with the next of the four, so each goes first as often as the others.
+        // Each round starts with the next of the five, so each goes first as often as the others.
         for (let i = 0; i < steps.length; i++) await steps[(round + i) % steps.length]();
         for (const c of SWEEP) {
           const s = await runCheck(env, oneWay, { concurrency: c });
@@ -632,7 +662,7 @@ async function main(): Promise<void> {
           process.stderr.write(`${at}: check --concurrency ${c} ${secs(s.ms)} s\n`);
         }
       }
-      results.push({ rttMs: rtt, plan, checks, noSmtp, floors, nodeFloors, sweep, identical });
+      results.push({ rttMs: rtt, plan, checks, noSmtp, floors, nodeFloors, nodeProbeFloors, sweep, identical });
       if (values.profile !== undefined) {
         const dir = join(values.profile, `rtt-${rtt}ms`);
         await runCheck(env, oneWay, { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', dir] });
@@ -667,10 +697,12 @@ function report(results: LatencyResult[], defaultConcurrency: number, load: numb
   const noSmtpMs = (r: LatencyResult) => medianOf(r.noSmtp, (x) => x.ms);
   const floorMs = (r: LatencyResult) => medianOf(r.floors, (x) => x.ms);
   const nodeFloorMs = (r: LatencyResult) => medianOf(r.nodeFloors, (x) => x.ms);
+  const nodeProbeFloorMs = (r: LatencyResult) => medianOf(r.nodeProbeFloors, (x) => x.ms);
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
   const timesTable = table(
     ['Added round trip', 'gov-email check (s)', 'check --no-smtp (s)', 'With probes ÷ without', 'Floor (s)', 'Check ÷ floor', '--no-smtp ÷ floor',
-      'Floor: dnsperf / curl (s)', 'Node.js floor (s)', 'Node.js floor ÷ floor', '--no-smtp ÷ Node.js floor'],
+      'Floor: dnsperf / curl (s)', 'Node.js floor (s)', 'Node.js floor ÷ floor', '--no-smtp ÷ Node.js floor', 'Node.js floor with probes (s)',
+      'Node.js floor: with probes ÷ without'],
     results.map((r) => [
       `+${r.rttMs} ms`,
       secs(checkMs(r)),
@@ -683,6 +715,8 @@ function report(results: LatencyResult[], defaultConcurrency: number, load: numb
       secs(nodeFloorMs(r)),
       ratio(nodeFloorMs(r), floorMs(r)),
       ratio(noSmtpMs(r), nodeFloorMs(r)),
+      secs(nodeProbeFloorMs(r)),
+      ratio(nodeProbeFloorMs(r), nodeFloorMs(r)),
     ]),
   );
   const both = (r: LatencyResult, f: (x: CheckRun) => number) => `${num(medianOf(r.checks, f))} / ${num(medianOf(r.noSmtp, f))}`;
@@ -709,7 +743,8 @@ function report(results: LatencyResult[], defaultConcurrency: number, load: numb
   const floorTable = table(
     ['Added round trip', 'dnsperf -q (most outstanding)', 'curl --parallel-max (most connections)', 'Floor sent: UDP queries, truncated, TCP',
       'CPU (s) during check: checker / HTTPS + SMTP servers / relay / knotd', 'CPU (s) during check --no-smtp: same',
-      'CPU (s) during floor: dnsperf + curl / HTTPS + SMTP servers / relay / knotd', 'CPU (s) during Node.js floor: same'],
+      'CPU (s) during floor: dnsperf + curl / HTTPS + SMTP servers / relay / knotd', 'CPU (s) during Node.js floor: same',
+      'CPU (s) during Node.js floor with probes: same'],
     results.map((r) => [
       `+${r.rttMs} ms`,
       String(r.plan.outstanding),
@@ -719,6 +754,7 @@ function report(results: LatencyResult[], defaultConcurrency: number, load: numb
       cpuCell(r.noSmtp.map((x) => x.cpu)),
       cpuCell(r.floors.map((x) => x.cpu)),
       cpuCell(r.nodeFloors.map((x) => x.cpu)),
+      cpuCell(r.nodeProbeFloors.map((x) => x.cpu)),
     ]),
   );
   // The checker's own CPU time is the figure least moved by the machine's load: what the probes
@@ -755,7 +791,8 @@ function report(results: LatencyResult[], defaultConcurrency: number, load: numb
     const ok = concurrencies.filter((c) => sweepMs(r, c) <= 1.5 * floorMs(r));
     return `+${r.rttMs} ms: ${ok.length === 0 ? 'none' : ok.join(', ')}`;
   });
-  const spread = Math.max(...results.flatMap((r) => [r.checks, r.noSmtp, r.floors, r.nodeFloors].map((xs) => spreadOf(xs.map((x) => x.ms)))
+  const spread = Math.max(...results.flatMap((r) => [r.checks, r.noSmtp, r.floors, r.nodeFloors, r.nodeProbeFloors]
+    .map((xs) => spreadOf(xs.map((x) => x.ms)))
     .concat([...r.sweep.values()].map(spreadOf))));
   const drops = results.reduce((n, r) => n + [...r.checks, ...r.noSmtp].reduce((m, x) => m + x.udp.rcvbufErrors, 0), 0);
   const worst = Math.max(...results.map((r) => checkMs(r) / floorMs(r)));
@@ -767,7 +804,8 @@ function report(results: LatencyResult[], defaultConcurrency: number, load: numb
   const perRound = (r: LatencyResult) => r.checks.map((c, i) => (i < r.noSmtp.length ? ratio(c.ms, r.noSmtp[i].ms) : '-')).join(', ');
   const probeGoal = atOnce === undefined ? 'not measured (no run at +0 ms)'
     : `${ratio(checkMs(atOnce), noSmtpMs(atOnce))} at +0 ms, ${checkMs(atOnce) <= 1.5 * noSmtpMs(atOnce) ? 'met' : 'not met'}`
-      + ` (round by round: ${perRound(atOnce)}; the checker's CPU time with probes ÷ without: ${ratio(checkerCpu(atOnce.checks), checkerCpu(atOnce.noSmtp))})`;
+      + ` (round by round: ${perRound(atOnce)}; the checker's CPU time with probes ÷ without: ${ratio(checkerCpu(atOnce.checks), checkerCpu(atOnce.noSmtp))};`
+      + ` the Node.js floor with the same probes ÷ without: ${ratio(nodeProbeFloorMs(atOnce), nodeFloorMs(atOnce))})`;
   const mxHosts = results[0].checks[0].probes;
   const cpu = cpus();
   const identical = results.every((r) => r.identical);
@@ -802,11 +840,14 @@ function report(results: LatencyResult[], defaultConcurrency: number, load: numb
     'The Node.js floor does the floor\'s work in one Node.js process (bench/check/node-floor.ts, compiled to JavaScript first,' +
     ' sharing no code with the checker): the same questions with EDNS0 and the same most outstanding, written with the' +
     ' dns-packet package on one UDP socket and answers matched by id (as dnsperf does), and the same fetches with node:https,' +
-    ' a new connection each, at most as many at once.' +
+    ' a new connection each, at most as many at once. The Node.js floor with probes also makes the checker\'s STARTTLS probes, as' +
+    ' many at once as the checker had at most: connect, greeting, EHLO, STARTTLS, the TLS handshake with the MX host\'s name (the' +
+    ' chain verified) and its certificate, QUIT.' +
     ' What the checker costs over it is the checker\'s own; what the Node.js floor costs over the floor is the runtime\'s.',
     '',
     `Each figure is the median of ${ROUNDS} rounds; each round runs the check, the check with \`--no-smtp\`, the floor and the` +
-    ' Node.js floor, starting with the next of the four each round, and ends with the sweep. Counts are the relay\'s, the HTTPS server\'s and the' +
+    ' Node.js floor without and with probes, starting with the next of the five each round, and ends with the sweep.' +
+    ' Counts are the relay\'s, the HTTPS server\'s and the' +
     ' SMTP server\'s (medians over the checker\'s runs); "Probes made" are the connections the SMTP server accepted, "with a valid' +
     ' certificate" the report\'s MX facts saying so. "UDP retransmissions" are queries for a question already asked; "Timeouts" are' +
     ' the most, over the runs, of the checker\'s findings of a query or fetch without an answer in time (with probes, and probes' +
