@@ -9,6 +9,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { runInlineHandler } from './support/inline-handler';
 import { ReportInbox } from '../../src/report-inbox';
 import { TemplateLinter } from '../util/cfn-lint';
 import { ensureParserBundle } from './support/bundle';
@@ -100,50 +101,13 @@ describe('ReportInbox activateRuleSet: the inbox\'s own function', () => {
       const { template, inbox } = build('none');
       const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler', Runtime: 'nodejs22.x' } }))
         .filter((f) => typeof f.Properties.Code.ZipFile === 'string');
-      const sent: unknown[] = [];
-      const responses: Array<{ url: string; options: any; body: any }> = [];
-      class SetActiveReceiptRuleSetCommand { constructor(public readonly input: unknown) {} }
-      const fakeRequire = (name: string) => {
-        if (name === '@aws-sdk/client-ses') {
-          return {
-            SetActiveReceiptRuleSetCommand,
-            SESClient: class {
-              public async send(command: SetActiveReceiptRuleSetCommand) {
-                sent.push(command.input);
-                if (sesError) throw sesError;
-              }
-            },
-          };
-        }
-        if (name === 'https') {
-          return {
-            request: (url: string, options: unknown, callback: (response: unknown) => void) => ({
-              on: () => undefined,
-              end: (body: string) => {
-                responses.push({ url, options, body: JSON.parse(body) });
-                callback({ resume: () => undefined, on: (_event: string, done: () => void) => done() });
-              },
-            }),
-          };
-        }
-        throw new Error(`unexpected require ${name}`);
-      };
-      const module = { exports: {} as { handler?: (event: unknown) => Promise<void> } };
-      const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-      try {
-        new Function('require', 'exports', 'module', 'Buffer', fn.Properties.Code.ZipFile)(fakeRequire, module.exports, module, Buffer);
-        await module.exports.handler!({
+      const { sent, responses } = await runInlineHandler(fn.Properties.Code.ZipFile,
+        { module: '@aws-sdk/client-ses', client: 'SESClient', command: 'SetActiveReceiptRuleSetCommand', error: sesError }, {
           RequestType: requestType,
-          ResponseURL: 'https://cloudformation-custom-resource-response.example/response',
-          StackId: 'stack-id',
-          RequestId: 'request-id',
           LogicalResourceId: 'ReportsRuleSetActivation',
           PhysicalResourceId: inbox.ruleSetName,
           ResourceProperties: { ServiceToken: 'token', RuleSetName: inbox.ruleSetName },
         });
-      } finally {
-        quiet.mockRestore();
-      }
       return { sent, responses, ruleSetName: inbox.ruleSetName };
     }
 

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { App, Aws, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -7,6 +5,7 @@ import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import { DMARC_TABLE_NAME, ReportCatalogProps, TLSRPT_TABLE_NAME, buildReportCatalog, structFields } from '../../src/report-inbox/catalog';
 import { DMARC_COLUMNS, TLSRPT_COLUMNS, TableColumn } from '../../src/reports/rows';
+import { inboxSnapshot, snapshotBlock } from './support/inbox-snapshot';
 import { TemplateLinter } from '../util/cfn-lint';
 
 const lint = new TemplateLinter();
@@ -37,38 +36,6 @@ function build(domains: string[] = ['dept.gov.uk', 'old-dept.gov.uk'], props: Pa
 }
 
 // ---- the snapshot of the ReportInbox template ----------------------------------------------------
-
-/** The ReportInbox snapshot's template text (the file is a CommonJS module of template literals). */
-function inboxSnapshot(): string {
-  const file = join(__dirname, '__snapshots__', 'report-inbox.test.ts.snap');
-  const snapshots: Record<string, string> = {};
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  new Function('exports', readFileSync(file, 'utf8'))(snapshots);
-  const text = snapshots['ReportInbox: snapshot the template (asset hashes stripped) 1'];
-  if (text === undefined) throw new Error(`no ReportInbox template snapshot in ${file}`);
-  return text;
-}
-
-/** A value as Jest's snapshot serialiser writes it (keys sorted, strings unescaped, trailing commas). */
-function snapshotText(value: unknown, indent: string): string {
-  const next = `${indent}  `;
-  if (Array.isArray(value)) {
-    return value.length === 0 ? '[]' : `[\n${value.map((v) => `${next}${snapshotText(v, next)},\n`).join('')}${indent}]`;
-  }
-  if (value !== null && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    const keys = Object.keys(record).sort();
-    return keys.length === 0 ? '{}' : `{\n${keys.map((k) => `${next}"${k}": ${snapshotText(record[k], next)},\n`).join('')}${indent}}`;
-  }
-  return typeof value === 'string' ? `"${value}"` : String(value);
-}
-
-/** A resource of a template as it appears in a snapshot of a whole template. */
-function snapshotBlock(template: Template, logicalId: string): string {
-  const resource = (template.toJSON().Resources as Record<string, unknown>)[logicalId];
-  expect(resource).toBeDefined();
-  return `    "${logicalId}": ${snapshotText(resource, '    ')},\n`;
-}
 
 /** The `"Columns": [ … ]` lists of snapshot text (their entries hold no arrays). */
 const COLUMN_LISTS = /"Columns": \[\n[\s\S]*?\n\s*\],/g;

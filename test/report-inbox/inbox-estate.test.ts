@@ -9,6 +9,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import * as fc from 'fast-check';
+import { runInlineHandler } from './support/inline-handler';
 import { DmarcRecord } from '../../src/constructs/dmarc-record';
 import { ReportAuthorisationLayout, ReportInbox, ReportInboxProps } from '../../src/report-inbox';
 import { authorisationGroupOf } from '../../src/report-inbox/authorisations';
@@ -60,52 +61,14 @@ function domainListProperties(template: Template): Record<string, unknown> {
 /** Run the domain list writer's inline code with S3 and the response URL stubbed. */
 async function runDomainListWriter(template: Template, requestType: 'Create' | 'Update' | 'Delete', s3Error?: Error) {
   const [fn] = Object.entries(resources(template, 'AWS::Lambda::Function')).filter(([id]) => id.startsWith('ReportsDomainListFunction')).map(([, f]) => f);
-  const puts: any[] = [];
-  const responses: any[] = [];
-  class PutObjectCommand { constructor(public readonly input: unknown) {} }
-  const fakeRequire = (name: string) => {
-    if (name === '@aws-sdk/client-s3') {
-      return {
-        PutObjectCommand,
-        S3Client: class {
-          public async send(command: PutObjectCommand) {
-            puts.push(command.input);
-            if (s3Error) throw s3Error;
-          }
-        },
-      };
-    }
-    if (name === 'https') {
-      return {
-        request: (_url: string, _options: unknown, callback: (response: unknown) => void) => ({
-          on: () => undefined,
-          end: (body: string) => {
-            responses.push(JSON.parse(body));
-            callback({ resume: () => undefined, on: (_event: string, done: () => void) => done() });
-          },
-        }),
-      };
-    }
-    throw new Error(`unexpected require ${name}`);
-  };
-  const module = { exports: {} as { handler?: (event: unknown) => Promise<void> } };
-  const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-  try {
-    new Function('require', 'exports', 'module', 'Buffer', fn.Properties.Code.ZipFile)(fakeRequire, module.exports, module, Buffer);
-    // CloudFormation sends the properties resolved: the bucket's name as a string.
-    const properties = { ...domainListProperties(template), Bucket: 'gov-email-reports-bucket' };
-    await module.exports.handler!({
+  const { sent, responses } = await runInlineHandler(fn.Properties.Code.ZipFile,
+    { module: '@aws-sdk/client-s3', client: 'S3Client', command: 'PutObjectCommand', error: s3Error }, {
       RequestType: requestType,
-      ResponseURL: 'https://cloudformation-custom-resource-response.example/response',
-      StackId: 'stack-id',
-      RequestId: 'request-id',
       LogicalResourceId: 'ReportsDomainList',
-      ResourceProperties: properties,
+      // CloudFormation sends the properties resolved: the bucket's name as a string.
+      ResourceProperties: { ...domainListProperties(template), Bucket: 'gov-email-reports-bucket' },
     });
-  } finally {
-    quiet.mockRestore();
-  }
-  return { puts, responses };
+  return { puts: sent, responses: responses.map((r) => r.body) };
 }
 
 describe('ReportInbox: the domain list is config/domains.json, written at deployment', () => {
