@@ -12,6 +12,7 @@ import { CONFIG_PREFIX, DOMAINS_KEY, DomainList, writeDomainList } from './inbox
 import { acknowledgeFindings } from './private/nag';
 import type { ReportParserFunction } from './report-parser-function';
 import { PARSED_PREFIX, RAW_PREFIX } from './store';
+import { InboxSettings } from '../reports/limits';
 
 /**
  * The parser function's class, loaded when an inbox is made: it extends lambda.Function, whose
@@ -30,19 +31,6 @@ function reportParserFunction(): typeof ReportParserFunction {
 export const SWEEP_INPUT = { action: 'sweep-silent-domains' };
 
 /**
- * The parser's bounds and trust settings, checked.
- * @internal
- */
-export interface ParserSettings {
-  readonly maxRowsPerMessage: number;
-  readonly maxBytesPerMessage: number;
-  readonly maxRowsPerReporterDay: number;
-  readonly maxBytesPerReporterDay: number;
-  readonly silentAfterDays: number;
-  readonly countUnauthenticated: boolean;
-}
-
-/**
  * What the parser is made with.
  * @internal
  */
@@ -57,7 +45,8 @@ export interface ReportParserProps {
   readonly concurrency: number;
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
-  readonly settings: ParserSettings;
+  /** The parser's bounds and trust settings, checked. */
+  readonly settings: InboxSettings;
 }
 
 /**

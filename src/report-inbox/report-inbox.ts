@@ -12,7 +12,7 @@ import { DMARC_TABLE_NAME, TLSRPT_TABLE_NAME, buildReportCatalog } from './catal
 import { DomainList } from './inbox-config';
 import { ReportMetrics, ReportType, buildReportMonitoring } from './monitoring';
 import { publishOwnDomain } from './own-domain';
-import { ParserSettings, buildReportParser } from './parser';
+import { buildReportParser } from './parser';
 import { SES_RECEIVING_REGIONS } from './private/ses-receiving';
 import { DMARC_LOCAL_PART, RULE_NAME, TLS_LOCAL_PART, buildIdentity, buildReceiver } from './receiver';
 import { PARSED_PREFIX, buildReportStore } from './store';
@@ -22,7 +22,7 @@ import { RecordNames, literalZoneName } from '../constructs/private/record-names
 import { registerReportDestination } from '../constructs/private/report-destinations';
 import { ZoneWriter } from '../constructs/private/zone-writer';
 import { MtaStsMode } from '../records/mta-sts';
-import { INBOX_DEFAULTS } from '../reports/limits';
+import { INBOX_DEFAULTS, InboxSettings } from '../reports/limits';
 import { REPORT_RULES } from '../standard/report-rules';
 
 /** RFC 1035 §2.3.1 label. */
@@ -664,7 +664,7 @@ export class ReportInbox extends Construct {
   }
 
   /** The limits, `silentAfter` and `countUnauthenticatedReports`, checked (REPORT-INBOX-LIMITS). */
-  private checkSettings(props: ReportInboxProps): ParserSettings {
+  private checkSettings(props: ReportInboxProps): InboxSettings {
     const id = REPORT_RULES.inboxLimits.id;
     const limits = props.limits ?? {};
     const count = (field: string, value: number | undefined, fallback: number): number => {
@@ -685,7 +685,7 @@ export class ReportInbox extends Construct {
       if (!Number.isSafeInteger(n) || n < 1) throw invalidInput(this, id, `${n} bytes`, `a whole number of bytes, at least 1, for limits.${field}`);
       return n;
     };
-    const settings: ParserSettings = {
+    const settings: InboxSettings = {
       maxRowsPerMessage: count('maxRowsPerMessage', limits.maxRowsPerMessage, INBOX_DEFAULTS.maxRowsPerMessage),
       maxBytesPerMessage: bytes('maxParsedBytesPerMessage', limits.maxParsedBytesPerMessage, INBOX_DEFAULTS.maxBytesPerMessage),
       maxRowsPerReporterDay: count('maxRowsPerReporterPerDay', limits.maxRowsPerReporterPerDay, INBOX_DEFAULTS.maxRowsPerReporterDay),

@@ -61,6 +61,22 @@ export const DEFAULT_LIMITS: ReportLimits = {
 };
 
 /**
+ * The report inbox function's bounds and trust setting: what ReportInbox checks and sets in the
+ * function's environment, and what the function reads from it.
+ */
+export interface InboxSettings {
+  readonly maxRowsPerMessage: number;
+  /** Parsed JSON-lines bytes. */
+  readonly maxBytesPerMessage: number;
+  readonly maxRowsPerReporterDay: number;
+  readonly maxBytesPerReporterDay: number;
+  /** A sending domain with no aggregate report for longer than this is silent. */
+  readonly silentAfterDays: number;
+  /** Whether unauthenticated reports count in the metrics the alarms watch. */
+  readonly countUnauthenticated: boolean;
+}
+
+/**
  * The report inbox function's bounds and silence threshold when the inbox sets none: the
  * defaults of `ReportInbox`'s `limits` and `silentAfter`, and what the function falls back to
  * when its environment leaves one out.

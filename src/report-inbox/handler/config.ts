@@ -6,10 +6,10 @@
 // The Lambda runtime provides the AWS SDK; the bundle keeps it external (a development dependency, as for the entry point).
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { aws } from './clients';
-import { INBOX_DEFAULTS } from '../../reports/limits';
+import { INBOX_DEFAULTS, InboxSettings } from '../../reports/limits';
 
 /** The function's environment. */
-export interface InboxConfig {
+export interface InboxConfig extends InboxSettings {
   readonly bucket: string;
   readonly rawPrefix: string;
   readonly parsedPrefix: string;
@@ -18,15 +18,6 @@ export interface InboxConfig {
   readonly domainsKey: string;
   /** The ledger table: duplicates, per-reporter budgets, last-seen domains. */
   readonly ledgerTable: string;
-  readonly maxRowsPerMessage: number;
-  /** Parsed JSON-lines bytes. */
-  readonly maxBytesPerMessage: number;
-  readonly maxRowsPerReporterDay: number;
-  readonly maxBytesPerReporterDay: number;
-  /** A sending domain with no aggregate report for longer than this is silent. */
-  readonly silentAfterDays: number;
-  /** Whether unauthenticated reports count in the metrics the alarms watch. */
-  readonly countUnauthenticated: boolean;
 }
 
 
