@@ -7,11 +7,10 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigurationSetTlsPolicy } from 'aws-cdk-lib/aws-ses';
+import { runReview } from './support/environment';
 import { readCloudAssembly, readTemplateFiles } from '../../src/assembly/cloud-assembly';
 import { posturesFromAssembly } from '../../src/assembly/domains';
 import { resourcesFromStacks } from '../../src/assembly/resources';
-import { CliIo } from '../../src/cli/command';
-import { main } from '../../src/cli/main';
 import { Finding } from '../../src/records/finding';
 import { RuleCatalogue } from '../../src/standard/rule-catalogue';
 import { POLICY, WEAK_DMARC, synthDepartment } from '../assembly/support/department-app';
@@ -24,13 +23,7 @@ interface DomainJson {
   readonly findings: Finding[];
 }
 
-async function review(dir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, env: {} };
-  const code = await main(['review', dir, ...args], io);
-  return { code, stdout, stderr };
-}
+const review = runReview;
 const domainsOf = async (dir: string): Promise<DomainJson[]> => JSON.parse((await review(dir, '--format', 'json')).stdout).domains;
 const key = (f: Finding) => `${f.ruleId}|${f.path}|${f.message}`;
 

@@ -10,11 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import { runReview } from './support/environment';
 import { Knotd, knotTool } from './support/knotd';
 import { checkDomain } from '../../src/cli/check/checker';
 import { DnsClient } from '../../src/cli/check/dns';
-import { CliIo } from '../../src/cli/command';
-import { main } from '../../src/cli/main';
 import { CentralDmarcPolicy, ParkedDmarc } from '../../src/constructs/central-dmarc-policy';
 import { DomainPortfolio, PortfolioDomain } from '../../src/constructs/domain-portfolio';
 import { Finding } from '../../src/records/finding';
@@ -34,13 +33,7 @@ interface DomainJson {
   readonly findings: Finding[];
 }
 
-async function review(dir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, env: {} };
-  const code = await main(['review', dir, ...args], io);
-  return { code, stdout, stderr };
-}
+const review = runReview;
 const domainsOf = async (dir: string): Promise<DomainJson[]> => JSON.parse((await review(dir, '--format', 'json')).stdout).domains;
 
 /** The fragment with an SOA, NS and glue at its origin prepended, as a DNS server loads a zone. */

@@ -2,13 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Duration, Fn, Stack } from 'aws-cdk-lib';
-import { CliIo } from '../../src/cli/command';
-import { main } from '../../src/cli/main';
 import { BimiRecord, BimiRecordProps } from '../../src/constructs/bimi-record';
 import { DmarcRecord } from '../../src/constructs/dmarc-record';
 import { Bimi } from '../../src/records/bimi';
 import { DmarcPolicy } from '../../src/records/dmarc';
 import { Severity } from '../../src/records/finding';
+import { runReview } from '../cli/support/environment';
 import { TemplateLinter } from '../util/cfn-lint';
 import { infoIds, recordSets, stackWithZone, thrownBy, warningIds, warnings } from '../util/constructs';
 
@@ -167,9 +166,7 @@ describe('BimiRecord: gov-email review reads it from the synthesised assembly', 
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   async function review(dir: string): Promise<{ code: number; json: any }> {
-    let stdout = '';
-    const io: CliIo = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => undefined }, env: {} };
-    const code = await main(['review', dir, '--format', 'json'], io);
+    const { code, stdout } = await runReview(dir, '--format', 'json');
     return { code, json: JSON.parse(stdout) };
   }
 

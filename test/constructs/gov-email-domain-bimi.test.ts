@@ -1,12 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
-import { CliIo } from '../../src/cli/command';
-import { main } from '../../src/cli/main';
 import { BimiOptions } from '../../src/constructs/bimi-record';
 import { GovEmailDomain, GovEmailDomainProps } from '../../src/constructs/gov-email-domain';
 import { Bimi } from '../../src/records/bimi';
 import { DmarcPolicy } from '../../src/records/dmarc';
 import { Sender } from '../../src/senders/sender';
 import { GovUkProfile } from '../../src/standard/profile';
+import { runReview } from '../cli/support/environment';
 import { TemplateLinter } from '../util/cfn-lint';
 import { infoIds, recordSets, stackWithZone, thrownBy, warningIds } from '../util/constructs';
 
@@ -35,9 +34,7 @@ function domain(props: Partial<GovEmailDomainProps> = {}) {
 const bimiSets = (template: Parameters<typeof recordSets>[0]) => recordSets(template).filter(([name]) => JSON.stringify(name).includes('._bimi.'));
 
 async function review(dir: string): Promise<{ code: number; json: any }> {
-  let stdout = '';
-  const io: CliIo = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => undefined }, env: {} };
-  const code = await main(['review', dir, '--format', 'json'], io);
+  const { code, stdout } = await runReview(dir, '--format', 'json');
   return { code, json: JSON.parse(stdout) };
 }
 

@@ -2,8 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { CliIo } from '../../src/cli/command';
-import { main } from '../../src/cli/main';
+import { runReview } from '../cli/support/environment';
 import { TemplateLinter } from '../util/cfn-lint';
 
 /** A fresh folder for one synthesis. */
@@ -30,10 +29,4 @@ export function stripHashes<T>(template: T): T {
 }
 
 /** Run `gov-email review <dir> ...args` in this process. */
-export async function review(dir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, env: {} };
-  const code = await main(['review', dir, ...args], io);
-  return { code, stdout, stderr };
-}
+export const review = runReview;

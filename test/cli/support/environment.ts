@@ -9,6 +9,7 @@ import { TestDnsServer } from './dns-server';
 import { TestHttpsServer } from './https-server';
 import { TestWorld, buildWorld } from './zones';
 import { checkCommand } from '../../../src/cli/check/command';
+import { main } from '../../../src/cli/main';
 
 export interface RunResult {
   readonly code: number;
@@ -60,5 +61,13 @@ export async function runCheck(args: string[], options: { stdin?: string; tty?: 
     stdin: options.stdin === undefined ? undefined : Readable.from([options.stdin]),
     env: {},
   });
+  return { code, stdout, stderr };
+}
+
+/** Run `gov-email review <dir> ...args` in this process. */
+export async function runReview(dir: string, ...args: string[]): Promise<RunResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['review', dir, ...args], { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, env: {} });
   return { code, stdout, stderr };
 }
