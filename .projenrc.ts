@@ -98,6 +98,12 @@ if (packageTask) {
   packageTask.spawn(project.tasks.tryFind('package:js')!);
 }
 
+// An app's require('cdk-gov-email') reads one file: after jsii compiles src/ into lib/, lib/index.js
+// becomes a bundle of the modules it reaches, with its source map beside it (build-tools/bundle-index.ts).
+project.postCompileTask.exec('ts-node --project test/tsconfig.json --transpile-only build-tools/bundle-index.ts lib src/index.ts', {
+  name: 'Bundle lib/index.js',
+});
+
 // An app that never adds GovEmailChecks need not install cdk-nag: the pack loads it lazily.
 project.package.addField('peerDependenciesMeta', { 'cdk-nag': { optional: true } });
 
@@ -106,7 +112,7 @@ project.addBins({ 'gov-email': 'bin/gov-email' });
 project.npmignore?.include('/bin/');
 // The tarball holds what an app needs (lib/, bin/, .jsii, API.md, README, the report parser's
 // bundle in assets/), not the repository's examples, benchmarks, CI script or design notes.
-project.npmignore?.exclude('/examples/', '/bench/', '/.ci/', '/docs/', '/cdk.out/', '*.cdk.out', 'cdk-integ.out.*');
+project.npmignore?.exclude('/examples/', '/bench/', '/build-tools/', '/.ci/', '/docs/', '/cdk.out/', '*.cdk.out', 'cdk-integ.out.*');
 
 // README command 1: synthesise the department example (no AWS account needed) and review the
 // plan with the same rules the constructs enforce.
@@ -173,17 +179,18 @@ project.addTask('bench:startup', {
 const selfReferencePaths = { 'cdk-gov-email': ['../src'], 'cdk-gov-email/lib/*': ['../src/*'] };
 project.tsconfigDev.file.addOverride('compilerOptions.paths', selfReferencePaths);
 project.tsconfigDev.file.addOverride('ts-node', { require: ['./util/package-self-reference.ts'] });
-// The examples' apps and the benchmarks are type-checked with the tests, in one program.
+// The examples' apps, the benchmarks and the build tools are type-checked with the tests, in one program.
 project.tsconfigDev.addInclude('../examples/**/*.ts');
 project.tsconfigDev.addInclude('../bench/**/*.ts');
+project.tsconfigDev.addInclude('../build-tools/**/*.ts');
 project.tsconfigDev.addExclude('../examples/**/cdk.out');
 // The report inbox function's modules run in Lambda, whose runtime provides the AWS SDK clients
 // they import; the bundle keeps them external, as for its entry point.
 project.eslint!.allowDevDeps('src/report-inbox/handler/**');
 project.eslint!.config.settings['import/resolver'].typescript.project = ['./tsconfig.json', './examples/tsconfig.json'];
 
-// examples/ and bench/ run with ts-node; a tsconfig of their own lets eslint type-check them too.
-for (const dir of ['examples', 'bench']) {
+// examples/, bench/ and build-tools/ run with ts-node; a tsconfig of their own lets eslint type-check them too.
+for (const dir of ['examples', 'bench', 'build-tools']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     allowComments: true,
     marker: true,

@@ -13,10 +13,10 @@ import { dirname, join } from 'node:path';
 const ROOT = join(__dirname, '..', '..');
 
 const LAYOUT = [
-  'lib/index.js', 'lib/index.d.ts', 'lib/cli/main.js', 'lib/cli/main.d.ts', '.jsii', 'bin/gov-email',
+  'lib/index.js', 'lib/index.js.map', 'lib/index.d.ts', 'lib/cli/main.js', 'lib/cli/main.d.ts', '.jsii', 'bin/gov-email',
   'assets/report-inbox/index.js', 'README.md', 'API.md', 'LICENSE',
   'src/index.ts', 'test/a.test.ts', 'test/tsconfig.json', 'examples/department/main.ts', 'examples/department/cdk.out/manifest.json',
-  'bench/synth/run.ts', '.ci/run', 'docs/benchmarks.md', '.projenrc.ts', 'projenrc/x.ts', 'tsconfig.json', 'coverage/lcov.info',
+  'bench/synth/run.ts', 'build-tools/bundle-index.ts', '.ci/run', 'docs/benchmarks.md', '.projenrc.ts', 'projenrc/x.ts', 'tsconfig.json', 'coverage/lcov.info',
   'test-reports/junit.xml', '.github/workflows/build.yml', 'cdk.out/manifest.json',
 ];
 
@@ -43,14 +43,14 @@ beforeAll(() => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-test('the tarball ships the library, its jsii manifest, the CLI, the parser bundle and the docs a user reads', () => {
+test('the tarball ships the library (its bundled entry with the source map beside it), its jsii manifest, the CLI, the parser bundle and the docs a user reads', () => {
   expect(packed).toEqual(expect.arrayContaining([
-    'package.json', 'lib/index.js', 'lib/index.d.ts', 'lib/cli/main.js', '.jsii', 'bin/gov-email',
+    'package.json', 'lib/index.js', 'lib/index.js.map', 'lib/index.d.ts', 'lib/cli/main.js', '.jsii', 'bin/gov-email',
     'assets/report-inbox/index.js', 'README.md', 'API.md', 'LICENSE',
   ]));
 });
 
-test.each(['src/', 'test/', 'examples/', 'bench/', '.ci/', 'docs/', 'projenrc/', 'coverage/', 'test-reports/', '.github/', 'cdk.out/'])(
+test.each(['src/', 'test/', 'examples/', 'bench/', 'build-tools/', '.ci/', 'docs/', 'projenrc/', 'coverage/', 'test-reports/', '.github/', 'cdk.out/'])(
   'the tarball ships nothing from %s',
   (folder) => {
     expect(packed.filter((p) => p.startsWith(folder))).toEqual([]);
