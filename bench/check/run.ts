@@ -35,7 +35,7 @@
  * same rounds. Results are printed and written into docs/benchmarks.md
  * under "## gov-email check".
  *
- *   npx projen bench:check [--domains 1000] [--rounds 3] [--latencies 0,10,40] [--sweep 8,64] [--no-write] [--profile <dir>] [--serve]
+ *   npx projen bench:check [--domains 1000] [--rounds 3] [--latencies 0,10,40] [--sweep 16,128] [--no-write] [--profile <dir>] [--serve]
  *
  * --profile writes CPU profiles (node --cpu-prof) of two more checker runs per latency, untimed,
  * one with probes into <dir>/rtt-<n>ms and one with --no-smtp into <dir>/rtt-<n>ms-no-smtp.
@@ -71,7 +71,7 @@ const { values } = parseArgs({
     'domains': { type: 'string', default: process.env.BENCH_DOMAINS ?? String(BENCH_DOMAINS) },
     'rounds': { type: 'string', default: process.env.BENCH_ROUNDS ?? '3' },
     'latencies': { type: 'string', default: '0,10,40' },
-    'sweep': { type: 'string', default: '8,64' },
+    'sweep': { type: 'string', default: '16,128' },
     'no-write': { type: 'boolean', default: false },
     'profile': { type: 'string' },
     'serve': { type: 'boolean', default: false },
