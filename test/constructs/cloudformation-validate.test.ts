@@ -26,6 +26,7 @@ import { ReportInbox } from '../../src/report-inbox';
 import { Sender } from '../../src/senders/sender';
 import { ensureParserBundle } from '../report-inbox/support/bundle';
 import { TemplateLinter } from '../util/cfn-lint';
+import { zoneIdFor } from '../util/constructs';
 
 const BUILT_IN = 'CloudFormationValidatePlugin' in cdk;
 const withBuiltIn = BUILT_IN ? describe : describe.skip;
@@ -66,15 +67,14 @@ function portfolioApp(): App {
   const inboxStack = new Stack(app, 'Reports', { env: ENV });
   const zone = new route53.PublicHostedZone(inboxStack, 'Zone', { zoneName: 'dept.gov.uk' });
   const inbox = new ReportInbox(inboxStack, 'Inbox', { zone, domains: [], allowMissingMtaSts: true });
-  const zoneId = (name: string) => `Z0${name.replace(/[^a-z0-9]/g, '').toUpperCase().padStart(18, '0')}`;
   const receiving = Array.from({ length: 120 }, (_, i) => `r${i + 1}.gov.uk`).map((domainName) => PortfolioDomain.sending({
     domainName,
-    hostedZoneId: zoneId(domainName),
+    hostedZoneId: zoneIdFor(domainName),
     senders: [Sender.microsoft365({ initialDomain: 'dept.onmicrosoft.com' })],
     dmarc: { reportTo: [inbox.dmarcAddress] },
   }));
   const parked = Array.from({ length: 20 }, (_, i) => `p${i + 1}.gov.uk`).map((domainName) =>
-    PortfolioDomain.parked({ domainName, hostedZoneId: zoneId(domainName) }));
+    PortfolioDomain.parked({ domainName, hostedZoneId: zoneIdFor(domainName) }));
   new DomainPortfolio(app, 'Estate', { env: ENV, shardCount: 3, mtaStsDistributionCount: 2, reportInbox: inbox, domains: [...receiving, ...parked] });
   return app;
 }

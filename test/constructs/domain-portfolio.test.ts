@@ -7,6 +7,7 @@ import { ParkedDomain } from '../../src/constructs/parked-domain';
 import { MtaStsMode } from '../../src/records/mta-sts';
 import { Sender } from '../../src/senders/sender';
 import { TemplateLinter } from '../util/cfn-lint';
+import { zoneIdFor } from '../util/constructs';
 
 const lint = new TemplateLinter();
 afterAll(() => lint.expectNoErrors(), 180000);
@@ -337,7 +338,7 @@ describe('DomainPortfolio: the MTA-STS host over several us-east-1 stacks', () =
   const M365 = Sender.microsoft365({ initialDomain: 'dept.onmicrosoft.com' });
   const receiving = (name: string, distribution?: number) => PortfolioDomain.sending({
     domainName: name,
-    hostedZoneId: `Z0${name.replace(/[^a-z0-9]/g, '').toUpperCase().padStart(18, '0')}`,
+    hostedZoneId: zoneIdFor(name),
     senders: [M365],
     dmarc: { reportTo: [REPORT] },
     tlsReportTo: ['mailto:tls-reports@dept.gov.uk'],

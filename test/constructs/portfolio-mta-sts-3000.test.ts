@@ -12,6 +12,7 @@ import { DomainPortfolio, PortfolioDomain } from '../../src/constructs/domain-po
 import { policiesInPolicyHostCode } from '../../src/records/private/mta-sts-host-code';
 import { Sender } from '../../src/senders/sender';
 import { TemplateLinter } from '../util/cfn-lint';
+import { zoneIdFor } from '../util/constructs';
 
 const lint = new TemplateLinter();
 afterAll(() => lint.expectNoErrors(), 300000);
@@ -47,7 +48,7 @@ function pinsFor(names: string[]): Map<string, number> {
 function receiving(name: string, distribution?: number): PortfolioDomain {
   return PortfolioDomain.sending({
     domainName: name,
-    hostedZoneId: `Z0${name.replace(/[^a-z0-9]/g, '').toUpperCase().padStart(18, '0')}`,
+    hostedZoneId: zoneIdFor(name),
     senders: [M365],
     dmarc: { reportTo: ['mailto:dmarc@dept.gov.uk'] },
     tlsReportTo: ['mailto:tls@dept.gov.uk'],

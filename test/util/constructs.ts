@@ -10,6 +10,11 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 /** The id of the zone {@link stackWithZone} imports. */
 export const ZONE_ID = 'Z0123456789ABCDEFGHIJ';
 
+/** A hosted zone id of its own for each domain name (for portfolios of many zones): Z0 and the name's letters and digits. */
+export function zoneIdFor(domainName: string): string {
+  return `Z0${domainName.replace(/[^a-z0-9]/g, '').toUpperCase().padStart(18, '0')}`;
+}
+
 /** Options for {@link stackWithZone}. */
 export interface StackWithZoneOptions {
   /** The stack's environment; by default the stack is environment-agnostic. */
